@@ -1,0 +1,3 @@
+from kyokan.cli import main
+
+main()

@@ -1,0 +1,183 @@
+"""The audit trail: append-only, hash-chained records of every write.
+
+Services call ``audited_create`` / ``audited_update`` / ``audited_delete`` (or
+``audit_record`` for writes that are not a single model row). ``audit_verify`` walks the
+chain and names the first entry whose content or link does not match.
+"""
+
+import datetime as dt
+import decimal
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import AuditChainHead, AuditEvent
+
+SECRET_FIELDS = frozenset({"password"})
+
+
+def _json_safe(value):
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | float | uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    return str(value)
+
+
+def snapshot(instance: models.Model) -> dict:
+    """The row's concrete field values, JSON-safe; secrets are left out."""
+    data = {}
+    for f in instance._meta.concrete_fields:
+        if f.name in SECRET_FIELDS:
+            continue
+        data[f.name] = _json_safe(getattr(instance, f.attname))
+    return data
+
+
+def _type_of(instance: models.Model) -> str:
+    return instance._meta.label_lower
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor,
+    action: str,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id: str = "",
+    target_repr: str = "",
+    summary: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEvent:
+    if target is not None:
+        target_type = target_type or _type_of(target)
+        target_id = target_id or str(target.pk)
+        target_repr = target_repr or str(target)[:200]
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    # Lock the head row: appends are serialised so that the chain never forks.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    event = AuditEvent(
+        created_at=timezone.now(),
+        actor=actor,
+        actor_name=(str(actor) if actor else "")[:150],
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr[:200],
+        summary=summary[:300],
+        before=_json_safe(before),
+        after=_json_safe(after),
+        prev_hash=head.last_hash,
+    )
+    event.hash = event.compute_hash()
+    event.save(force_insert=True)
+    head.last_event_id = event.pk
+    head.last_hash = event.hash
+    head.count += 1
+    head.save(update_fields=["last_event_id", "last_hash", "count"])
+    return event
+
+
+@transaction.atomic
+def audited_create(*, actor, instance: models.Model, summary: str = "") -> models.Model:
+    instance.full_clean()
+    instance.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=instance,
+        summary=summary,
+        after=snapshot(instance),
+    )
+    return instance
+
+
+@transaction.atomic
+def audited_update(*, actor, instance: models.Model, changes: dict, summary: str = "") -> bool:
+    """Apply ``changes`` (field name → value), validate, save and record. Returns whether
+    anything changed; an update that changes nothing records nothing."""
+    before = snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    after = snapshot(instance)
+    changed = {k for k in after if before.get(k) != after[k]}
+    if not changed:
+        return False
+    instance.save(update_fields=[instance._meta.get_field(k).name for k in sorted(changed)])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        target=instance,
+        summary=summary,
+        before={k: before[k] for k in sorted(changed)},
+        after={k: after[k] for k in sorted(changed)},
+    )
+    return True
+
+
+@transaction.atomic
+def audited_delete(*, actor, instance: models.Model, summary: str = "") -> None:
+    before = snapshot(instance)
+    target_type, target_id, target_repr = _type_of(instance), str(instance.pk), str(instance)
+    instance.delete()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        target_type=target_type,
+        target_id=target_id,
+        target_repr=target_repr,
+        summary=summary,
+        before=before,
+    )
+
+
+@dataclass
+class AuditVerification:
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def audit_verify() -> AuditVerification:
+    """Recompute every hash and check every link, oldest first."""
+    result = AuditVerification()
+    expected_prev = "0" * 64
+    last_id = None
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        result.checked += 1
+        if event.prev_hash != expected_prev:
+            result.problems.append(
+                f"#{event.pk}: does not follow the entry before it (an entry was removed, "
+                "inserted or its hash altered)"
+            )
+        if event.compute_hash() != event.hash:
+            result.problems.append(f"#{event.pk}: content does not match its hash (altered)")
+        expected_prev = event.hash
+        last_id = event.pk
+    head = AuditChainHead.objects.filter(pk=1).first()
+    head_hash = head.last_hash if head else "0" * 64
+    head_count = head.count if head else 0
+    if head_hash != expected_prev or (head and head.last_event_id != last_id):
+        result.problems.append(
+            f"chain head: expected entry #{head.last_event_id if head else '-'} last, "
+            f"found #{last_id} (the newest entries were removed or altered)"
+        )
+    if head_count != result.checked:
+        result.problems.append(
+            f"chain head: {head_count} entries recorded, {result.checked} present"
+        )
+    return result

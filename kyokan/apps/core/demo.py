@@ -1,0 +1,275 @@
+"""The demo city: a fictional city (ひかり野市) built from the seed paper.
+
+Every app may add a ``demo.py`` with ``load(ctx: DemoContext)``; ``demo_load`` runs them in
+the order of INSTALLED_APPS, each through its own services, so the demo's writes are in the
+audit trail like any other.
+"""
+
+import importlib
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.core.management import call_command
+from django.db import transaction
+
+from . import services
+from .models import Department, User
+from .roles import Role
+
+DEMO_PASSWORD = "kyokan-demo-2026"
+
+CITY = {
+    "name": "ひかり野市",
+    "name_kana": "ひかりのし",
+    "code": "139904",
+    "issuing_office": "デジタル化推進本部事務局（経営戦略部 情報戦略課）",
+    "hourly_labour_cost": 4200,
+    "citizen_hour_value": 2400,
+    "default_useful_life_years": 5,
+    "year_end_closure": True,
+}
+
+# 部局 → 課, in the order of the city's organisation chart.
+DEPARTMENTS: list[tuple[str, list[str]]] = [
+    ("経営戦略部", ["情報戦略課", "企画政策課", "行政改革推進課", "広報広聴課"]),
+    ("総務部", ["総務課", "人事課", "契約課", "危機管理課"]),
+    ("財務部", ["財政課", "市民税課", "資産税課", "納税課"]),
+    ("市民生活部", ["市民課", "地域振興課", "市民相談課"]),
+    ("福祉部", ["福祉総務課", "障がい福祉課", "高齢福祉課", "生活支援課"]),
+    ("こども未来部", ["こども政策課", "保育課", "子育て支援課"]),
+    ("健康医療部", ["健康推進課", "国民健康保険課"]),
+    ("環境部", ["環境政策課", "ごみ減量推進課"]),
+    ("都市整備部", ["都市計画課", "道路課", "建築指導課"]),
+    ("産業観光部", ["商工振興課", "観光課", "農政課"]),
+    ("教育委員会事務局", ["教育総務課", "学校教育課", "生涯学習課"]),
+    ("消防本部", ["消防総務課", "予防課"]),
+]
+
+SURNAMES = (
+    "佐藤 鈴木 高橋 田中 伊藤 渡辺 山本 中村 小林 加藤 "
+    "吉田 山田 佐々木 山口 松本 井上 木村 林 清水 山崎"
+).split()
+SURNAMES_KANA = (
+    "さとう すずき たかはし たなか いとう わたなべ やまもと なかむら こばやし かとう "
+    "よしだ やまだ ささき やまぐち まつもと いのうえ きむら はやし しみず やまざき"
+).split()
+GIVEN = (
+    "陽菜 蓮 結衣 湊 葵 大翔 美咲 悠真 さくら 健太 真央 翔 彩 拓海 恵 直樹 由佳 亮 千尋 誠"
+).split()
+GIVEN_KANA = (
+    "ひな れん ゆい みなと あおい ひろと みさき ゆうま さくら けんた "
+    "まお しょう あや たくみ めぐみ なおき ゆか りょう ちひろ まこと"
+).split()
+
+
+@dataclass
+class DemoContext:
+    """What the loaders share: the acting administrator and named records."""
+
+    actor: User | None = None
+    departments: dict[str, Department] = field(default_factory=dict)
+    people: dict[str, User] = field(default_factory=dict)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role, name)
+    # Argon2 is slow on purpose: hash the shared demo password once, not per person.
+    password_hash: str = field(default_factory=lambda: make_password(DEMO_PASSWORD))
+
+
+def _name(i: int) -> tuple[str, str]:
+    s, g = i % len(SURNAMES), (i * 7 + i // len(SURNAMES)) % len(GIVEN)
+    return f"{SURNAMES[s]} {GIVEN[g]}", f"{SURNAMES_KANA[s]} {GIVEN_KANA[g]}"
+
+
+def _person(
+    ctx: DemoContext,
+    login: str,
+    i: int,
+    *,
+    dept: str | None,
+    title: str,
+    roles: list[tuple[str, str | None]],
+    affiliation: str = "",
+    show: bool = False,
+) -> User:
+    full_name, kana = _name(i)
+    user = services.user_create(
+        actor=ctx.actor,
+        username=login,
+        full_name=full_name,
+        full_name_kana=kana,
+        email=f"{login}@demo.hikarino.invalid",
+        department=ctx.departments.get(dept) if dept else None,
+        title=title,
+        affiliation=affiliation,
+        password_hash=ctx.password_hash,
+        roles=[(r, ctx.departments[d] if d else None) for r, d in roles],
+    )
+    ctx.people[login] = user
+    if show:
+        label = "、".join(str(Role(r).label) for r, _d in roles)
+        ctx.logins.append((login, label, full_name))
+    return user
+
+
+def load(ctx: DemoContext) -> None:
+    """The core of the demo: city, departments, people and roles, fiscal years."""
+    # The system administrator exists first so that everything after is done by someone.
+    ctx.actor = None
+    services.municipality_create(actor=None, **CITY)
+    for order, (bureau_name, divisions) in enumerate(DEPARTMENTS, start=1):
+        bureau = services.department_create(
+            actor=None, name=bureau_name, kind=Department.Kind.BUREAU, sort_order=order * 10
+        )
+        ctx.departments[bureau_name] = bureau
+        for j, division in enumerate(divisions, start=1):
+            ctx.departments[division] = services.department_create(
+                actor=None,
+                name=division,
+                kind=Department.Kind.DIVISION,
+                parent=bureau,
+                sort_order=j * 10,
+            )
+    ctx.actor = _person(
+        ctx, "admin", 0, dept="情報戦略課", title="主査", roles=[(Role.SYSADMIN, None)], show=True
+    )
+    i = 1
+    # The secretariat (事務局): 経営戦略部 情報戦略課.
+    for login, title in [("jimukyoku", "課長補佐"), ("jimukyoku2", "主任"), ("jimukyoku3", "主事")]:
+        _person(
+            ctx,
+            login,
+            i,
+            dept="情報戦略課",
+            title=title,
+            roles=[(Role.SECRETARIAT, None)],
+            show=login == "jimukyoku",
+        )
+        i += 1
+    # The headquarters: the mayor chairs it, the deputy mayors assist, bureau heads sit in it.
+    _person(ctx, "honbucho", i, dept=None, title="市長", roles=[(Role.HQ_CHIEF, None)], show=True)
+    i += 1
+    for n, login in enumerate(["fukuhonbucho", "fukuhonbucho2"]):
+        _person(
+            ctx, login, i, dept=None, title="副市長", roles=[(Role.HQ_DEPUTY, None)], show=n == 0
+        )
+        i += 1
+    for n, (bureau_name, divisions) in enumerate(DEPARTMENTS):
+        head = (
+            "消防長"
+            if bureau_name == "消防本部"
+            else ("教育長" if bureau_name.startswith("教育") else f"{bureau_name}長")
+        )
+        login = "honbuin" if n == 1 else f"honbuin{n + 1:02d}"
+        _person(
+            ctx,
+            login,
+            i,
+            dept=divisions[0],
+            title=head,
+            roles=[(Role.HQ_MEMBER, None)],
+            show=login == "honbuin",
+        )
+        i += 1
+    # One promoter (推進員) per bureau, working in its first or second division.
+    for n, (bureau_name, divisions) in enumerate(DEPARTMENTS):
+        login = "suishinin" if bureau_name == "福祉部" else f"suishinin{n + 1:02d}"
+        _person(
+            ctx,
+            login,
+            i,
+            dept=divisions[min(1, len(divisions) - 1)],
+            title="主任",
+            roles=[(Role.PROMOTER, bureau_name), (Role.STAFF, None)],
+            show=login == "suishinin",
+        )
+        i += 1
+    # Ordinary staff: two per division.
+    n = 0
+    for _bureau, divisions in DEPARTMENTS:
+        for division in divisions:
+            for k in range(2):
+                login = "shokuin" if division == "市民課" and k == 0 else f"staff{n:03d}"
+                _person(
+                    ctx,
+                    login,
+                    i,
+                    dept=division,
+                    title="主事" if k else "主任",
+                    roles=[(Role.STAFF, None)],
+                    show=login == "shokuin",
+                )
+                i += 1
+                n += 1
+    # Invited experts and registered citizens.
+    experts = [
+        ("yushikisha", "ひかり野大学 情報学部 教授"),
+        ("yushikisha2", "地域DX支援機構 理事"),
+        ("yushikisha3", "行政デザイン研究所 主任研究員"),
+    ]
+    for login, affiliation in experts:
+        _person(
+            ctx,
+            login,
+            i,
+            dept=None,
+            title="有識者",
+            affiliation=affiliation,
+            roles=[(Role.EXPERT, None)],
+            show=login == "yushikisha",
+        )
+        i += 1
+    for login, affiliation in [
+        ("shimin", "ひかり野市 中央地区"),
+        ("shimin2", "ひかり野市 北地区"),
+        ("shimin3", "ひかり野市 南地区"),
+    ]:
+        _person(
+            ctx,
+            login,
+            i,
+            dept=None,
+            title="",
+            affiliation=affiliation,
+            roles=[(Role.CITIZEN, None)],
+            show=login == "shimin",
+        )
+        i += 1
+    # Fiscal years 令和3年度 (2021) to 令和13年度 (2031), as in the seed's timeline.
+    notes = {2021: "デジタル強靱化戦略", 2024: "次期デジタル強靱化戦略", 2031: "将来像"}
+    for year in range(2021, 2032):
+        services.fiscal_year_create(actor=ctx.actor, year=year, note=notes.get(year, ""))
+    services.closed_day_create(
+        actor=ctx.actor, date=date(2022, 11, 19), name="庁舎電気設備点検（臨時閉庁）"
+    )
+
+
+def _app_loaders():
+    for config in apps.get_app_configs():
+        if not config.name.startswith("kyokan.apps."):
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.demo":
+                raise
+            continue
+        yield module.load
+
+
+def demo_is_needed() -> bool:
+    return not User.objects.exists()
+
+
+@transaction.atomic
+def demo_load() -> DemoContext:
+    ctx = DemoContext()
+    for loader in _app_loaders():
+        loader(ctx)
+    return ctx
+
+
+def demo_reset() -> DemoContext:
+    """Empty every table (the audit trail too) and load the demo city again."""
+    call_command("flush", interactive=False, verbosity=0)
+    return demo_load()

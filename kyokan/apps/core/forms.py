@@ -1,0 +1,207 @@
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from . import japanese_dates
+from .models import AuditEvent, ClosedDay, Department, FiscalYear, Municipality, User
+from .roles import DEPARTMENT_SCOPED_ROLES, Role
+
+
+class JapaneseDateField(forms.DateField):
+    """Accepts 2023-04-01, 2023/4/1, 令和5年4月1日, R5.4.1 and full-width digits."""
+
+    widget = forms.DateInput(attrs={"placeholder": "2023-04-01 / 令和5年4月1日"})
+    default_error_messages = {
+        "invalid": _("Enter a date such as 2023-04-01 or 令和5年4月1日."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if hasattr(value, "year"):
+            return value
+        try:
+            return japanese_dates.parse_date_ja(str(value))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class MunicipalityForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = [
+            "name",
+            "name_kana",
+            "code",
+            "issuing_office",
+            "hourly_labour_cost",
+            "citizen_hour_value",
+            "default_useful_life_years",
+            "year_end_closure",
+        ]
+
+
+class BureauChoiceField(forms.ModelChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Department.objects.filter(parent__isnull=True, is_active=True),
+            **kwargs,
+        )
+
+
+class DepartmentForm(forms.ModelForm):
+    parent = BureauChoiceField(
+        label=_("parent bureau"),
+        required=False,
+        help_text=_("Required for a division (課); leave empty for a bureau (部局)."),
+    )
+
+    class Meta:
+        model = Department
+        fields = ["name", "kind", "parent", "code", "sort_order"]
+
+
+class DepartmentEditForm(DepartmentForm):
+    class Meta(DepartmentForm.Meta):
+        fields = [*DepartmentForm.Meta.fields, "is_active"]
+
+
+class RolesForm(forms.Form):
+    """City-wide roles as checkboxes; 推進員 chosen per bureau."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("roles"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(r.value, r.label) for r in Role if r not in DEPARTMENT_SCOPED_ROLES],
+    )
+    promoter_departments = forms.ModelMultipleChoiceField(
+        label=_("推進員 for these bureaus"),
+        required=False,
+        queryset=Department.objects.filter(parent__isnull=True, is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    @staticmethod
+    def initial_for(user: User) -> dict:
+        assignments = list(user.role_assignments.all())
+        return {
+            "roles": [a.role for a in assignments if a.role not in DEPARTMENT_SCOPED_ROLES],
+            "promoter_departments": [
+                a.department_id for a in assignments if a.role == Role.PROMOTER
+            ],
+        }
+
+    def role_specs(self) -> list[tuple[str, Department | None]]:
+        specs: list[tuple[str, Department | None]] = [(r, None) for r in self.cleaned_data["roles"]]
+        specs += [(Role.PROMOTER, d) for d in self.cleaned_data["promoter_departments"]]
+        return specs
+
+
+class PersonForm(forms.ModelForm):
+    department = forms.ModelChoiceField(
+        label=_("department"),
+        queryset=Department.objects.filter(is_active=True).select_related("parent"),
+        required=False,
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "full_name",
+            "full_name_kana",
+            "email",
+            "department",
+            "title",
+            "affiliation",
+        ]
+
+
+class PersonCreateForm(PersonForm, RolesForm):
+    password1 = forms.CharField(
+        label=_("initial password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to create the account without a password for now."),
+    )
+    password2 = forms.CharField(
+        label=_("initial password (again)"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords differ."))
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name_kana", "email"]
+
+
+class OwnPasswordForm(PasswordChangeForm):
+    """Validates like Django's form; the change itself goes through the service."""
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """Validates like Django's form; the change itself goes through the service."""
+
+
+class FiscalYearForm(forms.ModelForm):
+    class Meta:
+        model = FiscalYear
+        fields = ["year", "note"]
+
+
+class ClosedDayForm(forms.ModelForm):
+    date = JapaneseDateField(label=_("date"))
+
+    class Meta:
+        model = ClosedDay
+        fields = ["date", "name"]
+
+
+class PeopleFilterForm(forms.Form):
+    q = forms.CharField(label=_("search"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("department"),
+        queryset=Department.objects.filter(is_active=True).select_related("parent"),
+        required=False,
+    )
+    role = forms.ChoiceField(
+        label=_("role"), required=False, choices=[("", _("all roles")), *Role.choices]
+    )
+    active = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("1", _("active")), ("0", _("inactive")), ("all", _("all"))],
+    )
+
+
+class AuditFilterForm(forms.Form):
+    q = forms.CharField(label=_("object or summary contains"), required=False)
+    actor = forms.CharField(label=_("who (login ID)"), required=False)
+    action = forms.ChoiceField(
+        label=_("action"), required=False, choices=[("", _("all")), *AuditEvent.Action.choices]
+    )
+    target_type = forms.ChoiceField(label=_("object type"), required=False)
+    since = JapaneseDateField(label=_("from"), required=False)
+    until = JapaneseDateField(label=_("to"), required=False)
+
+    def __init__(self, *args, target_types: list[str] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target_type"].choices = [("", _("all")), *((t, t) for t in target_types)]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return cleaned

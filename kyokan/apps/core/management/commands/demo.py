@@ -1,0 +1,28 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from kyokan.apps.core import demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo city (ひかり野市). --reset empties the database first."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="delete everything first")
+        parser.add_argument(
+            "--if-empty", action="store_true", help="load only when the database has no people"
+        )
+
+    def handle(self, *args, reset: bool, if_empty: bool, **options):
+        if reset:
+            ctx = demo.demo_reset()
+        elif not demo.demo_is_needed():
+            if if_empty:
+                self.stdout.write("The database already has data; the demo was not loaded.")
+                return
+            raise CommandError("The database is not empty. Use --reset to rebuild the demo.")
+        else:
+            ctx = demo.demo_load()
+        self.stdout.write(self.style.SUCCESS(f"Demo city loaded: {len(ctx.people)} people."))
+        self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
+        for login, role, name in ctx.logins:
+            self.stdout.write(f"  {login:<14} {role:<12} {name}")

@@ -1,0 +1,375 @@
+import hashlib
+import json
+from datetime import UTC
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import japanese_dates
+from .roles import DEPARTMENT_SCOPED_ROLES, Role
+
+
+def validate_local_government_code(value: str) -> None:
+    """団体コード: five digits and a check digit (総務省's modulus-11 rule)."""
+    if not (len(value) == 6 and value.isascii() and value.isdigit()):
+        raise ValidationError(_("The local government code must be six digits."))
+    if not 1 <= int(value[:2]) <= 47:
+        raise ValidationError(_("The first two digits must be a prefecture code (01–47)."))
+    weighted = sum(int(d) * w for d, w in zip(value[:5], (6, 5, 4, 3, 2), strict=True))
+    check = (11 - weighted % 11) % 10
+    if int(value[5]) != check:
+        raise ValidationError(
+            _("The check digit of %(code)s should be %(check)d."),
+            params={"code": value, "check": check},
+        )
+
+
+class Municipality(models.Model):
+    """The city that runs this installation (one row)."""
+
+    name = models.CharField(_("name"), max_length=60)
+    name_kana = models.CharField(_("name (kana)"), max_length=120, blank=True)
+    code = models.CharField(
+        _("local government code"),
+        max_length=6,
+        validators=[validate_local_government_code],
+        help_text=_("Six digits including the check digit, e.g. 131016."),
+    )
+    issuing_office = models.CharField(
+        _("issuing office"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown in the title block of papers, e.g. the secretariat's name."),
+    )
+    hourly_labour_cost = models.DecimalField(
+        _("hourly labour cost (yen)"),
+        max_digits=9,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Staff cost of one working hour, used by cost-against-value."),
+    )
+    citizen_hour_value = models.DecimalField(
+        _("value of a citizen hour (yen)"),
+        max_digits=9,
+        decimal_places=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("What one hour of a citizen's time is worth, used by cost-against-value."),
+    )
+    default_useful_life_years = models.PositiveSmallIntegerField(
+        _("default useful life (years)"),
+        validators=[MinValueValidator(1)],
+        help_text=_("Years over which an initial cost is spread when none is given."),
+    )
+    year_end_closure = models.BooleanField(
+        _("closed 29 December – 3 January"),
+        default=True,
+        help_text=_("The usual year-end closure of city offices."),
+    )
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("部局")
+        DIVISION = "division", _("課")
+
+    name = models.CharField(_("name"), max_length=80)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent bureau"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    code = models.CharField(_("code"), max_length=20, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"], name="department_unique_name_in_parent"
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=models.Q(parent__isnull=True),
+                name="department_unique_bureau_name",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.BUREAU and self.parent_id:
+            raise ValidationError({"parent": _("A bureau (部局) has no parent.")})
+        if self.kind == self.Kind.DIVISION:
+            if not self.parent_id:
+                raise ValidationError({"parent": _("A division (課) belongs to a bureau.")})
+            if self.parent.kind != self.Kind.BUREAU:
+                raise ValidationError({"parent": _("The parent must be a bureau (部局).")})
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with an account: city staff, experts, citizens."""
+
+    username = models.CharField(
+        _("login ID"),
+        max_length=150,
+        unique=True,
+        validators=[UnicodeUsernameValidator()],
+        help_text=_("Letters, digits and @/./+/-/_ only."),
+        error_messages={"unique": _("A person with that login ID already exists.")},
+    )
+    full_name = models.CharField(_("full name"), max_length=80)
+    full_name_kana = models.CharField(
+        _("full name (kana)"),
+        max_length=120,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[\u3041-\u309f\u30a0-\u30ff\u3000\s]*$",
+                _("Write the reading in hiragana or katakana."),
+            )
+        ],
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    title = models.CharField(_("title"), max_length=60, blank=True)
+    affiliation = models.CharField(
+        _("affiliation"),
+        max_length=120,
+        blank=True,
+        help_text=_("For experts and citizens: organisation or community."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("registered"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name_kana", "id"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def is_staff(self) -> bool:
+        # Django's admin is not installed; nobody is "staff" in its sense.
+        return False
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_assignments",
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "department"], name="role_assignment_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(department__isnull=True),
+                name="role_assignment_unique_citywide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.department_id:
+            return f"{self.get_role_display()}（{self.department}）"
+        return str(self.get_role_display())
+
+    def clean(self) -> None:
+        if self.role in DEPARTMENT_SCOPED_ROLES and not self.department_id:
+            raise ValidationError(_("A promoter (推進員) is assigned to a department."))
+        if self.role not in DEPARTMENT_SCOPED_ROLES and self.department_id:
+            raise ValidationError(_("Only promoters are assigned to a department."))
+
+
+class FiscalYear(models.Model):
+    """A 年度 (April–March) that plans, budgets and reports refer to."""
+
+    year = models.PositiveSmallIntegerField(
+        _("fiscal year (Western)"),
+        unique=True,
+        validators=[MinValueValidator(1989)],
+        help_text=_("The calendar year in which the fiscal year starts, e.g. 2023."),
+        error_messages={"unique": _("That fiscal year already exists.")},
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("fiscal year")
+        verbose_name_plural = _("fiscal years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return japanese_dates.fiscal_year_label(self.year)
+
+    @property
+    def start(self):
+        return japanese_dates.fiscal_year_range(self.year)[0]
+
+    @property
+    def end(self):
+        return japanese_dates.fiscal_year_range(self.year)[1]
+
+
+class ClosedDay(models.Model):
+    """A day the city office is closed besides weekends, holidays and the year-end."""
+
+    date = models.DateField(
+        _("date"), unique=True, error_messages={"unique": _("That day is already registered.")}
+    )
+    name = models.CharField(_("reason"), max_length=80)
+
+    class Meta:
+        verbose_name = _("closed day")
+        verbose_name_plural = _("closed days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """One recorded write. Entries are append-only and chained by hash."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("作成")
+        UPDATE = "update", _("更新")
+        DELETE = "delete", _("削除")
+        LOGIN = "login", _("ログイン")
+        LOGOUT = "logout", _("ログアウト")
+        PASSWORD = "password", _("パスワード変更")
+        LOAD = "load", _("一括登録")
+
+    created_at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("who (name)"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices, db_index=True)
+    target_type = models.CharField(_("object type"), max_length=60, blank=True, db_index=True)
+    target_id = models.CharField(_("object ID"), max_length=40, blank=True)
+    target_repr = models.CharField(_("object"), max_length=200, blank=True)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.target_type}:{self.target_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")
+
+    def canonical(self) -> str:
+        """The text the hash covers: every field but the id and the hash itself."""
+        return json.dumps(
+            {
+                "created_at": self.created_at.astimezone(UTC).isoformat(),
+                "actor_id": self.actor_id,
+                "actor_name": self.actor_name,
+                "action": self.action,
+                "target_type": self.target_type,
+                "target_id": self.target_id,
+                "target_repr": self.target_repr,
+                "summary": self.summary,
+                "before": self.before,
+                "after": self.after,
+                "prev_hash": self.prev_hash,
+            },
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def compute_hash(self) -> str:
+        return hashlib.sha256(self.canonical().encode()).hexdigest()
+
+
+class AuditChainHead(models.Model):
+    """The single row that serialises appends and remembers the newest hash."""
+
+    last_event_id = models.BigIntegerField(null=True)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    count = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit head #{self.last_event_id} ({self.count})"

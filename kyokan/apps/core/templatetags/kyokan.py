@@ -1,0 +1,60 @@
+"""Template filters for Japanese dates: 和暦 with 西暦 beside it, in the page's language."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone, translation
+
+from .. import japanese_dates
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "ja" if (translation.get_language() or "ja").startswith("ja") else "en"
+
+
+def _as_date(value):
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+@register.filter
+def wareki(value, with_western: bool = True) -> str:
+    """2023-04-01 → 令和5年（2023年）4月1日 (ja) / 1 April 2023 (Reiwa 5) (en)."""
+    if not value:
+        return ""
+    return japanese_dates.wareki_date(_as_date(value), lang=_lang(), with_western=with_western)
+
+
+@register.filter
+def wareki_datetime(value) -> str:
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{japanese_dates.wareki_date(local.date(), lang=_lang())} {local:%H:%M}"
+
+
+@register.filter
+def fiscal_year_label(value, with_western: bool = True) -> str:
+    """2023 (or a date in FY2023) → 令和5年度（2023年度）."""
+    if value in (None, ""):
+        return ""
+    year = value if isinstance(value, int) else japanese_dates.fiscal_year_of(_as_date(value))
+    return japanese_dates.fiscal_year_label(year, lang=_lang(), with_western=with_western)
+
+
+@register.filter
+def date_with_weekday(value) -> str:
+    if not value:
+        return ""
+    return japanese_dates.format_date_with_weekday(_as_date(value), lang=_lang())
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number) -> str:
+    """The current URL with ``page`` replaced, keeping the filters."""
+    query = context["request"].GET.copy()
+    query["page"] = page_number
+    return "?" + query.urlencode()

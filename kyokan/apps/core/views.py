@@ -1,0 +1,567 @@
+"""Views of the core app: thin — permission, form, one service call, render."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import japanese_dates, selectors, services
+from .access import public, require
+from .dashboard import panels_for
+from .forms import (
+    AuditFilterForm,
+    ClosedDayForm,
+    DepartmentEditForm,
+    DepartmentForm,
+    FiscalYearForm,
+    MunicipalityForm,
+    OwnPasswordForm,
+    PeopleFilterForm,
+    PersonCreateForm,
+    PersonForm,
+    ProfileForm,
+    ResetPasswordForm,
+    RolesForm,
+)
+from .models import AuditEvent, ClosedDay, Department, FiscalYear, User
+
+
+def _apply_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, keeping what the user typed."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _form_page(request, form, *, title, cancel_url="", intro="", submit_label=""):
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "cancel_url": cancel_url,
+            "intro": intro,
+            "submit_label": submit_label,
+        },
+    )
+
+
+def _confirm_page(request, *, title, message, submit_label, cancel_url, danger=False, hidden=None):
+    return render(
+        request,
+        "confirm_page.html",
+        {
+            "title": title,
+            "message": message,
+            "submit_label": submit_label,
+            "cancel_url": cancel_url,
+            "danger": danger,
+            "hidden": hidden or {},
+        },
+    )
+
+
+# --- session and shell ----------------------------------------------------------------
+
+
+@public
+def healthz(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+class LoginView(auth_views.LoginView):
+    kyokan_access = "public"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.session_login_record(user=form.get_user())
+        return response
+
+
+@public
+@require_POST
+def logout(request):
+    if request.user.is_authenticated:
+        services.session_logout_record(user=request.user)
+    return auth_views.LogoutView.as_view()(request)
+
+
+@require("core.use_app")
+def home(request):
+    return render(request, "core/home.html", {"panels": panels_for(request.user)})
+
+
+# --- profile --------------------------------------------------------------------------
+
+
+@require("core.use_app")
+def profile(request):
+    return render(request, "core/profile.html", {"person": selectors.person_get(request.user.pk)})
+
+
+@require("core.use_app")
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_update(actor=request.user, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("core:profile")
+    return _form_page(
+        request, form, title=_("Edit your profile"), cancel_url=reverse("core:profile")
+    )
+
+
+@require("core.use_app")
+@require_http_methods(["GET", "POST"])
+def password_change(request):
+    form = OwnPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(
+            actor=request.user, user=request.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("core:profile")
+    return _form_page(
+        request, form, title=_("Change your password"), cancel_url=reverse("core:profile")
+    )
+
+
+# --- people ---------------------------------------------------------------------------
+
+
+@require("core.view_people")
+def people(request):
+    form = PeopleFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.people_list(
+        q=filters.get("q", ""),
+        department=filters.get("department"),
+        role=filters.get("role", ""),
+        active=filters.get("active") or "1",
+    )
+    return render(
+        request, "core/people.html", {"form": form, "page": selectors.paginate(request, qs)}
+    )
+
+
+def _person(pk: int) -> User:
+    return get_object_or_404(User, pk=pk)
+
+
+@require("core.view_person", obj=_person)
+def person_detail(request, pk: int, obj: User):
+    return render(request, "core/person_detail.html", {"person": selectors.person_get(pk)})
+
+
+@require("core.manage_people")
+@require_http_methods(["GET", "POST"])
+def person_create(request):
+    form = PersonCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in PersonForm.Meta.fields}
+        try:
+            person = services.user_create(
+                actor=request.user,
+                password=form.cleaned_data["password1"] or None,
+                roles=form.role_specs(),
+                **data,
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s was registered.") % {"name": person})
+            return redirect("core:person_detail", pk=person.pk)
+    return _form_page(
+        request, form, title=_("Register a person"), cancel_url=reverse("core:people")
+    )
+
+
+@require("core.manage_people")
+@require_http_methods(["GET", "POST"])
+def person_edit(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        services.user_update(actor=request.user, user=person, **form.cleaned_data)
+        messages.success(request, _("The changes were saved."))
+        return redirect("core:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": person},
+        cancel_url=reverse("core:person_detail", args=[person.pk]),
+    )
+
+
+@require("core.manage_people")
+@require_http_methods(["GET", "POST"])
+def person_roles(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    form = RolesForm(request.POST or None, initial=RolesForm.initial_for(person))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_roles(actor=request.user, user=person, roles=form.role_specs())
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The roles were saved."))
+            return redirect("core:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Roles of %(name)s") % {"name": person},
+        intro=_("A promoter (推進員) is chosen per bureau; every other role is city-wide."),
+        cancel_url=reverse("core:person_detail", args=[person.pk]),
+    )
+
+
+@require("core.manage_people")
+@require_http_methods(["GET", "POST"])
+def person_active(request, pk: int):
+    """GET asks for confirmation; POST deactivates or reactivates the account."""
+    person = get_object_or_404(User, pk=pk)
+    if request.method == "POST":
+        try:
+            services.user_set_active(
+                actor=request.user, user=person, active=request.POST.get("active") == "1"
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The account status was changed."))
+        return redirect("core:person_detail", pk=person.pk)
+    deactivating = person.is_active
+    return _confirm_page(
+        request,
+        title=_("Deactivate %(name)s") % {"name": person}
+        if deactivating
+        else _("Reactivate %(name)s") % {"name": person},
+        message=_("The person can no longer log in. Their records and history are kept.")
+        if deactivating
+        else _("The person can log in again with their password."),
+        submit_label=_("Deactivate") if deactivating else _("Reactivate"),
+        danger=deactivating,
+        hidden={"active": "0" if deactivating else "1"},
+        cancel_url=reverse("core:person_detail", args=[person.pk]),
+    )
+
+
+@require("core.manage_people")
+@require_http_methods(["GET", "POST"])
+def person_password(request, pk: int):
+    person = get_object_or_404(User, pk=pk)
+    form = ResetPasswordForm(person, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(
+            actor=request.user, user=person, password=form.cleaned_data["new_password1"]
+        )
+        messages.success(request, _("The password was set."))
+        return redirect("core:person_detail", pk=person.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Set a password for %(name)s") % {"name": person},
+        intro=_("Tell the person the new password in person; it is not shown again."),
+        cancel_url=reverse("core:person_detail", args=[person.pk]),
+    )
+
+
+# --- departments ----------------------------------------------------------------------
+
+
+@require("core.view_departments")
+def departments(request):
+    show_inactive = request.GET.get("inactive") == "1"
+    qs = selectors.bureaus_with_divisions(include_inactive=show_inactive)
+    return render(
+        request,
+        "core/departments.html",
+        {"page": selectors.paginate(request, qs, per_page=10), "show_inactive": show_inactive},
+    )
+
+
+@require("core.view_departments")
+def department_detail(request, pk: int):
+    department = get_object_or_404(Department.objects.select_related("parent"), pk=pk)
+    members = selectors.paginate(request, selectors.department_members(department))
+    divisions = department.children.order_by("sort_order", "id")
+    return render(
+        request,
+        "core/department_detail.html",
+        {"department": department, "page": members, "divisions": divisions},
+    )
+
+
+@require("core.manage_departments")
+@require_http_methods(["GET", "POST"])
+def department_create(request):
+    initial = {}
+    if parent := request.GET.get("parent"):
+        initial = {"parent": parent, "kind": Department.Kind.DIVISION}
+    form = DepartmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        department = services.department_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s was created.") % {"name": department})
+        return redirect("core:department_detail", pk=department.pk)
+    return _form_page(
+        request, form, title=_("New department"), cancel_url=reverse("core:departments")
+    )
+
+
+@require("core.manage_departments")
+@require_http_methods(["GET", "POST"])
+def department_edit(request, pk: int):
+    department = get_object_or_404(Department, pk=pk)
+    form = DepartmentEditForm(request.POST or None, instance=department)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.department_update(
+                actor=request.user, department=department, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("core:department_detail", pk=department.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": department},
+        cancel_url=reverse("core:department_detail", args=[department.pk]),
+    )
+
+
+@require("core.manage_departments")
+@require_http_methods(["GET", "POST"])
+def department_delete(request, pk: int):
+    department = get_object_or_404(Department, pk=pk)
+    if request.method == "POST":
+        try:
+            services.department_delete(actor=request.user, department=department)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("core:department_detail", pk=department.pk)
+        messages.success(request, _("%(name)s was deleted.") % {"name": department})
+        return redirect("core:departments")
+    return _confirm_page(
+        request,
+        title=_("Delete %(name)s") % {"name": department},
+        message=_("This cannot be undone. Only an empty department can be deleted."),
+        submit_label=_("Delete"),
+        danger=True,
+        cancel_url=reverse("core:department_detail", args=[department.pk]),
+    )
+
+
+# --- municipality ---------------------------------------------------------------------
+
+
+@require("core.view_municipality")
+def municipality(request):
+    return render(request, "core/municipality.html", {"city": selectors.municipality_get()})
+
+
+@require("core.change_municipality")
+@require_http_methods(["GET", "POST"])
+def municipality_edit(request):
+    city = selectors.municipality_get()
+    form = MunicipalityForm(request.POST or None, instance=city)
+    if request.method == "POST" and form.is_valid():
+        if city is None:
+            services.municipality_create(actor=request.user, **form.cleaned_data)
+        else:
+            services.municipality_update(actor=request.user, municipality=city, **form.cleaned_data)
+        messages.success(request, _("The settings were saved."))
+        return redirect("core:municipality")
+    return _form_page(
+        request,
+        form,
+        title=_("Municipality settings"),
+        intro=_("The unit costs are used by every cost-against-value calculation."),
+        cancel_url=reverse("core:municipality"),
+    )
+
+
+# --- calendar -------------------------------------------------------------------------
+
+
+@require("core.view_calendar")
+def fiscal_years(request):
+    page = selectors.paginate(request, FiscalYear.objects.order_by("-year"))
+    return render(
+        request,
+        "core/fiscal_years.html",
+        {"page": page, "current_year": selectors.current_fiscal_year()},
+    )
+
+
+@require("core.view_calendar")
+def fiscal_year_detail(request, year: int):
+    fiscal_year = get_object_or_404(FiscalYear, year=year)
+    calendar = selectors.fiscal_year_calendar(fiscal_year, selectors.municipality_get())
+    return render(request, "core/fiscal_year_detail.html", {"fiscal_year": fiscal_year, **calendar})
+
+
+@require("core.manage_calendar")
+@require_http_methods(["GET", "POST"])
+def fiscal_year_create(request):
+    form = FiscalYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fy = services.fiscal_year_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("%(name)s was added.") % {"name": fy})
+        return redirect("core:fiscal_year_detail", year=fy.year)
+    return _form_page(
+        request, form, title=_("Add a fiscal year"), cancel_url=reverse("core:fiscal_years")
+    )
+
+
+@require("core.manage_calendar")
+@require_http_methods(["GET", "POST"])
+def closed_day_create(request):
+    form = ClosedDayForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        day = services.closed_day_create(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The closed day was added."))
+        return redirect("core:fiscal_year_detail", year=japanese_dates.fiscal_year_of(day.date))
+    return _form_page(
+        request,
+        form,
+        title=_("Add a closed day"),
+        intro=_("Weekends, national holidays and 29 December – 3 January are closed already."),
+        cancel_url=reverse("core:fiscal_years"),
+    )
+
+
+@require("core.manage_calendar")
+@require_http_methods(["GET", "POST"])
+def closed_day_delete(request, pk: int):
+    day = get_object_or_404(ClosedDay, pk=pk)
+    year = japanese_dates.fiscal_year_of(day.date)
+    if request.method == "POST":
+        services.closed_day_delete(actor=request.user, closed_day=day)
+        messages.success(request, _("The closed day was removed."))
+        return redirect("core:fiscal_year_detail", year=year)
+    return _confirm_page(
+        request,
+        title=_("Remove the closed day %(day)s") % {"day": day},
+        message=_("The day becomes an ordinary working day again."),
+        submit_label=_("Remove"),
+        danger=True,
+        cancel_url=reverse("core:fiscal_year_detail", args=[year]),
+    )
+
+
+# --- audit trail ----------------------------------------------------------------------
+
+
+def _audit_queryset(request):
+    form = AuditFilterForm(request.GET or None, target_types=selectors.audit_target_types())
+    filters = form.cleaned_data if form.is_valid() else {}
+    actor = None
+    if filters.get("actor"):
+        actor = User.objects.filter(username=filters["actor"]).first()
+        if actor is None:
+            form.add_error("actor", _("No person has that login ID."))
+            return form, AuditEvent.objects.none()
+    qs = selectors.audit_events(
+        actor=actor,
+        action=filters.get("action", ""),
+        target_type=filters.get("target_type", ""),
+        q=filters.get("q", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+    )
+    return form, qs
+
+
+@require("core.view_audit")
+def audit(request):
+    form, qs = _audit_queryset(request)
+    return render(
+        request, "core/audit.html", {"form": form, "page": selectors.paginate(request, qs)}
+    )
+
+
+@require("core.view_audit")
+def audit_detail(request, pk: int):
+    event = get_object_or_404(AuditEvent.objects.select_related("actor"), pk=pk)
+    keys = sorted(set(event.before or {}) | set(event.after or {}))
+    rows = [((k, (event.before or {}).get(k), (event.after or {}).get(k))) for k in keys]
+    return render(request, "core/audit_detail.html", {"event": event, "rows": rows})
+
+
+def _json(value) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require("core.view_audit")
+def audit_export(request):
+    """The filtered trail as CSV, UTF-8 with BOM so that Excel opens it correctly."""
+    _form, qs = _audit_queryset(request)
+    writer = csv.writer(_Echo())
+    header = [
+        "id",
+        "created_at",
+        "actor",
+        "action",
+        "target_type",
+        "target_id",
+        "target",
+        "summary",
+        "before",
+        "after",
+        "hash",
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for e in qs.order_by("id").iterator(chunk_size=2000):
+            yield writer.writerow(
+                [
+                    e.pk,
+                    e.created_at.isoformat(),
+                    e.actor_name,
+                    e.action,
+                    e.target_type,
+                    e.target_id,
+                    e.target_repr,
+                    e.summary,
+                    _json(e.before),
+                    _json(e.after),
+                    e.hash,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
+    return response
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)
