@@ -105,8 +105,12 @@ def audited_create(*, actor, instance: models.Model, summary: str = "") -> model
 @transaction.atomic
 def audited_update(*, actor, instance: models.Model, changes: dict, summary: str = "") -> bool:
     """Apply ``changes`` (field name → value), validate, save and record. Returns whether
-    anything changed; an update that changes nothing records nothing."""
-    before = snapshot(instance)
+    anything changed; an update that changes nothing records nothing.
+
+    The "before" values are read from the database (row locked), not from ``instance``:
+    a ModelForm has usually written the new values onto the instance already."""
+    stored = instance._meta.model._default_manager.select_for_update().get(pk=instance.pk)
+    before = snapshot(stored)
     for name, value in changes.items():
         setattr(instance, name, value)
     instance.full_clean()

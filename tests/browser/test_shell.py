@@ -1,0 +1,175 @@
+"""The shell of the app in a real browser: logging in and out, the navigation each role
+sees, the skip link, the language switch, and working without JavaScript."""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.utils import translation
+from playwright.sync_api import expect
+
+from tests.browser.conftest import LOGIN_PATH, login
+
+HOME = "/"
+PEOPLE = "/people/"
+DEPARTMENTS = "/departments/"
+CALENDAR = "/calendar/"
+SETTINGS = "/settings/municipality/"
+AUDIT = "/audit/"
+
+CITY_STAFF_NAV = [HOME, PEOPLE, DEPARTMENTS, CALENDAR]
+OFFICE_NAV = [*CITY_STAFF_NAV, SETTINGS, AUDIT]
+
+# Demo login → the navigation links (hrefs, in order) that its role may use.
+NAV_BY_LOGIN = {
+    "admin": OFFICE_NAV,  # システム管理者
+    "jimukyoku": OFFICE_NAV,  # 事務局
+    "honbucho": CITY_STAFF_NAV,  # 本部長
+    "fukuhonbucho": CITY_STAFF_NAV,  # 副本部長
+    "honbuin": CITY_STAFF_NAV,  # 本部員
+    "suishinin": CITY_STAFF_NAV,  # 推進員 (and 職員)
+    "shokuin": CITY_STAFF_NAV,  # 職員
+    "yushikisha": [HOME],  # 有識者
+    "shimin": [HOME],  # 市民
+}
+
+# The navigation labels in English, by href.
+NAV_LABELS_EN = {
+    HOME: "Home",
+    PEOPLE: "People",
+    DEPARTMENTS: "Departments",
+    CALENDAR: "Calendar",
+    SETTINGS: "Settings",
+    AUDIT: "Audit trail",
+}
+
+NAV_LINKS = "header nav.site-nav a"
+
+
+def path_of(page) -> str:
+    return urlsplit(page.url).path
+
+
+def nav_hrefs(page) -> list[str]:
+    return page.locator(NAV_LINKS).evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
+def nav_labels(page) -> list[str]:
+    return [label.strip() for label in page.locator(NAV_LINKS).all_inner_texts()]
+
+
+def logout_button(page):
+    return page.locator(f'header form[action="/accounts/logout/"] button[type="submit"]')
+
+
+@pytest.mark.parametrize("username", list(NAV_BY_LOGIN))
+def test_each_role_logs_in_navigates_and_logs_out(page, live_server, demo, username):
+    person = demo.people[username]
+    login(page, live_server, username)
+
+    assert path_of(page) == HOME
+    expect(page.locator("header .site-user")).to_contain_text(person.full_name)
+    expected = NAV_BY_LOGIN[username]
+    assert nav_hrefs(page) == expected
+
+    for href in expected:
+        link = page.locator(f'{NAV_LINKS}[href="{href}"]')
+        with page.expect_navigation() as navigation:
+            link.click()
+        response = navigation.value
+        assert response is not None and response.status == 200, (
+            f"{username}: {href} answered {response and response.status}"
+        )
+        assert path_of(page) == href
+        expect(page.locator("main h1")).to_have_count(1)
+        expect(page.locator("main h1")).to_be_visible()
+        # The link of the page being shown says so to screen readers.
+        expect(page.locator(f'{NAV_LINKS}[href="{href}"]')).to_have_attribute(
+            "aria-current", "page"
+        )
+        assert nav_hrefs(page) == expected, f"{username}: the navigation changed on {href}"
+
+    with page.expect_navigation():
+        logout_button(page).click()
+    assert path_of(page) == LOGIN_PATH
+    expect(page.locator("header nav.site-nav")).to_have_count(0)
+    expect(logout_button(page)).to_have_count(0)
+    expect(page.locator('main input[name="username"]')).to_be_visible()
+
+
+def test_wrong_password_shows_an_error_and_stays_on_the_login_page(page, live_server, demo):
+    login(page, live_server, "admin", "not-the-password")
+
+    assert path_of(page) == LOGIN_PATH
+    expect(page.locator("main .form-errors[role=alert]")).to_be_visible()
+    expect(page.locator('main input[name="username"]')).to_have_value("admin")
+    expect(page.locator("header nav.site-nav")).to_have_count(0)
+    # Still logged out: the home page sends back to the login page.
+    page.goto(f"{live_server.url}{HOME}")
+    assert path_of(page) == LOGIN_PATH
+
+
+def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server):
+    page.goto(f"{live_server.url}{LOGIN_PATH}")
+
+    page.keyboard.press("Tab")
+    skip_link = page.locator("a.skip-link")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_visible()  # it is hidden until focused, then shown
+
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main")).to_be_focused()
+    assert urlsplit(page.url).fragment == "main"
+
+
+def switch_language(page, code: str):
+    form = page.locator("header form.lang-switch")
+    form.locator("select[name=language]").select_option(code)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+def test_language_switch_changes_lang_and_labels(page, live_server, demo):
+    login(page, live_server, "admin")
+    page.goto(f"{live_server.url}{PEOPLE}")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+
+    switch_language(page, "en")
+    assert path_of(page) == PEOPLE, "the switch should come back to the same page"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert nav_labels(page) == [NAV_LABELS_EN[href] for href in OFFICE_NAV]
+    expect(page.locator("header select[name=language]")).to_have_value("en")
+
+    switch_language(page, "ja")
+    assert path_of(page) == PEOPLE
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("header select[name=language]")).to_have_value("ja")
+    # Whatever the Japanese catalogue says today (the labels follow its translations).
+    with translation.override("ja"):
+        expected_ja = [translation.gettext(NAV_LABELS_EN[href]) for href in OFFICE_NAV]
+    assert nav_labels(page) == expected_ja
+
+
+def test_login_and_people_filter_work_without_javascript(new_page, live_server, demo):
+    page = new_page(java_script_enabled=False)
+    login(page, live_server, "shokuin")
+    assert path_of(page) == HOME
+
+    page.goto(f"{live_server.url}{PEOPLE}")
+    rows = page.locator("main table.data-table tbody tr")
+    total = rows.count()
+    assert total > 1
+
+    target = demo.people["jimukyoku"]
+    filters = page.locator("main form.filters")
+    filters.locator("input[name=q]").fill("jimukyoku")
+    with page.expect_navigation():
+        filters.locator("button[type=submit]").click()
+
+    assert path_of(page) == PEOPLE
+    assert parse_qs(urlsplit(page.url).query)["q"] == ["jimukyoku"]
+    expect(page.locator("main form.filters input[name=q]")).to_have_value("jimukyoku")
+    # jimukyoku, jimukyoku2 and jimukyoku3 match the login ID; nobody else does.
+    expect(rows).to_have_count(3)
+    assert rows.count() < total
+    expect(page.locator("main table.data-table")).to_contain_text(target.full_name)
+    expect(page.locator(f'main table.data-table a[href="/people/{target.pk}/"]')).to_have_count(1)
