@@ -58,7 +58,7 @@ def nav_labels(page) -> list[str]:
 
 
 def logout_button(page):
-    return page.locator(f'header form[action="/accounts/logout/"] button[type="submit"]')
+    return page.locator('header form[action="/accounts/logout/"] button[type="submit"]')
 
 
 @pytest.mark.parametrize("username", list(NAV_BY_LOGIN))
@@ -108,17 +108,25 @@ def test_wrong_password_shows_an_error_and_stays_on_the_login_page(page, live_se
     assert path_of(page) == LOGIN_PATH
 
 
-def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server):
-    page.goto(f"{live_server.url}{LOGIN_PATH}")
+def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server, demo):
+    # On a signed-in page, where the navigation is worth skipping. (The login page
+    # autofocuses its username field, as Django's login form does, so Tab starts from there.)
+    login(page, live_server, "honbuin")
+    page.goto(f"{live_server.url}{PEOPLE}")
 
     page.keyboard.press("Tab")
     skip_link = page.locator("a.skip-link")
     expect(skip_link).to_be_focused()
-    expect(skip_link).to_be_visible()  # it is hidden until focused, then shown
+    expect(skip_link).to_be_visible()  # visually hidden until focused, then shown
+    box = skip_link.bounding_box()
+    assert box is not None and box["width"] > 1 and box["height"] > 1
 
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
     assert urlsplit(page.url).fragment == "main"
+    # The next Tab continues inside the main content, past the header.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
 def switch_language(page, code: str):

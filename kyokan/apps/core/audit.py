@@ -89,6 +89,37 @@ def audit_record(
 
 
 @transaction.atomic
+def audit_record_many(*, actor, action: str, targets: list[models.Model], summary: str = "") -> int:
+    """One entry per target (e.g. a bulk load), chained and inserted in batches."""
+    actor = actor if getattr(actor, "is_authenticated", False) else None
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    prev, now, events = head.last_hash, timezone.now(), []
+    for target in targets:
+        event = AuditEvent(
+            created_at=now,
+            actor=actor,
+            actor_name=(str(actor) if actor else "")[:150],
+            action=action,
+            target_type=_type_of(target),
+            target_id=str(target.pk),
+            target_repr=str(target)[:200],
+            summary=summary[:300],
+            after=snapshot(target) if action == AuditEvent.Action.CREATE else None,
+            prev_hash=prev,
+        )
+        event.hash = prev = event.compute_hash()
+        events.append(event)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
+    if events:
+        # Backends that do not return ids from bulk_create: read the newest id back.
+        head.last_event_id = AuditEvent.objects.get(hash=prev).pk
+        head.last_hash = prev
+        head.count += len(events)
+        head.save(update_fields=["last_event_id", "last_hash", "count"])
+    return len(events)
+
+
+@transaction.atomic
 def audited_create(*, actor, instance: models.Model, summary: str = "") -> models.Model:
     instance.full_clean()
     instance.save(force_insert=True)

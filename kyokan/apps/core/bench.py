@@ -1,0 +1,164 @@
+"""`make bench`: a large city (40 部局, 300 課, 30,000 people) and the server time and SQL
+query count of each main page. Pages of later apps are added to ``BENCH_PAGES``."""
+
+import json
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from . import services
+from .audit import audit_record_many
+from .models import AuditEvent, Department, RoleAssignment, User
+from .roles import Role
+
+BUREAUS, DIVISIONS, PEOPLE = 40, 300, 30_000
+
+
+@dataclass(frozen=True)
+class BenchPage:
+    name: str  # stable, e.g. "core.people"
+    path: Callable[[], str]
+
+
+def _first(model, **filters):
+    return model.objects.filter(**filters).order_by("id").values_list("pk", flat=True).first()
+
+
+BENCH_PAGES: list[BenchPage] = [
+    BenchPage("core.home", lambda: "/"),
+    BenchPage("core.people", lambda: "/people/"),
+    BenchPage("core.people.search", lambda: "/people/?q=%E8%A9%A6%E9%A8%93"),
+    BenchPage("core.people.last_page", lambda: "/people/?page=last"),
+    BenchPage("core.person_detail", lambda: f"/people/{_first(User, username='bench00001')}/"),
+    BenchPage("core.departments", lambda: "/departments/"),
+    BenchPage(
+        "core.department_detail",
+        lambda: f"/departments/{_first(Department, parent__isnull=True)}/",
+    ),
+    BenchPage("core.fiscal_years", lambda: "/calendar/"),
+    BenchPage("core.fiscal_year_detail", lambda: "/calendar/2023/"),
+    BenchPage("core.municipality", lambda: "/settings/municipality/"),
+    BenchPage("core.audit", lambda: "/audit/"),
+    BenchPage("core.audit.filtered", lambda: "/audit/?action=create&q=%E8%A9%A6%E9%A8%93"),
+    BenchPage("core.audit_detail", lambda: f"/audit/{_first(AuditEvent)}/"),
+    BenchPage("core.profile", lambda: "/profile/"),
+]
+
+
+def bench_city_exists() -> bool:
+    return User.objects.filter(username="bench-admin").exists()
+
+
+@transaction.atomic
+def bench_city_fill(log: Callable[[str], None] = print) -> User:
+    """Create the large city through bulk writes, each written row recorded in the trail."""
+    admin = services.user_create(
+        actor=None,
+        username="bench-admin",
+        full_name="性能 管理者",
+        password_hash=make_password("bench-only"),
+        roles=[(Role.SYSADMIN, None), (Role.SECRETARIAT, None)],
+    )
+    services.municipality_create(
+        actor=admin,
+        name="性能試験市",
+        code="139904",
+        hourly_labour_cost=4200,
+        citizen_hour_value=2400,
+        default_useful_life_years=5,
+    )
+    for year in range(2021, 2032):
+        services.fiscal_year_create(actor=admin, year=year)
+    bureaus = Department.objects.bulk_create(
+        Department(name=f"第{i:02d}部", kind=Department.Kind.BUREAU, sort_order=i)
+        for i in range(BUREAUS)
+    )
+    bureaus = list(Department.objects.filter(parent__isnull=True).order_by("id"))
+    Department.objects.bulk_create(
+        Department(
+            name=f"第{i:03d}課",
+            kind=Department.Kind.DIVISION,
+            parent=bureaus[i % BUREAUS],
+            sort_order=i,
+        )
+        for i in range(DIVISIONS)
+    )
+    divisions = list(Department.objects.filter(parent__isnull=False).order_by("id"))
+    log(f"  {len(bureaus)} bureaus, {len(divisions)} divisions")
+    unusable = make_password(None)
+    User.objects.bulk_create(
+        (
+            User(
+                username=f"bench{i:05d}",
+                full_name=f"試験 職員{i:05d}",
+                full_name_kana="しけん しょくいん",
+                department=divisions[i % DIVISIONS],
+                title="主事",
+                password=unusable,
+            )
+            for i in range(PEOPLE)
+        ),
+        batch_size=2000,
+    )
+    people = list(
+        User.objects.filter(username__startswith="bench").exclude(pk=admin.pk).order_by("id")
+    )
+    assignments = [RoleAssignment(user=u, role=Role.STAFF) for u in people]
+    assignments += [
+        RoleAssignment(user=u, role=Role.PROMOTER, department=bureaus[i % BUREAUS])
+        for i, u in enumerate(people[:400])
+    ]
+    assignments += [RoleAssignment(user=u, role=Role.HQ_MEMBER) for u in people[400:440]]
+    RoleAssignment.objects.bulk_create(assignments, batch_size=2000)
+    log(f"  {len(people)} people, {len(assignments)} role assignments")
+    n = audit_record_many(
+        actor=admin,
+        action=AuditEvent.Action.CREATE,
+        targets=[*bureaus, *divisions, *people],
+        summary="bench city",
+    )
+    log(f"  {n} audit events")
+    return admin
+
+
+def bench_pages(*, repeat: int = 20, warmup: int = 2) -> list[dict]:
+    admin = User.objects.get(username="bench-admin")
+    client = Client()
+    client.force_login(admin)
+    results = []
+    with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
+        for page in BENCH_PAGES:
+            path = page.path()
+            if path.endswith("page=last"):
+                path = path.replace("last", str(-(-PEOPLE // 25)))
+            timings, queries = [], 0
+            for i in range(warmup + repeat):
+                with CaptureQueriesContext(connection) as ctx:
+                    start = time.perf_counter()
+                    response = client.get(path)
+                    elapsed = (time.perf_counter() - start) * 1000
+                if response.status_code != 200:
+                    raise RuntimeError(f"{page.name}: {path} answered {response.status_code}")
+                if i >= warmup:
+                    timings.append(elapsed)
+                    queries = len(ctx.captured_queries)
+            results.append(
+                {
+                    "page": page.name,
+                    "path": path,
+                    "median_ms": round(statistics.median(timings), 2),
+                    "queries": queries,
+                }
+            )
+    return results
+
+
+def bench_write(results: list[dict], path: Path) -> None:
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,103 @@
+"""axe-core on every main page of the core app, as the system administrator (who may see
+them all), plus the login page in both languages. Serious and critical violations fail."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from kyokan.apps.core.models import AuditEvent, Department
+from tests.browser.conftest import LOGIN_PATH, login
+
+FAILING_IMPACTS = {"serious", "critical"}
+TARGETS_SHOWN = 3  # per violation, in the failure message
+
+AXE = Axe()
+
+
+def _person(demo) -> str:
+    return f"/people/{demo.people['shokuin'].pk}/"
+
+
+def _department(demo) -> str:
+    return f"/departments/{Department.objects.get(name='情報戦略課').pk}/"
+
+
+def _audit_entry(demo) -> str:
+    # The creation of a person: its page shows a before/after table.
+    event = AuditEvent.objects.filter(target_id=str(demo.people["shokuin"].pk)).order_by("id")
+    return f"/audit/{(event.first() or AuditEvent.objects.order_by('id').first()).pk}/"
+
+
+# Test id → the path (or a function of the demo context giving it). All but the login pages
+# are visited logged in as admin.
+PAGES = {
+    "home": "/",
+    "profile": "/profile/",
+    "people": "/people/",
+    "person-detail": _person,
+    "person-new": "/people/new/",
+    "departments": "/departments/",
+    "department-detail": _department,
+    "calendar": "/calendar/",
+    "fiscal-year": "/calendar/2023/",
+    "municipality": "/settings/municipality/",
+    "municipality-edit": "/settings/municipality/edit/",
+    "audit": "/audit/",
+    "audit-entry": _audit_entry,
+}
+
+
+def blocking_violations(page) -> list[dict]:
+    results = AXE.run(page)
+    return [v for v in results.response["violations"] if v["impact"] in FAILING_IMPACTS]
+
+
+def report(where: str, violations: list[dict]) -> str:
+    lines = [f"{len(violations)} serious/critical axe violation(s) on {where}:"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} — {v['helpUrl']}")
+        for node in v["nodes"][:TARGETS_SHOWN]:
+            target = " ".join(str(t) for t in node["target"])
+            html = " ".join(node["html"].split())
+            lines.append(f"    {target}\n      {html[:300]}")
+            if node.get("failureSummary"):
+                summary = " ".join(node["failureSummary"].split())
+                lines.append(f"      {summary[:300]}")
+        if len(v["nodes"]) > TARGETS_SHOWN:
+            lines.append(f"    … and {len(v['nodes']) - TARGETS_SHOWN} more element(s)")
+    return "\n".join(lines)
+
+
+def check(page, where: str):
+    expect(page.locator("main h1")).to_be_visible()
+    violations = blocking_violations(page)
+    assert not violations, report(where, violations)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_has_no_serious_violations_for_admin(page, live_server, demo, name):
+    path = PAGES[name]
+    if callable(path):
+        path = path(demo)
+    login(page, live_server, "admin")
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} answered {response.status}"
+    check(page, path)
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_login_page_has_no_serious_violations(page, live_server, demo, language):
+    page.goto(f"{live_server.url}{LOGIN_PATH}")
+    if language != "ja":
+        form = page.locator("header form.lang-switch")
+        form.locator("select[name=language]").select_option(language)
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    check(page, f"{LOGIN_PATH} ({language})")
+
+
+def test_login_page_with_errors_has_no_serious_violations(page, live_server, demo):
+    login(page, live_server, "admin", "not-the-password")
+    expect(page.locator("main .form-errors")).to_be_visible()
+    check(page, f"{LOGIN_PATH} after a failed login")

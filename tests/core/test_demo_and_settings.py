@@ -1,0 +1,94 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+
+from kyokan.apps.core.audit import audit_verify
+from kyokan.apps.core.demo import DEMO_PASSWORD, demo_is_needed, demo_load
+from kyokan.apps.core.models import Department, FiscalYear, Municipality, User
+from kyokan.apps.core.roles import Role
+
+
+@pytest.mark.django_db
+def test_demo_city_has_every_role_and_a_sound_audit_trail(capsys):
+    assert demo_is_needed()
+    ctx = demo_load()
+    assert not demo_is_needed()
+    city = Municipality.objects.get()
+    assert city.name == "ひかり野市"
+    assert Department.objects.get(name="情報戦略課").parent.name == "経営戦略部"
+    logins = {login for login, _role, _name in ctx.logins}
+    assert logins == {
+        "admin", "jimukyoku", "honbucho", "fukuhonbucho", "honbuin",
+        "suishinin", "shokuin", "yushikisha", "shimin",
+    }  # fmt: skip
+    held = set(User.objects.values_list("role_assignments__role", flat=True))
+    assert held == {r.value for r in Role}
+    assert User.objects.get(username="jimukyoku").check_password(DEMO_PASSWORD)
+    assert list(FiscalYear.objects.values_list("year", flat=True)) == list(range(2021, 2032))
+    promoters = User.objects.filter(role_assignments__role=Role.PROMOTER)
+    bureaus = Department.objects.filter(parent__isnull=True)
+    assert promoters.count() == bureaus.count()
+    assert audit_verify().ok
+
+
+@pytest.mark.django_db
+def test_demo_command_refuses_a_full_database_and_resets(capsys):
+    call_command("demo")
+    assert "jimukyoku" in capsys.readouterr().out
+    call_command("demo", "--if-empty")
+    assert "already has data" in capsys.readouterr().out
+    User.objects.filter(username="shimin").update(full_name="変更済み")
+    call_command("demo", "--reset")
+    assert User.objects.get(username="shimin").full_name != "変更済み"
+    assert audit_verify().ok
+
+
+def _kyokan(*args, **env):
+    return subprocess.run(
+        [sys.executable, "-m", "kyokan", *args],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_deploy_check_is_clean_in_production(tmp_path):
+    result = _kyokan(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        KYOKAN_ENV="production",
+        KYOKAN_SECRET_KEY="x" * 30 + "-production-only-test-key-0123456789",
+        KYOKAN_ALLOWED_HOSTS="kyokan.example.jp",
+        KYOKAN_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "KYOKAN_SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "kyokan", "check"],
+        env={**env, "KYOKAN_ENV": "production", "KYOKAN_DATA_DIR": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "KYOKAN_SECRET_KEY must be set" in result.stderr
+
+
+def test_audit_verify_command_through_the_cli(tmp_path):
+    """`kyokan audit-verify` (with a hyphen) reaches the audit_verify command."""
+    db = tmp_path / "cli.sqlite3"
+    env = {"DATABASE_URL": f"sqlite:///{db}", "KYOKAN_DATA_DIR": str(tmp_path)}
+    assert _kyokan("migrate", "-v0", **env).returncode == 0
+    result = _kyokan("audit-verify", **env)
+    assert result.returncode == 0, result.stderr
+    assert "intact" in result.stdout
