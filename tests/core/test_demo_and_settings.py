@@ -4,6 +4,7 @@ import sys
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from kyokan.apps.core.audit import audit_verify
 from kyokan.apps.core.demo import DEMO_PASSWORD, demo_is_needed, demo_load
@@ -34,7 +35,7 @@ def test_demo_city_has_every_role_and_a_sound_audit_trail(capsys):
     assert audit_verify().ok
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_demo_command_refuses_a_full_database_and_resets(capsys):
     call_command("demo")
     assert "jimukyoku" in capsys.readouterr().out
@@ -46,10 +47,15 @@ def test_demo_command_refuses_a_full_database_and_resets(capsys):
     assert audit_verify().ok
 
 
+def _clean_env() -> dict:
+    # The browser tests' async switch must not leak into the commands run here.
+    return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _kyokan(*args, **env):
     return subprocess.run(
         [sys.executable, "-m", "kyokan", *args],
-        env={**os.environ, **env},
+        env={**_clean_env(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -72,7 +78,7 @@ def test_deploy_check_is_clean_in_production(tmp_path):
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "KYOKAN_SECRET_KEY"}
+    env = {k: v for k, v in _clean_env().items() if k != "KYOKAN_SECRET_KEY"}
     result = subprocess.run(
         [sys.executable, "-m", "kyokan", "check"],
         env={**env, "KYOKAN_ENV": "production", "KYOKAN_DATA_DIR": str(tmp_path)},
@@ -92,3 +98,16 @@ def test_audit_verify_command_through_the_cli(tmp_path):
     result = _kyokan("audit-verify", **env)
     assert result.returncode == 0, result.stderr
     assert "intact" in result.stdout
+
+
+@pytest.mark.django_db
+def test_create_admin_command(monkeypatch, capsys):
+    monkeypatch.setenv("KYOKAN_ADMIN_PASSWORD", "Hikari-no-Admin-2026")
+    call_command("create_admin", "cityadmin", "--full-name", "管理 太郎")
+    admin = User.objects.get(username="cityadmin")
+    assert admin.has_perm("core.manage_people")
+    assert admin.check_password("Hikari-no-Admin-2026")
+    monkeypatch.setenv("KYOKAN_ADMIN_PASSWORD", "123")
+    with pytest.raises(CommandError):
+        call_command("create_admin", "weak", "--full-name", "弱い 人")
+    assert not User.objects.filter(username="weak").exists()
