@@ -58,6 +58,32 @@ def _form_page(request, form, *, title, cancel_url="", intro="", submit_label=""
     )
 
 
+def _submit(request, form, *, save, success, next_url, **page):
+    """The one form flow: on a valid POST call ``save(cleaned_data)`` (a service), then
+    redirect to ``next_url(result)``; a service's ValidationError goes back onto the form
+    with everything the user typed kept."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(next_url(result))
+    return _form_page(request, form, **page)
+
+
+def _act(request, action, *, success, next_url, error_url):
+    """A confirmed action (POST without a form): a refusal is shown as a message."""
+    try:
+        action()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(error_url)
+    messages.success(request, success)
+    return redirect(next_url)
+
+
 def _confirm_page(request, *, title, message, submit_label, cancel_url, danger=False, hidden=None):
     return render(
         request,
@@ -118,12 +144,14 @@ def profile(request):
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.user_update(actor=request.user, user=request.user, **form.cleaned_data)
-        messages.success(request, _("Your profile was saved."))
-        return redirect("core:profile")
-    return _form_page(
-        request, form, title=_("Edit your profile"), cancel_url=reverse("core:profile")
+    return _submit(
+        request,
+        form,
+        save=lambda data: services.user_update(actor=request.user, user=request.user, **data),
+        success=_("Your profile was saved."),
+        next_url=lambda _r: reverse("core:profile"),
+        title=_("Edit your profile"),
+        cancel_url=reverse("core:profile"),
     )
 
 
@@ -131,15 +159,21 @@ def profile_edit(request):
 @require_http_methods(["GET", "POST"])
 def password_change(request):
     form = OwnPasswordForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         services.user_set_password(
-            actor=request.user, user=request.user, password=form.cleaned_data["new_password1"]
+            actor=request.user, user=request.user, password=data["new_password1"]
         )
         update_session_auth_hash(request, request.user)
-        messages.success(request, _("Your password was changed."))
-        return redirect("core:profile")
-    return _form_page(
-        request, form, title=_("Change your password"), cancel_url=reverse("core:profile")
+
+    return _submit(
+        request,
+        form,
+        save=save,
+        success=_("Your password was changed."),
+        next_url=lambda _r: reverse("core:profile"),
+        title=_("Change your password"),
+        cancel_url=reverse("core:profile"),
     )
 
 
@@ -165,6 +199,10 @@ def _person(pk: int) -> User:
     return get_object_or_404(User, pk=pk)
 
 
+def _person_url(person: User) -> str:
+    return reverse("core:person_detail", args=[person.pk])
+
+
 @require("core.view_person", obj=_person)
 def person_detail(request, pk: int, obj: User):
     return render(request, "core/person_detail.html", {"person": selectors.person_get(pk)})
@@ -174,116 +212,113 @@ def person_detail(request, pk: int, obj: User):
 @require_http_methods(["GET", "POST"])
 def person_create(request):
     form = PersonCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k in PersonForm.Meta.fields}
-        try:
-            person = services.user_create(
-                actor=request.user,
-                password=form.cleaned_data["password1"] or None,
-                roles=form.role_specs(),
-                **data,
-            )
-        except ValidationError as exc:
-            _apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("%(name)s was registered.") % {"name": person})
-            return redirect("core:person_detail", pk=person.pk)
-    return _form_page(
-        request, form, title=_("Register a person"), cancel_url=reverse("core:people")
+
+    def save(data):
+        return services.user_create(
+            actor=request.user,
+            password=data["password1"] or None,
+            roles=form.role_specs(),
+            **{k: v for k, v in data.items() if k in PersonForm.Meta.fields},
+        )
+
+    return _submit(
+        request,
+        form,
+        save=save,
+        success=_("The person was registered."),
+        next_url=_person_url,
+        title=_("Register a person"),
+        cancel_url=reverse("core:people"),
     )
 
 
-@require("core.manage_people")
+@require("core.manage_people", obj=_person)
 @require_http_methods(["GET", "POST"])
-def person_edit(request, pk: int):
-    person = get_object_or_404(User, pk=pk)
-    form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        services.user_update(actor=request.user, user=person, **form.cleaned_data)
-        messages.success(request, _("The changes were saved."))
-        return redirect("core:person_detail", pk=person.pk)
-    return _form_page(
+def person_edit(request, pk: int, obj: User):
+    return _submit(
         request,
-        form,
-        title=_("Edit %(name)s") % {"name": person},
-        cancel_url=reverse("core:person_detail", args=[person.pk]),
+        PersonForm(request.POST or None, instance=obj),
+        save=lambda data: services.user_update(actor=request.user, user=obj, **data),
+        success=_("The changes were saved."),
+        next_url=lambda _r: _person_url(obj),
+        title=_("Edit %(name)s") % {"name": obj},
+        cancel_url=_person_url(obj),
     )
 
 
-@require("core.manage_people")
+@require("core.manage_people", obj=_person)
 @require_http_methods(["GET", "POST"])
-def person_roles(request, pk: int):
-    person = get_object_or_404(User, pk=pk)
-    form = RolesForm(request.POST or None, initial=RolesForm.initial_for(person))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_set_roles(actor=request.user, user=person, roles=form.role_specs())
-        except ValidationError as exc:
-            _apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The roles were saved."))
-            return redirect("core:person_detail", pk=person.pk)
-    return _form_page(
+def person_roles(request, pk: int, obj: User):
+    form = RolesForm(request.POST or None, initial=RolesForm.initial_for(obj))
+    return _submit(
         request,
         form,
-        title=_("Roles of %(name)s") % {"name": person},
+        save=lambda _data: services.user_set_roles(
+            actor=request.user, user=obj, roles=form.role_specs()
+        ),
+        success=_("The roles were saved."),
+        next_url=lambda _r: _person_url(obj),
+        title=_("Roles of %(name)s") % {"name": obj},
         intro=_("A promoter (推進員) is chosen per bureau; every other role is city-wide."),
-        cancel_url=reverse("core:person_detail", args=[person.pk]),
+        cancel_url=_person_url(obj),
     )
 
 
-@require("core.manage_people")
+@require("core.manage_people", obj=_person)
 @require_http_methods(["GET", "POST"])
-def person_active(request, pk: int):
+def person_active(request, pk: int, obj: User):
     """GET asks for confirmation; POST deactivates or reactivates the account."""
-    person = get_object_or_404(User, pk=pk)
     if request.method == "POST":
-        try:
-            services.user_set_active(
-                actor=request.user, user=person, active=request.POST.get("active") == "1"
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("The account status was changed."))
-        return redirect("core:person_detail", pk=person.pk)
-    deactivating = person.is_active
+        return _act(
+            request,
+            lambda: services.user_set_active(
+                actor=request.user, user=obj, active=request.POST.get("active") == "1"
+            ),
+            success=_("The account status was changed."),
+            next_url=_person_url(obj),
+            error_url=_person_url(obj),
+        )
+    deactivating = obj.is_active
     return _confirm_page(
         request,
-        title=_("Deactivate %(name)s") % {"name": person}
-        if deactivating
-        else _("Reactivate %(name)s") % {"name": person},
+        title=(_("Deactivate %(name)s") if deactivating else _("Reactivate %(name)s"))
+        % {"name": obj},
         message=_("The person can no longer log in. Their records and history are kept.")
         if deactivating
         else _("The person can log in again with their password."),
         submit_label=_("Deactivate") if deactivating else _("Reactivate"),
         danger=deactivating,
         hidden={"active": "0" if deactivating else "1"},
-        cancel_url=reverse("core:person_detail", args=[person.pk]),
+        cancel_url=_person_url(obj),
     )
 
 
-@require("core.manage_people")
+@require("core.manage_people", obj=_person)
 @require_http_methods(["GET", "POST"])
-def person_password(request, pk: int):
-    person = get_object_or_404(User, pk=pk)
-    form = ResetPasswordForm(person, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.user_set_password(
-            actor=request.user, user=person, password=form.cleaned_data["new_password1"]
-        )
-        messages.success(request, _("The password was set."))
-        return redirect("core:person_detail", pk=person.pk)
-    return _form_page(
+def person_password(request, pk: int, obj: User):
+    return _submit(
         request,
-        form,
-        title=_("Set a password for %(name)s") % {"name": person},
+        ResetPasswordForm(obj, request.POST or None),
+        save=lambda data: services.user_set_password(
+            actor=request.user, user=obj, password=data["new_password1"]
+        ),
+        success=_("The password was set."),
+        next_url=lambda _r: _person_url(obj),
+        title=_("Set a password for %(name)s") % {"name": obj},
         intro=_("Tell the person the new password in person; it is not shown again."),
-        cancel_url=reverse("core:person_detail", args=[person.pk]),
+        cancel_url=_person_url(obj),
     )
 
 
 # --- departments ----------------------------------------------------------------------
+
+
+def _department(pk: int) -> Department:
+    return get_object_or_404(Department.objects.select_related("parent"), pk=pk)
+
+
+def _department_url(department: Department) -> str:
+    return reverse("core:department_detail", args=[department.pk])
 
 
 @require("core.view_departments")
@@ -297,15 +332,14 @@ def departments(request):
     )
 
 
-@require("core.view_departments")
-def department_detail(request, pk: int):
-    department = get_object_or_404(Department.objects.select_related("parent"), pk=pk)
-    members = selectors.paginate(request, selectors.department_members(department))
-    divisions = department.children.order_by("sort_order", "id")
+@require("core.view_departments", obj=_department)
+def department_detail(request, pk: int, obj: Department):
+    members = selectors.paginate(request, selectors.department_members(obj))
+    divisions = obj.children.order_by("sort_order", "id")
     return render(
         request,
         "core/department_detail.html",
-        {"department": department, "page": members, "divisions": divisions},
+        {"department": obj, "page": members, "divisions": divisions},
     )
 
 
@@ -315,58 +349,49 @@ def department_create(request):
     initial = {}
     if parent := request.GET.get("parent"):
         initial = {"parent": parent, "kind": Department.Kind.DIVISION}
-    form = DepartmentForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        department = services.department_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("%(name)s was created.") % {"name": department})
-        return redirect("core:department_detail", pk=department.pk)
-    return _form_page(
-        request, form, title=_("New department"), cancel_url=reverse("core:departments")
-    )
-
-
-@require("core.manage_departments")
-@require_http_methods(["GET", "POST"])
-def department_edit(request, pk: int):
-    department = get_object_or_404(Department, pk=pk)
-    form = DepartmentEditForm(request.POST or None, instance=department)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.department_update(
-                actor=request.user, department=department, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("The changes were saved."))
-            return redirect("core:department_detail", pk=department.pk)
-    return _form_page(
+    return _submit(
         request,
-        form,
-        title=_("Edit %(name)s") % {"name": department},
-        cancel_url=reverse("core:department_detail", args=[department.pk]),
+        DepartmentForm(request.POST or None, initial=initial),
+        save=lambda data: services.department_create(actor=request.user, **data),
+        success=_("The department was created."),
+        next_url=_department_url,
+        title=_("New department"),
+        cancel_url=reverse("core:departments"),
     )
 
 
-@require("core.manage_departments")
+@require("core.manage_departments", obj=_department)
 @require_http_methods(["GET", "POST"])
-def department_delete(request, pk: int):
-    department = get_object_or_404(Department, pk=pk)
+def department_edit(request, pk: int, obj: Department):
+    return _submit(
+        request,
+        DepartmentEditForm(request.POST or None, instance=obj),
+        save=lambda data: services.department_update(actor=request.user, department=obj, **data),
+        success=_("The changes were saved."),
+        next_url=lambda _r: _department_url(obj),
+        title=_("Edit %(name)s") % {"name": obj},
+        cancel_url=_department_url(obj),
+    )
+
+
+@require("core.manage_departments", obj=_department)
+@require_http_methods(["GET", "POST"])
+def department_delete(request, pk: int, obj: Department):
     if request.method == "POST":
-        try:
-            services.department_delete(actor=request.user, department=department)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("core:department_detail", pk=department.pk)
-        messages.success(request, _("%(name)s was deleted.") % {"name": department})
-        return redirect("core:departments")
+        return _act(
+            request,
+            lambda: services.department_delete(actor=request.user, department=obj),
+            success=_("The department was deleted."),
+            next_url=reverse("core:departments"),
+            error_url=_department_url(obj),
+        )
     return _confirm_page(
         request,
-        title=_("Delete %(name)s") % {"name": department},
+        title=_("Delete %(name)s") % {"name": obj},
         message=_("This cannot be undone. Only an empty department can be deleted."),
         submit_label=_("Delete"),
         danger=True,
-        cancel_url=reverse("core:department_detail", args=[department.pk]),
+        cancel_url=_department_url(obj),
     )
 
 
@@ -382,17 +407,18 @@ def municipality(request):
 @require_http_methods(["GET", "POST"])
 def municipality_edit(request):
     city = selectors.municipality_get()
-    form = MunicipalityForm(request.POST or None, instance=city)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         if city is None:
-            services.municipality_create(actor=request.user, **form.cleaned_data)
-        else:
-            services.municipality_update(actor=request.user, municipality=city, **form.cleaned_data)
-        messages.success(request, _("The settings were saved."))
-        return redirect("core:municipality")
-    return _form_page(
+            return services.municipality_create(actor=request.user, **data)
+        return services.municipality_update(actor=request.user, municipality=city, **data)
+
+    return _submit(
         request,
-        form,
+        MunicipalityForm(request.POST or None, instance=city),
+        save=save,
+        success=_("The settings were saved."),
+        next_url=lambda _r: reverse("core:municipality"),
         title=_("Municipality settings"),
         intro=_("The unit costs are used by every cost-against-value calculation."),
         cancel_url=reverse("core:municipality"),
@@ -419,30 +445,33 @@ def fiscal_year_detail(request, year: int):
     return render(request, "core/fiscal_year_detail.html", {"fiscal_year": fiscal_year, **calendar})
 
 
+def _fiscal_year_url_of(day) -> str:
+    return reverse("core:fiscal_year_detail", args=[japanese_dates.fiscal_year_of(day)])
+
+
 @require("core.manage_calendar")
 @require_http_methods(["GET", "POST"])
 def fiscal_year_create(request):
-    form = FiscalYearForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        fy = services.fiscal_year_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("%(name)s was added.") % {"name": fy})
-        return redirect("core:fiscal_year_detail", year=fy.year)
-    return _form_page(
-        request, form, title=_("Add a fiscal year"), cancel_url=reverse("core:fiscal_years")
+    return _submit(
+        request,
+        FiscalYearForm(request.POST or None),
+        save=lambda data: services.fiscal_year_create(actor=request.user, **data),
+        success=_("The fiscal year was added."),
+        next_url=lambda fy: reverse("core:fiscal_year_detail", args=[fy.year]),
+        title=_("Add a fiscal year"),
+        cancel_url=reverse("core:fiscal_years"),
     )
 
 
 @require("core.manage_calendar")
 @require_http_methods(["GET", "POST"])
 def closed_day_create(request):
-    form = ClosedDayForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        day = services.closed_day_create(actor=request.user, **form.cleaned_data)
-        messages.success(request, _("The closed day was added."))
-        return redirect("core:fiscal_year_detail", year=japanese_dates.fiscal_year_of(day.date))
-    return _form_page(
+    return _submit(
         request,
-        form,
+        ClosedDayForm(request.POST or None),
+        save=lambda data: services.closed_day_create(actor=request.user, **data),
+        success=_("The closed day was added."),
+        next_url=lambda day: _fiscal_year_url_of(day.date),
         title=_("Add a closed day"),
         intro=_("Weekends, national holidays and 29 December – 3 January are closed already."),
         cancel_url=reverse("core:fiscal_years"),
@@ -453,18 +482,21 @@ def closed_day_create(request):
 @require_http_methods(["GET", "POST"])
 def closed_day_delete(request, pk: int):
     day = get_object_or_404(ClosedDay, pk=pk)
-    year = japanese_dates.fiscal_year_of(day.date)
     if request.method == "POST":
-        services.closed_day_delete(actor=request.user, closed_day=day)
-        messages.success(request, _("The closed day was removed."))
-        return redirect("core:fiscal_year_detail", year=year)
+        return _act(
+            request,
+            lambda: services.closed_day_delete(actor=request.user, closed_day=day),
+            success=_("The closed day was removed."),
+            next_url=_fiscal_year_url_of(day.date),
+            error_url=_fiscal_year_url_of(day.date),
+        )
     return _confirm_page(
         request,
         title=_("Remove the closed day %(day)s") % {"day": day},
         message=_("The day becomes an ordinary working day again."),
         submit_label=_("Remove"),
         danger=True,
-        cancel_url=reverse("core:fiscal_year_detail", args=[year]),
+        cancel_url=_fiscal_year_url_of(day.date),
     )
 
 
