@@ -4,7 +4,6 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from kyokan.apps.core.models import AuditEvent, ClosedDay, Department, RoleAssignment, User
 from kyokan.apps.core.roles import Role
@@ -76,8 +75,8 @@ def test_bad_person_input_is_refused_and_keeps_what_was_typed(
         "password2": "Hikari-no-2026!",
         **change,
     }
-    with translation.override("en"):
-        response = admin_client.post(reverse("core:person_create"), data, HTTP_ACCEPT_LANGUAGE="en")
+    admin_client.cookies["django_language"] = "en"
+    response = admin_client.post(reverse("core:person_create"), data)
     assert response.status_code == 200
     body = response.content.decode()
     assert message in body
@@ -247,10 +246,8 @@ def test_local_government_code_check_digit(admin_client, city):
         "citizen_hour_value": 2000,
         "default_useful_life_years": 5,
     }
-    with translation.override("en"):
-        response = admin_client.post(
-            reverse("core:municipality_edit"), data, HTTP_ACCEPT_LANGUAGE="en"
-        )
+    admin_client.cookies["django_language"] = "en"
+    response = admin_client.post(reverse("core:municipality_edit"), data)
     assert response.status_code == 200
     assert "check digit of 139905 should be 4" in response.content.decode()
     city.refresh_from_db()
@@ -311,10 +308,8 @@ def test_audit_filters_and_csv_export(client_as, sysadmin):
 
 def test_unknown_actor_filter_says_so(client_as):
     client = client_as(Role.SECRETARIAT)
-    with translation.override("en"):
-        body = client.get(
-            reverse("core:audit"), {"actor": "nobody"}, HTTP_ACCEPT_LANGUAGE="en"
-        ).content.decode()
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("core:audit"), {"actor": "nobody"}).content.decode()
     assert "No person has that login ID" in body
 
 
@@ -325,6 +320,14 @@ def test_home_dashboard_panels_depend_on_role(client_as):
     assert 'id="panel-audit"' not in citizen_home and 'id="panel-people"' not in citizen_home
 
 
+def test_japanese_is_the_default_whatever_the_browser_asks(client_as):
+    client = client_as(Role.STAFF)
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="ja">' in body
+    client.cookies["django_language"] = "en"
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
 def test_page_has_lang_and_skip_link(client_as):
     body = client_as(Role.STAFF).get("/").content.decode()
     assert '<html lang="ja">' in body
@@ -333,3 +336,24 @@ def test_page_has_lang_and_skip_link(client_as):
 
 def test_user_factory_defaults():
     assert UserFactory._meta.model is User
+
+
+# --- htmx enhancement (the pages work without it) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url_name", "args", "results_id"),
+    [
+        ("core:people", [], "people-results"),
+        ("core:audit", [], "audit-results"),
+        ("core:department_detail", ["department"], "department-people"),
+    ],
+)
+def test_lists_answer_htmx_with_only_their_results(client_as, people, url_name, args, results_id):
+    client = client_as(Role.SECRETARIAT)
+    url = reverse(url_name, args=[people[Role.STAFF].department.pk] if args else [])
+    full = client.get(url).content.decode()
+    assert "<html" in full and f'id="{results_id}"' in full
+    partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in partial
+    assert partial.lstrip().startswith(f'<div id="{results_id}"')

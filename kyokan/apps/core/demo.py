@@ -240,7 +240,7 @@ def load(ctx: DemoContext) -> None:
     for year in range(2021, 2032):
         services.fiscal_year_create(actor=ctx.actor, year=year, note=notes.get(year, ""))
     services.closed_day_create(
-        actor=ctx.actor, date=date(2022, 11, 19), name="庁舎電気設備点検（臨時閉庁）"
+        actor=ctx.actor, date=date(2022, 11, 21), name="庁舎電気設備点検（臨時閉庁）"
     )
 
 

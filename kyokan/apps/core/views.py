@@ -191,7 +191,14 @@ def people(request):
         active=filters.get("active") or "1",
     )
     return render(
-        request, "core/people.html", {"form": form, "page": selectors.paginate(request, qs)}
+        request,
+        "core/partials/people_table.html" if request.htmx else "core/people.html",
+        {
+            "form": form,
+            "page": selectors.paginate(request, qs),
+            "results_id": "people-results",
+            "empty_message": _("No person matches these filters."),
+        },
     )
 
 
@@ -338,8 +345,14 @@ def department_detail(request, pk: int, obj: Department):
     divisions = obj.children.order_by("sort_order", "id")
     return render(
         request,
-        "core/department_detail.html",
-        {"department": obj, "page": members, "divisions": divisions},
+        "core/partials/people_table.html" if request.htmx else "core/department_detail.html",
+        {
+            "department": obj,
+            "page": members,
+            "divisions": divisions,
+            "results_id": "department-people",
+            "empty_message": _("Nobody belongs to this department yet."),
+        },
     )
 
 
@@ -527,7 +540,9 @@ def _audit_queryset(request):
 def audit(request):
     form, qs = _audit_queryset(request)
     return render(
-        request, "core/audit.html", {"form": form, "page": selectors.paginate(request, qs)}
+        request,
+        "core/partials/audit_results.html" if request.htmx else "core/audit.html",
+        {"form": form, "page": selectors.paginate(request, qs)},
     )
 
 

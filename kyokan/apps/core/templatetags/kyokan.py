@@ -52,6 +52,15 @@ def date_with_weekday(value) -> str:
     return japanese_dates.format_date_with_weekday(_as_date(value), lang=_lang())
 
 
+@register.filter
+def weekday(value) -> str:
+    """The day of the week: 金 (ja) / Fri (en)."""
+    if not value:
+        return ""
+    day = _as_date(value)
+    return japanese_dates.weekday_ja(day) if _lang() == "ja" else f"{day:%a}"
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, page_number) -> str:
     """The current URL with ``page`` replaced, keeping the filters."""
