@@ -71,7 +71,6 @@ class DemoContext:
     actor: User | None = None
     departments: dict[str, Department] = field(default_factory=dict)
     people: dict[str, User] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)  # (login, role, name)
     # Argon2 is slow on purpose: hash the shared demo password once, not per person.
     password_hash: str = field(default_factory=lambda: make_password(DEMO_PASSWORD))
 
@@ -90,7 +89,6 @@ def _person(
     title: str,
     roles: list[tuple[str, str | None]],
     affiliation: str = "",
-    show: bool = False,
 ) -> User:
     full_name, kana = _name(i)
     user = services.user_create(
@@ -106,9 +104,6 @@ def _person(
         roles=[(r, ctx.departments[d] if d else None) for r, d in roles],
     )
     ctx.people[login] = user
-    if show:
-        label = "、".join(str(Role(r).label) for r, _d in roles)
-        ctx.logins.append((login, label, full_name))
     return user
 
 
@@ -131,7 +126,7 @@ def load(ctx: DemoContext) -> None:
                 sort_order=j * 10,
             )
     ctx.actor = _person(
-        ctx, "admin", 0, dept="情報戦略課", title="主査", roles=[(Role.SYSADMIN, None)], show=True
+        ctx, "admin", 0, dept="情報戦略課", title="主査", roles=[(Role.SYSADMIN, None)]
     )
     i = 1
     # The secretariat (事務局): 経営戦略部 情報戦略課.
@@ -143,16 +138,13 @@ def load(ctx: DemoContext) -> None:
             dept="情報戦略課",
             title=title,
             roles=[(Role.SECRETARIAT, None)],
-            show=login == "jimukyoku",
         )
         i += 1
     # The headquarters: the mayor chairs it, the deputy mayors assist, bureau heads sit in it.
-    _person(ctx, "honbucho", i, dept=None, title="市長", roles=[(Role.HQ_CHIEF, None)], show=True)
+    _person(ctx, "honbucho", i, dept=None, title="市長", roles=[(Role.HQ_CHIEF, None)])
     i += 1
-    for n, login in enumerate(["fukuhonbucho", "fukuhonbucho2"]):
-        _person(
-            ctx, login, i, dept=None, title="副市長", roles=[(Role.HQ_DEPUTY, None)], show=n == 0
-        )
+    for login in ["fukuhonbucho", "fukuhonbucho2"]:
+        _person(ctx, login, i, dept=None, title="副市長", roles=[(Role.HQ_DEPUTY, None)])
         i += 1
     for n, (bureau_name, divisions) in enumerate(DEPARTMENTS):
         head = (
@@ -168,7 +160,6 @@ def load(ctx: DemoContext) -> None:
             dept=divisions[0],
             title=head,
             roles=[(Role.HQ_MEMBER, None)],
-            show=login == "honbuin",
         )
         i += 1
     # One promoter (推進員) per bureau, working in its first or second division.
@@ -181,7 +172,6 @@ def load(ctx: DemoContext) -> None:
             dept=divisions[min(1, len(divisions) - 1)],
             title="主任",
             roles=[(Role.PROMOTER, bureau_name), (Role.STAFF, None)],
-            show=login == "suishinin",
         )
         i += 1
     # Ordinary staff: two per division.
@@ -197,7 +187,6 @@ def load(ctx: DemoContext) -> None:
                     dept=division,
                     title="主事" if k else "主任",
                     roles=[(Role.STAFF, None)],
-                    show=login == "shokuin",
                 )
                 i += 1
                 n += 1
@@ -216,7 +205,6 @@ def load(ctx: DemoContext) -> None:
             title="有識者",
             affiliation=affiliation,
             roles=[(Role.EXPERT, None)],
-            show=login == "yushikisha",
         )
         i += 1
     for login, affiliation in [
@@ -232,7 +220,6 @@ def load(ctx: DemoContext) -> None:
             title="",
             affiliation=affiliation,
             roles=[(Role.CITIZEN, None)],
-            show=login == "shimin",
         )
         i += 1
     # Fiscal years 令和3年度 (2021) to 令和13年度 (2031), as in the seed's timeline.
@@ -255,6 +242,25 @@ def _app_loaders():
                 raise
             continue
         yield module.load
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(login, roles, name) of the demo accounts present in the database, one per role."""
+    wanted = ["admin", "jimukyoku", "honbucho", "fukuhonbucho", "honbuin", "suishinin",
+              "shokuin", "yushikisha", "shimin"]  # fmt: skip
+    found = {
+        u.username: u
+        for u in User.objects.filter(username__in=wanted).prefetch_related("role_assignments")
+    }
+    return [
+        (
+            login,
+            "、".join(str(a.get_role_display()) for a in found[login].role_assignments.all()),
+            found[login].full_name,
+        )
+        for login in wanted
+        if login in found
+    ]
 
 
 def demo_is_needed() -> bool:

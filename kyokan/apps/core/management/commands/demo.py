@@ -16,13 +16,16 @@ class Command(BaseCommand):
         if reset:
             ctx = demo.demo_reset()
         elif not demo.demo_is_needed():
-            if if_empty:
-                self.stdout.write("The database already has data; the demo was not loaded.")
-                return
-            raise CommandError("The database is not empty. Use --reset to rebuild the demo.")
+            if not if_empty:
+                raise CommandError("The database is not empty. Use --reset to rebuild the demo.")
+            self.stdout.write("The database already has data; the demo was not loaded.")
+            ctx = None
         else:
             ctx = demo.demo_load()
-        self.stdout.write(self.style.SUCCESS(f"Demo city loaded: {len(ctx.people)} people."))
-        self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
-        for login, role, name in ctx.logins:
-            self.stdout.write(f"  {login:<14} {role:<12} {name}")
+        if ctx is not None:
+            self.stdout.write(self.style.SUCCESS(f"Demo city loaded: {len(ctx.people)} people."))
+        logins = demo.demo_logins()
+        if logins:
+            self.stdout.write(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
+            for login, roles, name in logins:
+                self.stdout.write(f"  {login:<14} {roles:<16} {name}")
