@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from kyokan.apps.core.models import AuditEvent, Department
+from kyokan.apps.core.models import AuditEvent, Department, User
 from tests.browser.conftest import LOGIN_PATH, login
 
 FAILING_IMPACTS = {"serious", "critical"}
@@ -23,9 +23,13 @@ def _department(demo) -> str:
 
 
 def _audit_entry(demo) -> str:
-    # The creation of a person: its page shows a before/after table.
-    event = AuditEvent.objects.filter(target_id=str(demo.people["shokuin"].pk)).order_by("id")
-    return f"/audit/{(event.first() or AuditEvent.objects.order_by('id').first()).pk}/"
+    # The creation of a person: its page shows the recorded values.
+    event = AuditEvent.objects.get(
+        action=AuditEvent.Action.CREATE,
+        target_type=User._meta.label_lower,
+        target_id=str(demo.people["shokuin"].pk),
+    )
+    return f"/audit/{event.pk}/"
 
 
 # Test id → the path (or a function of the demo context giving it). All but the login pages
@@ -101,3 +105,70 @@ def test_login_page_with_errors_has_no_serious_violations(page, live_server, dem
     login(page, live_server, "admin", "not-the-password")
     expect(page.locator("main .form-errors")).to_be_visible()
     check(page, f"{LOGIN_PATH} after a failed login")
+
+
+def test_axe_catches_a_violation_planted_in_an_app_page(page, live_server):
+    """Guards the checks above: axe runs on the app's pages and its findings are reported."""
+    page.goto(f"{live_server.url}{LOGIN_PATH}")
+    page.evaluate(
+        """() => {
+            const img = document.createElement("img");
+            img.src = "data:image/gif;base64,R0lGODlhAQABAAAAACw=";
+            img.className = "planted-without-alt";
+            document.querySelector("main").append(img);
+        }"""
+    )
+    violations = blocking_violations(page)
+    assert [v["id"] for v in violations] == ["image-alt"]
+    message = report("the login page", violations)
+    assert "image-alt (critical)" in message and "planted-without-alt" in message
+
+
+# Pages built on templates/partials/form_fields.html, which the tests above see blank only.
+FORM_PAGES = [
+    "/people/new/",
+    "/settings/municipality/edit/",
+    "/departments/new/",
+    "/calendar/new/",
+    "/profile/password/",
+]
+
+# Every id referenced by an ARIA relation must exist, once; no id may be duplicated.
+# (axe only lists these as "incomplete", needing review, so they do not fail the tests above.)
+BROKEN_ID_REFERENCES_JS = """() => {
+    const problems = [];
+    const counts = {};
+    for (const el of document.querySelectorAll("[id]")) counts[el.id] = (counts[el.id] || 0) + 1;
+    for (const [id, n] of Object.entries(counts)) {
+        if (n > 1) problems.push(`id="${id}" is used by ${n} elements`);
+    }
+    const attrs = ["aria-describedby", "aria-labelledby", "aria-controls", "aria-errormessage"];
+    for (const attr of attrs) {
+        for (const el of document.querySelectorAll(`[${attr}]`)) {
+            for (const id of el.getAttribute(attr).split(/\\s+/).filter(Boolean)) {
+                if (!document.getElementById(id)) {
+                    const name = el.getAttribute("name") || el.id || el.tagName.toLowerCase();
+                    problems.push(`${name}: ${attr}="${id}" points at no element`);
+                }
+            }
+        }
+    }
+    return problems;
+}"""
+
+
+def test_form_fields_reference_existing_help_and_errors(page, live_server, demo):
+    login(page, live_server, "admin")
+    problems = []
+    for path in FORM_PAGES:
+        page.goto(f"{live_server.url}{path}")
+        problems += [f"{path} (blank): {p}" for p in page.evaluate(BROKEN_ID_REFERENCES_JS)]
+        # Submit nonsense so that fields show their errors.
+        form = page.locator("main form[method=post]")
+        for field in form.locator("input[type=text], input[type=number], input[type=email]").all():
+            field.fill("")
+        with page.expect_navigation():
+            form.locator("button[type=submit]").click()
+        expect(page.locator("main .form-errors")).to_be_visible()
+        problems += [f"{path} (errors): {p}" for p in page.evaluate(BROKEN_ID_REFERENCES_JS)]
+    assert not problems, "Broken id references:\n" + "\n".join(problems)
