@@ -112,3 +112,19 @@ def test_create_admin_command(monkeypatch, capsys):
     with pytest.raises(CommandError):
         call_command("create_admin", "weak", "--full-name", "弱い 人")
     assert not User.objects.filter(username="weak").exists()
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+        "KYOKAN_DATA_DIR": str(tmp_path),
+    }
+    code = (
+        "from django.db import connection\n"
+        "with connection.cursor() as c:\n"
+        "    c.execute('PRAGMA journal_mode')\n"
+        "    print(c.fetchone()[0])"
+    )
+    result = _kyokan("shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "wal"

@@ -357,3 +357,17 @@ def test_lists_answer_htmx_with_only_their_results(client_as, people, url_name, 
     partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial
     assert partial.lstrip().startswith(f'<div id="{results_id}"')
+
+
+def test_audit_history_of_one_object(client_as, sysadmin, people):
+    from kyokan.apps.core import services
+
+    person = people[Role.STAFF]
+    services.user_update(actor=sysadmin, user=person, title="係長")
+    client = client_as(Role.SECRETARIAT)
+    detail = client.get(reverse("core:person_detail", args=[person.pk])).content.decode()
+    assert f"target_type=core.user&amp;target_id={person.pk}" in detail
+    page = client.get(reverse("core:audit"), {"target_type": "core.user", "target_id": person.pk})
+    rows = page.context["page"].object_list
+    assert [e.target_id for e in rows] == [str(person.pk)]
+    assert rows[0].after == {"title": "係長"}

@@ -192,6 +192,7 @@ class AuditFilterForm(forms.Form):
         label=_("action"), required=False, choices=[("", _("all")), *AuditEvent.Action.choices]
     )
     target_type = forms.ChoiceField(label=_("object type"), required=False)
+    target_id = forms.CharField(label=_("object ID"), required=False, max_length=40)
     since = JapaneseDateField(label=_("from"), required=False)
     until = JapaneseDateField(label=_("to"), required=False)
 

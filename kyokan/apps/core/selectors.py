@@ -160,6 +160,7 @@ def audit_events(
     actor: User | None = None,
     action: str = "",
     target_type: str = "",
+    target_id: str = "",
     q: str = "",
     since: date | None = None,
     until: date | None = None,
@@ -171,6 +172,8 @@ def audit_events(
         qs = qs.filter(action=action)
     if target_type:
         qs = qs.filter(target_type=target_type)
+    if target_id:
+        qs = qs.filter(target_id=target_id)
     if q:
         qs = qs.filter(Q(target_repr__icontains=q) | Q(summary__icontains=q))
     tz = timezone.get_current_timezone()

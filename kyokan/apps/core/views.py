@@ -529,6 +529,7 @@ def _audit_queryset(request):
         actor=actor,
         action=filters.get("action", ""),
         target_type=filters.get("target_type", ""),
+        target_id=filters.get("target_id", ""),
         q=filters.get("q", ""),
         since=filters.get("since"),
         until=filters.get("until"),
