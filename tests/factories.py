@@ -75,3 +75,31 @@ class FiscalYearFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("year",)
 
     year = 2023
+
+
+# --- meetings -------------------------------------------------------------------------
+
+
+class MeetingSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.MeetingSeries"
+
+    name = factory.Sequence(lambda n: f"テスト会議{n}")
+    kind = "hq"
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Meeting"
+
+    series = factory.SubFactory(MeetingSeriesFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    status = "planning"
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "meetings.Invitation"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(UserFactory)

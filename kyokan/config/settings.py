@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "kyokan.apps.core",
+    "kyokan.apps.meetings",
 ]
 
 MIDDLEWARE = [
@@ -205,3 +206,21 @@ LOGGING = {
 # Sizes used by pages and imports.
 KYOKAN_PAGE_SIZE = 25
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# E-mail (meeting notices). Development prints mails to the console; production uses SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "KYOKAN_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("KYOKAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KYOKAN_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KYOKAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KYOKAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KYOKAN_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KYOKAN_FROM_EMAIL", "kyokan@localhost")
+# The domain part of calendar event ids (UID) in .ics files.
+KYOKAN_ICS_DOMAIN = os.environ.get("KYOKAN_ICS_DOMAIN", "kyokan.invalid")
+# Uploads: larger files are streamed to disk; papers have their own limit (20 MB).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

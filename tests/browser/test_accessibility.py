@@ -42,8 +42,8 @@ PAGES = {
     "person-new": "/people/new/",
     "departments": "/departments/",
     "department-detail": _department,
-    "calendar": "/calendar/",
-    "fiscal-year": "/calendar/2023/",
+    "calendar": "/fiscal-years/",
+    "fiscal-year": "/fiscal-years/2023/",
     "municipality": "/settings/municipality/",
     "municipality-edit": "/settings/municipality/edit/",
     "audit": "/audit/",
@@ -129,7 +129,7 @@ FORM_PAGES = [
     "/people/new/",
     "/settings/municipality/edit/",
     "/departments/new/",
-    "/calendar/new/",
+    "/fiscal-years/new/",
     "/profile/password/",
 ]
 

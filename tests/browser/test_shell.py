@@ -12,7 +12,7 @@ from tests.browser.conftest import LOGIN_PATH, login
 HOME = "/"
 PEOPLE = "/people/"
 DEPARTMENTS = "/departments/"
-CALENDAR = "/calendar/"
+CALENDAR = "/fiscal-years/"
 SETTINGS = "/settings/municipality/"
 AUDIT = "/audit/"
 

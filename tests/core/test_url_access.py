@@ -31,13 +31,71 @@ def objects(people, sysadmin):
     division = people["staff"].department
     services.closed_day_create(actor=sysadmin, date=date(2023, 8, 14), name="点検")
     services.fiscal_year_create(actor=sysadmin, year=2023)
+    meeting = _meeting_with_everything(sysadmin, people)
     return {
+        **meeting,
         "person": people["staff"],
         "department": division,
         "bureau": division.parent,
         "closed_day": ClosedDay.objects.get(),
         "fiscal_year": FiscalYear.objects.get(),
         "audit_event": AuditEvent.objects.order_by("id").first(),
+    }
+
+
+def _meeting_with_everything(sysadmin, people) -> dict:
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from kyokan.apps.meetings import services as ms
+
+    start = timezone.now().replace(microsecond=0) + timedelta(days=10)
+    series = ms.series_create(actor=sysadmin, name="本部会議", kind="exchange")
+    polled = ms.meeting_create(actor=sysadmin, series=series)
+    polled_invitation = ms.invitations_add(
+        actor=sysadmin, meeting=polled, people=[people["staff"]]
+    ).added[0]
+    ms.poll_open(actor=sysadmin, meeting=polled, candidates=[(start, start + timedelta(hours=1))])
+    meeting = ms.meeting_create(
+        actor=sysadmin, series=series, starts_at=start, ends_at=start + timedelta(hours=2)
+    )
+    course = ms.course_create(actor=sysadmin, title="DX基礎")
+    ms.meeting_update(actor=sysadmin, meeting=meeting, course=course)
+    invitation = ms.invitations_add(
+        actor=sysadmin, meeting=meeting, people=[people["staff"], people["promoter"]]
+    ).added[0]
+    item = ms.agenda_item_create(actor=sysadmin, meeting=meeting, title="議題")
+    link = ms.agenda_link_add(
+        actor=sysadmin, item=item, target_type="meetings.meeting", target_id=str(polled.pk),
+        label=str(polled),
+    )  # fmt: skip
+    paper = ms.paper_upload(
+        actor=sysadmin,
+        meeting=meeting,
+        title="資料",
+        file=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
+    decision = ms.decision_add(actor=sysadmin, meeting=meeting, text="決定")
+    action = ms.action_item_create(
+        actor=sysadmin, meeting=meeting, title="宿題", owner=people["staff"],
+        due_date=(start + timedelta(days=7)).date(),
+    )  # fmt: skip
+    insight = ms.insight_create(
+        actor=sysadmin, meeting=meeting, expert=invitation, title="知見", body="本文"
+    )
+    return {
+        "meeting": meeting,
+        "polled": polled,
+        "polled_invitation": polled_invitation,
+        "invitation": invitation,
+        "item": item,
+        "link": link,
+        "paper": paper,
+        "decision": decision,
+        "action": action,
+        "insight": insight,
     }
 
 
@@ -55,6 +113,43 @@ ARGS = {
     "core:fiscal_year_detail": lambda o: {"year": o["fiscal_year"].year},
     "core:closed_day_delete": lambda o: {"pk": o["closed_day"].pk},
     "core:audit_detail": lambda o: {"pk": o["audit_event"].pk},
+    "meetings:detail": lambda o: {"pk": o["meeting"].pk},
+    "meetings:edit": lambda o: {"pk": o["meeting"].pk},
+    "meetings:status": lambda o: {"pk": o["meeting"].pk, "status": "held"},
+    "meetings:invite": lambda o: {"pk": o["meeting"].pk},
+    "meetings:guest_add": lambda o: {"pk": o["meeting"].pk},
+    "meetings:attendance": lambda o: {"pk": o["meeting"].pk},
+    "meetings:invitation_remove": lambda o: {"pk": o["invitation"].pk},
+    "meetings:invitation_required": lambda o: {"pk": o["invitation"].pk},
+    "meetings:action_complete": lambda o: {"pk": o["action"].pk},
+    "meetings:action_reopen": lambda o: {"pk": o["action"].pk},
+    "meetings:poll_create": lambda o: {"pk": o["meeting"].pk},
+    "meetings:poll": lambda o: {"pk": o["polled"].pk},
+    "meetings:poll_answer": lambda o: {"pk": o["polled"].pk},
+    "meetings:poll_fix": lambda o: {"pk": o["polled"].pk},
+    "meetings:poll_link": lambda o: {"token": o["polled_invitation"].token},
+    "meetings:poll_link_ics": lambda o: {"token": o["invitation"].token},
+    "meetings:item_create": lambda o: {"pk": o["meeting"].pk},
+    "meetings:item_edit": lambda o: {"pk": o["item"].pk},
+    "meetings:item_move": lambda o: {"pk": o["item"].pk, "direction": "up"},
+    "meetings:item_delete": lambda o: {"pk": o["item"].pk},
+    "meetings:item_minutes": lambda o: {"pk": o["item"].pk},
+    "meetings:item_links": lambda o: {"pk": o["item"].pk},
+    "meetings:link_remove": lambda o: {"pk": o["link"].pk},
+    "meetings:paper_upload": lambda o: {"pk": o["meeting"].pk},
+    "meetings:paper_generate": lambda o: {"pk": o["meeting"].pk},
+    "meetings:paper": lambda o: {"pk": o["paper"].pk},
+    "meetings:paper_delete": lambda o: {"pk": o["paper"].pk},
+    "meetings:packet_docx": lambda o: {"pk": o["meeting"].pk},
+    "meetings:packet_pdf": lambda o: {"pk": o["meeting"].pk},
+    "meetings:decision_add": lambda o: {"pk": o["meeting"].pk},
+    "meetings:decision_delete": lambda o: {"pk": o["decision"].pk},
+    "meetings:action_create": lambda o: {"pk": o["meeting"].pk},
+    "meetings:insight_create": lambda o: {"pk": o["meeting"].pk},
+    "meetings:insight_edit": lambda o: {"pk": o["insight"].pk},
+    "meetings:insight_delete": lambda o: {"pk": o["insight"].pk},
+    "meetings:assessment": lambda o: {"pk": o["meeting"].pk, "phase": "before"},
+    "meetings:meeting_ics": lambda o: {"pk": o["meeting"].pk},
 }
 
 
@@ -83,7 +178,7 @@ def test_each_role_gets_exactly_what_it_may(viewer, client_as, people, objects):
         elif user is None:
             allowed = False
         else:
-            allowed = user.has_perm(access, loader(**kwargs) if loader else None)
+            allowed = user.has_perm(access, loader(user=user, **kwargs) if loader else None)
         response = client.get(url)
         location = response.get("Location", "")
         if allowed:
@@ -99,13 +194,17 @@ def test_each_role_gets_exactly_what_it_may(viewer, client_as, people, objects):
 
 def test_anonymous_reaches_only_public_views(client, objects):
     public_names = {n for n, p in ALL_PATTERNS if declared_access(p.callback) == PUBLIC}
-    assert public_names == {"login", "logout", "set_language", "healthz"}
+    assert public_names == {
+        "login", "logout", "set_language", "healthz",
+        "meetings:poll_link", "meetings:poll_link_ics",
+    }  # fmt: skip
     reached = set()
     for name, pattern in ALL_PATTERNS:
         kwargs = ARGS[name](objects) if pattern.pattern.converters else {}
         if client.get(reverse(name, kwargs=kwargs)).status_code in (200, 405):
             reached.add(name)
-    assert reached == {"login", "logout", "healthz"}
+    # The personal poll link is public: its token is the credential.
+    assert reached == {"login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics"}
 
 
 def test_an_undeclared_view_is_refused(rf, people):

@@ -21,8 +21,9 @@ def public(view: Callable) -> Callable:
 def require(perm: str, *, obj: Callable | None = None) -> Callable[[Callable], Callable]:
     """Anonymous users go to the login page; signed-in users without ``perm`` get 403.
 
-    ``obj(**url_kwargs)`` loads the object the permission is about (404 if missing); it is
-    then passed to the view as ``obj``.
+    ``obj(user=request.user, **url_kwargs)`` loads the object the permission is about (404 if
+    missing; it may be None, e.g. "this user's invitation", and then only a rule that accepts
+    None can pass); it is then passed to the view as ``obj``.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -30,7 +31,7 @@ def require(perm: str, *, obj: Callable | None = None) -> Callable[[Callable], C
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            target = obj(**kwargs) if obj is not None else None
+            target = obj(user=request.user, **kwargs) if obj is not None else None
             if not request.user.has_perm(perm, target):
                 raise PermissionDenied
             if obj is not None:

@@ -58,7 +58,10 @@ def audit_record(
     summary: str = "",
     before: dict | None = None,
     after: dict | None = None,
+    actor_name: str = "",
 ) -> AuditEvent:
+    """Record one write. ``actor_name`` names a writer without an account (e.g. an external
+    guest answering through a personal link)."""
     if target is not None:
         target_type = target_type or _type_of(target)
         target_id = target_id or str(target.pk)
@@ -69,7 +72,7 @@ def audit_record(
     event = AuditEvent(
         created_at=timezone.now(),
         actor=actor,
-        actor_name=(str(actor) if actor else "")[:150],
+        actor_name=(str(actor) if actor else actor_name)[:150],
         action=action,
         target_type=target_type,
         target_id=target_id,

@@ -3,15 +3,21 @@ from django.utils.translation import gettext_lazy as _
 
 from . import japanese_dates, selectors
 
-# (url name, label, permission). Later apps append their entries here.
+# (order, url name, label, permission). Apps add theirs with register_nav() from ready().
 NAVIGATION = [
-    ("core:home", _("Home"), "core.use_app"),
-    ("core:people", _("People"), "core.view_people"),
-    ("core:departments", _("Departments"), "core.view_departments"),
-    ("core:fiscal_years", _("Calendar"), "core.view_calendar"),
-    ("core:municipality", _("Settings"), "core.view_municipality"),
-    ("core:audit", _("Audit trail"), "core.view_audit"),
+    (0, "core:home", _("Home"), "core.use_app"),
+    (80, "core:people", _("People"), "core.view_people"),
+    (81, "core:departments", _("Departments"), "core.view_departments"),
+    (82, "core:fiscal_years", _("Calendar"), "core.view_calendar"),
+    (90, "core:municipality", _("Settings"), "core.view_municipality"),
+    (91, "core:audit", _("Audit trail"), "core.view_audit"),
 ]
+
+
+def register_nav(order: int, url_name: str, label, perm: str) -> None:
+    if not any(entry[1] == url_name for entry in NAVIGATION):
+        NAVIGATION.append((order, url_name, label, perm))
+        NAVIGATION.sort(key=lambda entry: entry[0])
 
 
 def shell(request) -> dict:
@@ -20,7 +26,7 @@ def shell(request) -> dict:
     nav = []
     if user is not None and user.is_authenticated:
         path = request.path
-        for name, label, perm in NAVIGATION:
+        for _order, name, label, perm in NAVIGATION:
             if user.has_perm(perm):
                 url = reverse(name)
                 current = path == url if url == "/" else path.startswith(url)

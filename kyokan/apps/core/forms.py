@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 
 from . import japanese_dates
@@ -206,3 +208,55 @@ class AuditFilterForm(forms.Form):
         if since and until and since > until:
             self.add_error("until", _("The end date is before the start date."))
         return cleaned
+
+
+class PersonField(forms.CharField):
+    """Choose a person by login ID or full name (a select of thousands would not do).
+
+    A name shared by several people is refused with their login IDs listed."""
+
+    default_error_messages = {
+        "unknown": _("No active person has the login ID or name “%(value)s”."),
+        "ambiguous": _("Several people are called “%(value)s”; give the login ID: %(ids)s"),
+    }
+
+    def __init__(self, *, queryset=None, **kwargs):
+        self.queryset = queryset
+        kwargs.setdefault("help_text", _("Login ID or full name."))
+        super().__init__(**kwargs)
+        self.widget.attrs["maxlength"] = "150"
+
+    def prepare_value(self, value):
+        if isinstance(value, User):
+            return value.username
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value).strip()[:150]
+        if not value:
+            return None
+        qs = self.queryset if self.queryset is not None else User.objects.all()
+        qs = qs.filter(is_active=True)
+        by_login = qs.filter(username=value).first()
+        if by_login:
+            return by_login
+        # Names are compared without spaces: 「佐藤 花子」 and 「佐藤花子」 are one person.
+        compact = "".join(value.split())
+        matches = list(
+            qs.annotate(
+                compact=Replace(
+                    Replace("full_name", Value(" "), Value("")), Value("\u3000"), Value("")
+                )
+            ).filter(compact=compact)[:6]
+        )
+        if not matches:
+            raise forms.ValidationError(
+                self.error_messages["unknown"], code="unknown", params={"value": value}
+            )
+        if len(matches) > 1:
+            raise forms.ValidationError(
+                self.error_messages["ambiguous"],
+                code="ambiguous",
+                params={"value": value, "ids": ", ".join(u.username for u in matches)},
+            )
+        return matches[0]

@@ -3,13 +3,11 @@
 import csv
 import json
 
-from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,71 +31,9 @@ from .forms import (
     RolesForm,
 )
 from .models import AuditEvent, ClosedDay, Department, FiscalYear, User
-
-
-def _apply_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, keeping what the user typed."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _form_page(request, form, *, title, cancel_url="", intro="", submit_label=""):
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": title,
-            "cancel_url": cancel_url,
-            "intro": intro,
-            "submit_label": submit_label,
-        },
-    )
-
-
-def _submit(request, form, *, save, success, next_url, **page):
-    """The one form flow: on a valid POST call ``save(cleaned_data)`` (a service), then
-    redirect to ``next_url(result)``; a service's ValidationError goes back onto the form
-    with everything the user typed kept."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ValidationError as exc:
-            _apply_service_errors(form, exc)
-        else:
-            messages.success(request, success)
-            return redirect(next_url(result))
-    return _form_page(request, form, **page)
-
-
-def _act(request, action, *, success, next_url, error_url):
-    """A confirmed action (POST without a form): a refusal is shown as a message."""
-    try:
-        action()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(error_url)
-    messages.success(request, success)
-    return redirect(next_url)
-
-
-def _confirm_page(request, *, title, message, submit_label, cancel_url, danger=False, hidden=None):
-    return render(
-        request,
-        "confirm_page.html",
-        {
-            "title": title,
-            "message": message,
-            "submit_label": submit_label,
-            "cancel_url": cancel_url,
-            "danger": danger,
-            "hidden": hidden or {},
-        },
-    )
-
+from .viewkit import act as _act
+from .viewkit import confirm_page as _confirm_page
+from .viewkit import submit as _submit
 
 # --- session and shell ----------------------------------------------------------------
 
@@ -202,7 +138,7 @@ def people(request):
     )
 
 
-def _person(pk: int) -> User:
+def _person(pk: int, **_kwargs) -> User:
     return get_object_or_404(User, pk=pk)
 
 
@@ -320,7 +256,7 @@ def person_password(request, pk: int, obj: User):
 # --- departments ----------------------------------------------------------------------
 
 
-def _department(pk: int) -> Department:
+def _department(pk: int, **_kwargs) -> Department:
     return get_object_or_404(Department.objects.select_related("parent"), pk=pk)
 
 

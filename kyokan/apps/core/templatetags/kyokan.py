@@ -61,6 +61,12 @@ def weekday(value) -> str:
     return japanese_dates.weekday_ja(day) if _lang() == "ja" else f"{day:%a}"
 
 
+@register.filter
+def get_item(mapping, key):
+    """{{ answers|get_item:invitation.pk }}: a dict lookup by a variable key."""
+    return mapping.get(key) if mapping else None
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, page_number) -> str:
     """The current URL with ``page`` replaced, keeping the filters."""

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingsConfig(AppConfig):
+    name = "kyokan.apps.meetings"
+    label = "meetings"
+    verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from . import generators, panels
+
+        panels.register()
+        generators.register()

@@ -1,0 +1,196 @@
+"""Benchmark of the meeting packet: a 10-paper packet built in Word and in PDF.
+
+Everything is created inside a transaction that is rolled back, with uploads written under
+a temporary MEDIA_ROOT, so the benchmark leaves nothing behind. The results have the shape
+of :func:`kyokan.apps.core.bench.bench_pages`' so they can go into bench-results.json.
+"""
+
+import io
+import secrets
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from datetime import time as clock
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from kyokan.apps.core import services as core_services
+from kyokan.apps.core.models import Department, Municipality
+from kyokan.apps.core.roles import Role
+
+from . import packet, services
+from .models import Meeting, MeetingKind, PollAnswer
+
+AGENDA = [
+    "オープンデータガイドライン改定版について",
+    "デジタル強靱化戦略の改定(案)について",
+    "デジタルデバイド対策に関する考え方について",
+    "令和4年度の重点目標について",
+    "次年度以降の取組について",
+    "行政手続のオンライン化の進捗について",
+    "推進員研修の実施結果について",
+    "その他",
+]
+GENERATORS = ["previous_decisions", "open_actions", "attendance", "poll_result"]
+INVITEES = 30
+
+
+def _at(days: int, hour: int, minute: int = 0) -> datetime:
+    day = timezone.localdate() + timedelta(days=days)
+    return timezone.make_aware(datetime.combine(day, clock(hour, minute)))
+
+
+def _tiny_pdf(name: str, pages: int) -> SimpleUploadedFile:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)  # A4 in points
+    out = io.BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/pdf")
+
+
+def bench_meeting() -> Meeting:
+    """A 第6回 本部会議 with 8 agenda items, 30 invitees (a date poll answered by them),
+    earlier decisions and action items, and 10 papers: the 5 generated ones and 5 PDFs."""
+    tag = secrets.token_hex(3)
+    if not Municipality.objects.exists():
+        core_services.municipality_create(
+            actor=None, name="性能試験市", code="139904", issuing_office="デジタル化推進本部事務局",
+            hourly_labour_cost=4000, citizen_hour_value=2000, default_useful_life_years=5,
+        )  # fmt: skip
+    bureaus = [
+        core_services.department_create(
+            actor=None, name=f"性能試験{tag}第{i}部", kind=Department.Kind.BUREAU
+        )
+        for i in range(3)
+    ]
+    divisions = [
+        core_services.department_create(
+            actor=None, name=f"第{i}課", kind=Department.Kind.DIVISION, parent=bureaus[i % 3]
+        )
+        for i in range(6)
+    ]
+    people = [
+        core_services.user_create(
+            actor=None, username=f"packet-{tag}-{i:02d}", full_name=f"性能 職員{i:02d}",
+            department=divisions[i % 6],
+            roles=[(Role.PROMOTER, divisions[i % 6].parent)] if i % 5 == 0 else [],
+        )
+        for i in range(INVITEES)
+    ]  # fmt: skip
+
+    series = services.series_create(
+        actor=None, name=f"デジタル化推進本部会議（性能試験{tag}）", kind=MeetingKind.HQ
+    )
+    fifth = services.meeting_create(
+        actor=None, series=series, number=5, starts_at=_at(-28, 14), ends_at=_at(-28, 15, 30)
+    )
+    for i in range(4):
+        services.decision_add(actor=None, meeting=fifth, text=f"前回の決定事項その{i + 1}。")
+    for i in range(8):
+        services.action_item_create(
+            actor=None, meeting=fifth, title=f"前回のアクションアイテム{i + 1}",
+            owner=people[i], due_date=timezone.localdate() + timedelta(days=i * 5 - 20),
+        )  # fmt: skip
+    services.meeting_set_status(actor=None, meeting=fifth, status=Meeting.Status.HELD)
+
+    meeting = services.meeting_create(
+        actor=None, series=series, number=6, title="令和4年度第1回", place="本庁舎3階 第1会議室"
+    )
+    invitations = services.invitations_add(
+        actor=None, meeting=meeting, people=people[:3], required=True
+    ).added
+    invitations += services.invitations_add(actor=None, meeting=meeting, people=people[3:]).added
+    items = [
+        services.agenda_item_create(
+            actor=None, meeting=meeting, title=title, presenter_text="事務局", duration_minutes=10
+        )
+        for title in AGENDA
+    ]
+    poll = services.poll_open(
+        actor=None,
+        meeting=meeting,
+        candidates=[(_at(7 + d, 14), _at(7 + d, 15, 30)) for d in range(5)],
+    )
+    choices = list(PollAnswer.Choice)
+    candidates = list(poll.candidates.all())
+    for i, invitation in enumerate(invitations[:24]):
+        services.poll_answer(
+            invitation=invitation,
+            answers={c.pk: (choices[(i + j) % 3], "") for j, c in enumerate(candidates)},
+        )
+    services.poll_fix(actor=None, meeting=meeting, candidate=candidates[0])
+    services.attendance_record(
+        actor=None,
+        meeting=meeting,
+        attendance={
+            inv.pk: ("present" if i % 4 else "absent") for i, inv in enumerate(invitations)
+        },
+    )
+
+    course = services.course_create(actor=None, title=f"DX基礎研修（性能試験{tag}）")
+    training = services.series_create(
+        actor=None, name=f"DX研修（性能試験{tag}）", kind=MeetingKind.TRAINING
+    )
+    session = services.meeting_create(
+        actor=None, series=training, course=course, starts_at=_at(-14, 10)
+    )
+    trained = services.invitations_add(actor=None, meeting=session, people=people[::2]).added
+    services.attendance_record(
+        actor=None, meeting=session, attendance={inv.pk: "present" for inv in trained}
+    )
+
+    # 10 papers: generated and uploaded alternately.
+    keys = [*GENERATORS, "training_coverage"]
+    for i, key in enumerate(keys):
+        services.paper_add_generated(
+            actor=None, meeting=meeting, generator=key, agenda_item=items[i]
+        )
+        services.paper_upload(
+            actor=None, meeting=meeting, title=f"{AGENDA[i]}（資料）",
+            file=_tiny_pdf(f"shiryo{i + 1}.pdf", pages=2), agenda_item=items[i],
+        )  # fmt: skip
+    return Meeting.objects.select_related("series").get(pk=meeting.pk)
+
+
+def _measure(name: str, build: Callable[[Meeting], bytes], meeting: Meeting, repeat: int):
+    timings, queries = [], 0
+    for i in range(repeat + 1):  # the first run warms caches (templates, fonts) up
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            data = build(meeting)
+            elapsed = (time.perf_counter() - start) * 1000
+        if not data:
+            raise RuntimeError(f"{name}: empty output")
+        if i:
+            timings.append(elapsed)
+            queries = len(ctx.captured_queries)
+    return {
+        "page": name,
+        "path": "-",
+        "median_ms": round(statistics.median(timings), 2),
+        "queries": queries,
+    }
+
+
+def bench_packet(repeat: int = 5) -> list[dict]:
+    """Median build time and query count of the packet in Word and in PDF."""
+    with tempfile.TemporaryDirectory(prefix="kyokan-packet-") as media:
+        with override_settings(MEDIA_ROOT=media), transaction.atomic():
+            meeting = bench_meeting()
+            results = [_measure("meetings.packet.docx", packet.build_packet_docx, meeting, repeat)]
+            try:
+                results.append(
+                    _measure("meetings.packet.pdf", packet.build_packet_pdf, meeting, repeat)
+                )
+            except packet.PacketUnavailable:
+                pass  # no WeasyPrint on this machine: the Word figure only
+            transaction.set_rollback(True)
+    return results

@@ -1,0 +1,302 @@
+"""Demo meetings from the seed paper: the headquarters' 5th meeting (held), the 6th with its
+date poll between 2月4日(金) and 2月8日(火), the 7th fixed on 3月22日(火) (令和3年度, i.e.
+2022), expert exchanges, the study group and a training course — plus sessions in the
+coming weeks so that the calendar and the dashboard have something ahead."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from . import services
+from .models import Invitation, Meeting, MeetingKind, PollAnswer, SkillAxis
+
+TZ = timezone.get_fixed_timezone(9 * 60)
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+
+
+def _hq_people(ctx):
+    members = [u for login, u in ctx.people.items() if login.startswith("honbuin")]
+    return [ctx.people["honbucho"], ctx.people["fukuhonbucho"], ctx.people["fukuhonbucho2"],
+            *members]  # fmt: skip
+
+
+def _secretariat(ctx):
+    return [u for login, u in ctx.people.items() if login.startswith("jimukyoku")]
+
+
+def _promoters(ctx):
+    return [u for login, u in ctx.people.items() if login.startswith("suishinin")]
+
+
+def _hq_meeting(ctx, series, number, *, starts=None, agenda=(), status=None):
+    meeting = services.meeting_create(
+        actor=ctx.actor,
+        series=series,
+        number=number,
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1, minutes=30) if starts else None,
+        place="本庁舎5階 第1会議室",
+    )
+    services.invitations_add(actor=ctx.actor, meeting=meeting, people=[ctx.people["honbucho"]],
+                             required=True)  # fmt: skip
+    services.invitations_add(
+        actor=ctx.actor, meeting=meeting, people=_hq_people(ctx) + _secretariat(ctx)
+    )
+    for title, presenter in agenda:
+        services.agenda_item_create(
+            actor=ctx.actor, meeting=meeting, title=title, presenter_text=presenter
+        )
+    if status:
+        services.meeting_set_status(actor=ctx.actor, meeting=meeting, status=status)
+    return meeting
+
+
+def load(ctx) -> None:
+    actor = ctx.actor
+    hq = services.series_create(
+        actor=actor,
+        name="デジタル化推進本部会議",
+        kind=MeetingKind.HQ,
+        description="本部長（市長）、副本部長、本部員（各部長）で構成する本部の会議。",
+    )
+    team = services.series_create(
+        actor=actor, name="デジタル化推進チーム会議", kind=MeetingKind.TEAM
+    )
+    study = services.series_create(
+        actor=actor,
+        name="デジタル化推進員検討部会",
+        kind=MeetingKind.STUDY,
+        description="提案されたアイデアをベースに、市民サービス向上に向けた施策を提案する。",
+    )
+    exchange = services.series_create(
+        actor=actor,
+        name="デジタル化推進本部員意見交換会",
+        kind=MeetingKind.EXCHANGE,
+        description="様々なテーマで有識者との意見交換を重ね、インプットを増やす。",
+    )
+    training = services.series_create(
+        actor=actor, name="デジタル化推進員研修", kind=MeetingKind.TRAINING,
+        description="DXや各種ツールの利用について、着実なベースアップを図る。",
+    )  # fmt: skip
+
+    # 第5回: held, with the seed paper itself as 資料3 and its decisions and actions.
+    fifth = _hq_meeting(
+        ctx,
+        hq,
+        5,
+        starts=_at(date(2022, 1, 20), 14),
+        agenda=[
+            ("デジタル化推進本部員意見交換会の振り返りについて", "事務局"),
+            ("今後の進め方について", "事務局"),
+        ],
+    )
+    items = list(fifth.agenda_items.all())
+    services.minutes_save(
+        actor=actor,
+        item=items[-1],
+        text=(
+            "事務局より資料3に基づき説明。DXの定義を本部員とともに明確化し、デジタル強靱化戦略に"
+            "明記すること、第6回・第7回本部会議で議論し年度内に確定することを確認した。\n"
+            "本部長より「DXは経営そのものであり、ルール・組織・予算を変えることである」との発言。"
+        ),
+    )
+    services.decision_add(
+        actor=actor,
+        meeting=fifth,
+        agenda_item=items[-1],
+        text="本市としての「DX」の定義を本部員とともに明確化し、デジタル強靱化戦略に明記する。",
+    )
+    services.decision_add(
+        actor=actor,
+        meeting=fifth,
+        agenda_item=items[-1],
+        text="デジタル強靱化戦略の改定案を第6回・第7回本部会議で議論し、年度内に確定する。",
+    )
+    secretary = ctx.people["jimukyoku"]
+    services.action_item_create(
+        actor=actor, meeting=fifth, agenda_item=items[-1], owner=secretary,
+        title="DXの定義（事務局案）を作成し、推進チームで議論する", due_date=date(2022, 2, 1),
+    )  # fmt: skip
+    services.action_item_create(
+        actor=actor, meeting=fifth, agenda_item=items[-1], owner=ctx.people["honbuin"],
+        title="各部局の「DXとは」についての意見を取りまとめる", due_date=date(2022, 1, 31),
+    )  # fmt: skip
+    for invitation in fifth.invitations.all():
+        services.invitation_update(
+            actor=actor, invitation=invitation, attendance=Invitation.Attendance.PRESENT
+        )
+    services.meeting_set_status(actor=actor, meeting=fifth, status=Meeting.Status.HELD)
+
+    # 第6回: 2月4日(金) or 2月8日(火)で調整中.
+    sixth = _hq_meeting(
+        ctx,
+        hq,
+        6,
+        agenda=[
+            ("オープンデータガイドライン改定版について", "情報戦略課"),
+            ("デジタル強靱化戦略の改定(案)について", "事務局"),
+            ("デジタルデバイド対策に関する考え方について", "情報戦略課"),
+            ("令和4年度の重点目標について", "事務局"),
+            ("次年度以降の取組について", "事務局"),
+        ],
+    )
+    poll = services.poll_open(
+        actor=actor,
+        meeting=sixth,
+        candidates=[
+            (_at(date(2022, 2, 4), 14), _at(date(2022, 2, 4), 15, 30)),
+            (_at(date(2022, 2, 8), 10), _at(date(2022, 2, 8), 11, 30)),
+        ],
+        deadline=date(2022, 1, 28),
+        message="第6回本部会議の日程を調整します。ご都合をお知らせください。",
+        record_past=True,
+    )
+    first, second = list(poll.candidates.all())
+    for n, invitation in enumerate(sixth.invitations.select_related("person")):
+        if invitation.person and invitation.person.username.startswith("jimukyoku"):
+            continue
+        yes, no, maybe = PollAnswer.Choice.YES, PollAnswer.Choice.NO, PollAnswer.Choice.MAYBE
+        if invitation.required:
+            answers = {first.pk: (no, "公務のため"), second.pk: (yes, "")}
+        else:
+            answers = {
+                first.pk: ((yes, maybe, no)[n % 3], "午後は調整可" if n % 3 == 1 else ""),
+                second.pk: ((yes, yes, maybe)[n % 3], ""),
+            }
+        if n % 5 == 4:
+            continue  # a few have not answered yet
+        services.poll_answer(invitation=invitation, answers=answers, actor=invitation.person)
+    services.paper_add_generated(actor=actor, meeting=sixth, generator="previous_decisions")
+    services.paper_add_generated(actor=actor, meeting=sixth, generator="open_actions")
+    services.paper_add_generated(actor=actor, meeting=sixth, generator="poll_result")
+
+    # 第7回: fixed on 3月22日(火).
+    _hq_meeting(
+        ctx,
+        hq,
+        7,
+        starts=_at(date(2022, 3, 22), 10),
+        agenda=[
+            ("将来像：ステップ2の共有", "事務局"),
+            ("オープンデータガイドライン改定版について", "情報戦略課"),
+            ("令和4年度の重点目標について", "事務局"),
+            ("次年度以降の取組について", "事務局"),
+        ],
+    )
+
+    # The digital promotion team discusses the secretariat's draft.
+    team_meeting = services.meeting_create(
+        actor=actor, series=team, starts_at=_at(date(2022, 1, 27), 15),
+        ends_at=_at(date(2022, 1, 27), 16), place="情報戦略課 打合せスペース",
+    )  # fmt: skip
+    services.invitations_add(actor=actor, meeting=team_meeting, people=_secretariat(ctx))
+    services.agenda_item_create(
+        actor=actor, meeting=team_meeting, title="DXの定義（事務局案）について"
+    )
+    services.meeting_set_status(actor=actor, meeting=team_meeting, status=Meeting.Status.HELD)
+
+    # Expert exchanges: an account holder and an external guest without an account.
+    themes = [
+        (date(2021, 11, 10), "自治体DXと業務改革（BPR）", "yushikisha"),
+        (date(2021, 12, 15), "データ利活用とオープンデータ", "yushikisha2"),
+    ]
+    inputs = {
+        "yushikisha": [
+            (
+                "ツール導入より先に業務を見直す",
+                "紙の様式を最適化しても紙の手続である限り価値は増えない。"
+                "まず市民が不在だったプロセスを描き直し、"
+                "ルール・組織・予算をどう変えるかを決めること。",
+            ),
+            (
+                "費用対価値で取組を選ぶ",
+                "取組ごとに市民の時間の節約と職員の時間の節約を金額で示し、"
+                "費用と比べて優先順位を付ける。数字にならない価値は別に評価する。",
+            ),
+        ],
+        "yushikisha2": [
+            (
+                "オープンデータは機械判読可能に",
+                "1セル1データ、数値に単位を入れない、西暦表記など、"
+                "デジタル庁のルールに沿えば利用者が加工せずに使える。",
+            ),
+        ],
+    }
+    for day, theme, login in themes:
+        meeting = services.meeting_create(
+            actor=actor, series=exchange, theme=theme, starts_at=_at(day, 15),
+            ends_at=_at(day, 17), place="本庁舎5階 第1会議室",
+        )  # fmt: skip
+        services.invitations_add(actor=actor, meeting=meeting, people=_hq_people(ctx))
+        expert = services.invitations_add(
+            actor=actor, meeting=meeting, people=[ctx.people[login]]
+        ).added[0]
+        for title, body in inputs[login]:
+            services.insight_create(
+                actor=actor, meeting=meeting, expert=expert, title=title, body=body,
+                tags="BPR,費用対価値" if login == "yushikisha" else "オープンデータ",
+            )  # fmt: skip
+        services.meeting_set_status(actor=actor, meeting=meeting, status=Meeting.Status.HELD)
+    upcoming_exchange = services.meeting_create(
+        actor=actor, series=exchange, theme="デジタルデバイド対策",
+        starts_at=_at(timezone.localdate() + timedelta(days=21), 15),
+        ends_at=_at(timezone.localdate() + timedelta(days=21), 17), online_url="https://meet.example.jp/kyokan",
+    )  # fmt: skip
+    services.invitations_add(actor=actor, meeting=upcoming_exchange, people=_hq_people(ctx))
+    services.invitations_add(
+        actor=actor, meeting=upcoming_exchange, people=[ctx.people["yushikisha3"]]
+    )
+    services.invitation_add_guest(
+        actor=actor, meeting=upcoming_exchange, name="山下 恵子",
+        email="yamashita@univ.example.jp", affiliation="市民協働研究センター 准教授",
+    )  # fmt: skip
+
+    # The study group: one session held, the next one ahead.
+    for offset, status in ((-30, Meeting.Status.HELD), (14, None)):
+        day = timezone.localdate() + timedelta(days=offset)
+        session = services.meeting_create(
+            actor=actor, series=study, starts_at=_at(day, 15), ends_at=_at(day, 16, 30),
+            place="本庁舎3階 研修室",
+        )  # fmt: skip
+        services.invitations_add(actor=actor, meeting=session, people=_promoters(ctx))
+        services.agenda_item_create(
+            actor=actor, meeting=session, title="職員提案「窓口予約のオンライン化」の検討"
+        )
+        if status:
+            services.meeting_set_status(actor=actor, meeting=session, status=status)
+
+    # Training: a DX basics course, one session held with attendance and self-assessments.
+    course = services.course_create(
+        actor=actor, title="DX基礎研修", description="DXの定義、費用対価値、業務改革の考え方。"
+    )
+    services.course_create(actor=actor, title="ノーコードツール活用研修")
+    day = timezone.localdate() - timedelta(days=45)
+    session = services.meeting_create(
+        actor=actor, series=training, course=course, starts_at=_at(day, 13, 30),
+        ends_at=_at(day, 16, 30), place="本庁舎3階 研修室",
+    )  # fmt: skip
+    trainees = (
+        _promoters(ctx) + [u for login, u in ctx.people.items() if login.startswith("staff0")][:12]
+    )
+    services.invitations_add(actor=actor, meeting=session, people=trainees)
+    attendance = {}
+    for n, invitation in enumerate(session.invitations.all()):
+        present = n % 4 != 3
+        attendance[invitation.pk] = (
+            Invitation.Attendance.PRESENT if present else Invitation.Attendance.ABSENT
+        )
+        if present:
+            base = 1 + n % 3
+            before = {axis.value: min(5, base + i % 2) for i, axis in enumerate(SkillAxis)}
+            after = {axis: min(5, level + 1) for axis, level in before.items()}
+            services.assessment_save(
+                actor=invitation.person, invitation=invitation, phase="before", scores=before
+            )
+            services.assessment_save(
+                actor=invitation.person, invitation=invitation, phase="after", scores=after
+            )
+    services.attendance_record(actor=actor, meeting=session, attendance=attendance)
+    services.meeting_set_status(actor=actor, meeting=session, status=Meeting.Status.HELD)

@@ -1,0 +1,348 @@
+import re
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kyokan.apps.core import japanese_dates
+from kyokan.apps.core.forms import JapaneseDateField, PersonField
+from kyokan.apps.core.models import Department
+from kyokan.apps.core.roles import Role
+
+from .models import (
+    AgendaItem,
+    Course,
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    PollAnswer,
+)
+from .papers import generator_choices
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = MeetingSeries
+        fields = ["name", "kind", "description"]
+
+
+class MeetingForm(forms.ModelForm):
+    number = forms.IntegerField(
+        label=_("number"),
+        min_value=1,
+        required=False,
+        help_text=_("Leave empty for the next number in the series."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("starts"),
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        widget=DateTimeInput(),
+        help_text=_("Leave empty while the date is being polled."),
+    )
+    ends_at = forms.DateTimeField(
+        label=_("ends"), required=False, input_formats=DATETIME_FORMATS, widget=DateTimeInput()
+    )
+    online_url = forms.URLField(
+        label=_("online meeting link"), required=False, assume_scheme="https", max_length=200
+    )
+    course = forms.ModelChoiceField(
+        label=_("training course"),
+        queryset=Course.objects.all(),
+        required=False,
+        help_text=_("Only for a training session."),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "series",
+            "number",
+            "title",
+            "theme",
+            "course",
+            "starts_at",
+            "ends_at",
+            "place",
+            "online_url",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if ends and not starts:
+            self.add_error("starts_at", _("Give the start as well as the end."))
+        return cleaned
+
+    def _post_clean(self):
+        # The number is given by the service when left empty; do not validate it here.
+        if self.cleaned_data.get("number") is None:
+            self.instance.number = 1
+        super()._post_clean()
+
+
+class MeetingEditForm(MeetingForm):
+    class Meta(MeetingForm.Meta):
+        fields = [f for f in MeetingForm.Meta.fields if f not in ("series", "number")]
+
+
+class InviteForm(forms.Form):
+    people = forms.CharField(
+        label=_("people"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Login IDs or full names, one per line."),
+    )
+    role = forms.ChoiceField(
+        label=_("everyone with the role"),
+        required=False,
+        choices=[("", "—"), *((r.value, r.label) for r in Role if r != Role.CITIZEN)],
+    )
+    department = forms.ModelChoiceField(
+        label=_("everyone in the department"),
+        queryset=Department.objects.filter(is_active=True).select_related("parent"),
+        required=False,
+    )
+    required = forms.BooleanField(
+        label=_("required attendance"),
+        required=False,
+        help_text=_("The date poll ranks dates these people can attend first."),
+    )
+
+    def clean_people(self):
+        field = PersonField(required=False)
+        found, errors = [], []
+        for line in self.cleaned_data["people"].splitlines():
+            if not line.strip():
+                continue
+            try:
+                found.append(field.clean(line))
+            except forms.ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return found
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = cleaned.get("people") or cleaned.get("role") or cleaned.get("department")
+        if not chosen and not self.errors:
+            raise forms.ValidationError(_("Choose people, a role or a department to invite."))
+        return cleaned
+
+
+class GuestForm(forms.ModelForm):
+    class Meta:
+        model = Invitation
+        fields = ["name", "email", "affiliation", "required"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        self.fields["email"].required = True
+        self.fields["email"].help_text = _("The personal link to the date poll is sent here.")
+
+
+class AttendanceForm(forms.Form):
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitations = list(invitations)
+        for invitation in self.invitations:
+            self.fields[f"i{invitation.pk}"] = forms.ChoiceField(
+                label=invitation.display_name,
+                choices=Invitation.Attendance.choices,
+                initial=invitation.attendance,
+            )
+
+    def attendance(self) -> dict[int, str]:
+        return {i.pk: self.cleaned_data[f"i{i.pk}"] for i in self.invitations}
+
+
+_SLOT = re.compile(r"^(?P<date>.+?)\s+(?P<start>\d{1,2}:\d{2})\s*[-–〜~]\s*(?P<end>\d{1,2}:\d{2})$")
+
+
+def parse_slots(text: str) -> list[tuple[datetime, datetime]]:
+    """Lines like 「2022-02-04 14:00-15:30」 or 「令和4年2月4日 14:00〜15:30」."""
+    slots, errors = [], []
+    tz = timezone.get_current_timezone()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip().replace("：", ":")
+        if not line:
+            continue
+        match = _SLOT.match(line)
+        try:
+            if not match:
+                raise ValueError(line)
+            day = japanese_dates.parse_date_ja(match["date"])
+            start = time.fromisoformat(match["start"].zfill(5))
+            end = time.fromisoformat(match["end"].zfill(5))
+        except ValueError:
+            errors.append(
+                _("Line %(n)s: write a date and a time range, e.g. 2022-02-04 14:00-15:30.")
+                % {"n": number}
+            )
+            continue
+        slots.append(
+            (datetime.combine(day, start, tzinfo=tz), datetime.combine(day, end, tzinfo=tz))
+        )
+    if errors:
+        raise forms.ValidationError(errors)
+    return slots
+
+
+class PollForm(forms.Form):
+    candidates = forms.CharField(
+        label=_("candidate dates"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One per line: a date and a time range, e.g. 2022-02-04 14:00-15:30 or "
+            "令和4年2月8日 10:00〜11:30. Holidays and closed days are marked for you."
+        ),
+    )
+    deadline = JapaneseDateField(label=_("answer by"), required=False)
+    message = forms.CharField(
+        label=_("message to invitees"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_candidates(self):
+        return parse_slots(self.cleaned_data["candidates"])
+
+
+class PollAnswerForm(forms.Form):
+    """One ○/△/× choice and a comment per candidate date."""
+
+    def __init__(self, *args, candidates=(), existing=None, closed_reasons=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        existing = existing or {}
+        closed_reasons = closed_reasons or {}
+        self.candidates = list(candidates)
+        for c in self.candidates:
+            answer = existing.get(c.pk)
+            local = timezone.localtime(c.starts_at)
+            label = (
+                f"{japanese_dates.format_date_with_weekday(local.date())} "
+                f"{local:%H:%M}–{timezone.localtime(c.ends_at):%H:%M}"
+            )
+            if closed_reasons.get(c.pk):
+                label += f"（{closed_reasons[c.pk]}）"
+            self.fields[f"c{c.pk}"] = forms.ChoiceField(
+                label=label,
+                choices=PollAnswer.Choice.choices,
+                widget=forms.RadioSelect,
+                initial=answer.choice if answer else None,
+            )
+            self.fields[f"c{c.pk}_comment"] = forms.CharField(
+                label=_("comment"),
+                required=False,
+                max_length=200,
+                initial=answer.comment if answer else "",
+            )
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            c.pk: (self.cleaned_data[f"c{c.pk}"], self.cleaned_data[f"c{c.pk}_comment"])
+            for c in self.candidates
+        }
+
+
+class AgendaItemForm(forms.ModelForm):
+    presenter = PersonField(label=_("presenter"), required=False)
+
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "presenter", "presenter_text", "duration_minutes"]
+
+
+class MinutesForm(forms.Form):
+    minutes_text = forms.CharField(
+        label=_("minutes (議事録)"), required=False, widget=forms.Textarea(attrs={"rows": 12})
+    )
+
+
+def _agenda_field(meeting, **kwargs):
+    return forms.ModelChoiceField(
+        label=_("agenda item"),
+        queryset=AgendaItem.objects.filter(meeting=meeting),
+        required=False,
+        **kwargs,
+    )
+
+
+class PaperUploadForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    file = forms.FileField(
+        label=_("file"),
+        help_text=_("PDF, Word, Excel, PowerPoint, CSV, text or an image; 20 MB at most."),
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"] = _agenda_field(meeting)
+
+
+class PaperGenerateForm(forms.Form):
+    generator = forms.ChoiceField(label=_("generated from"), choices=())
+    title = forms.CharField(
+        label=_("title"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty for the usual title."),
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["generator"].choices = generator_choices()
+        self.fields["agenda_item"] = _agenda_field(meeting)
+
+
+class DecisionForm(forms.Form):
+    text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"] = _agenda_field(meeting)
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("action"), max_length=200)
+    owner = PersonField(label=_("owner"))
+    department = forms.ModelChoiceField(
+        label=_("department"),
+        queryset=Department.objects.filter(is_active=True).select_related("parent"),
+        required=False,
+        help_text=_("Leave empty for the owner's department."),
+    )
+    due_date = JapaneseDateField(label=_("due date"))
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"] = _agenda_field(meeting)
+
+
+class ActionCompleteForm(forms.Form):
+    result = forms.CharField(
+        label=_("result"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MeetingFilterForm(forms.Form):
+    q = forms.CharField(label=_("search"), required=False)
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        required=False,
+        choices=[("", _("all kinds")), *MeetingSeries._meta.get_field("kind").choices],
+    )
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", _("all")), *Meeting.Status.choices]
+    )

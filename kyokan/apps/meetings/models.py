@@ -1,0 +1,456 @@
+"""Meetings: headquarters meetings, team meetings, study groups, expert exchanges, training.
+
+A meeting belongs to a series and is numbered within it (第6回). Before its date is fixed it
+may run a date poll; it has invitations (accounts or external guests with a personal link),
+an agenda, numbered papers (資料N), minutes per agenda item, decisions and action items.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kyokan.apps.core.models import Department
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class MeetingKind(models.TextChoices):
+    HQ = "hq", _("本部会議")
+    TEAM = "team", _("推進チーム会議")
+    STUDY = "study", _("推進員検討部会")
+    EXCHANGE = "exchange", _("意見交換会")
+    TRAINING = "training", _("研修")
+
+
+class MeetingSeries(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Course(models.Model):
+    """A training course (e.g. DX basics); its sessions are meetings of kind 研修."""
+
+    title = models.CharField(_("title"), max_length=120, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("training course")
+        verbose_name_plural = _("training courses")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("日程調整中")
+        SCHEDULED = "scheduled", _("開催予定")
+        HELD = "held", _("開催済")
+        CANCELLED = "cancelled", _("中止")
+
+    series = models.ForeignKey(
+        MeetingSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    number = models.PositiveSmallIntegerField(_("number"), validators=[MinValueValidator(1)])
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    theme = models.CharField(
+        _("theme"), max_length=200, blank=True, help_text=_("For an expert exchange: its theme.")
+    )
+    course = models.ForeignKey(
+        Course,
+        verbose_name=_("training course"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNING
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True, db_index=True)
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "number"], name="meeting_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        base = f"{self.series.name} 第{self.number}回"
+        return f"{base} {self.title}" if self.title else base
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+
+
+class Invitation(models.Model):
+    """One invitee: a person with an account, or an external guest (name and e-mail).
+
+    The token makes a personal link: the invitee answers the date poll through it without
+    logging in."""
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "unknown", _("未確認")
+        PRESENT = "present", _("出席")
+        ABSENT = "absent", _("欠席")
+        PROXY = "proxy", _("代理出席")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meeting_invitations",
+    )
+    name = models.CharField(_("name"), max_length=80, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    affiliation = models.CharField(_("affiliation"), max_length=120, blank=True)
+    required = models.BooleanField(
+        _("required"),
+        default=False,
+        help_text=_("The meeting should not be held without this person (e.g. the 本部長)."),
+    )
+    token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
+    attendance = models.CharField(
+        _("attendance"), max_length=10, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-required", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=models.Q(person__isnull=False),
+                name="invitation_unique_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.person.full_name if self.person_id else self.name
+
+    @property
+    def contact_email(self) -> str:
+        return self.person.email if self.person_id else self.email
+
+    def clean(self) -> None:
+        if not self.person_id and not self.name:
+            raise ValidationError(_("An external guest needs a name."))
+        if not self.person_id and not self.email:
+            raise ValidationError(
+                _("An external guest needs an e-mail address to receive their personal link.")
+            )
+
+
+class DatePoll(models.Model):
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="poll")
+    message = models.TextField(_("message to invitees"), blank=True)
+    deadline = models.DateField(_("answer by"), null=True, blank=True)
+    is_open = models.BooleanField(_("open"), default=True)
+    chosen = models.ForeignKey(
+        "PollCandidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("date poll")
+        verbose_name_plural = _("date polls")
+
+    def __str__(self) -> str:
+        return f"{self.meeting} 日程調整"
+
+
+class PollCandidate(models.Model):
+    poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="candidates")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+
+    class Meta:
+        verbose_name = _("candidate date")
+        verbose_name_plural = _("candidate dates")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "starts_at"], name="candidate_unique_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class PollAnswer(models.Model):
+    class Choice(models.TextChoices):
+        YES = "yes", "○"
+        MAYBE = "maybe", "△"
+        NO = "no", "×"
+
+    candidate = models.ForeignKey(PollCandidate, on_delete=models.CASCADE, related_name="answers")
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="poll_answers"
+    )
+    choice = models.CharField(_("answer"), max_length=5, choices=Choice.choices)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("poll answer")
+        verbose_name_plural = _("poll answers")
+        constraints = [
+            models.UniqueConstraint(fields=["candidate", "invitation"], name="poll_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} {self.get_choice_display()}"
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    presenter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("presenter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    presenter_text = models.CharField(
+        _("presenter (free text)"),
+        max_length=120,
+        blank=True,
+        help_text=_("When the presenter has no account, e.g. 事務局."),
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("minutes allotted"), null=True, blank=True, validators=[MaxValueValidator(600)]
+    )
+    minutes_text = models.TextField(_("minutes (議事録)"), blank=True)
+    carried_over = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def presenter_name(self) -> str:
+        return self.presenter.full_name if self.presenter_id else self.presenter_text
+
+
+class AgendaLink(models.Model):
+    """A link from an agenda item to an object of another module (a document, an initiative,
+    a survey, an idea…). Types are registered in kyokan.apps.core.links."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="links")
+    target_type = models.CharField(max_length=60)
+    target_id = models.CharField(max_length=40)
+    label = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name = _("linked object")
+        verbose_name_plural = _("linked objects")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "target_type", "target_id"], name="agenda_link_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Paper(models.Model):
+    """資料N: an uploaded file or a paper generated from Kyokan data at packet time."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="papers")
+    number = models.PositiveSmallIntegerField(_("paper number"))
+    title = models.CharField(_("title"), max_length=200)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="papers",
+    )
+    file = models.FileField(_("file"), upload_to="meetings/papers/%Y/", blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    generator = models.CharField(_("generated from"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="paper_unique_number"),
+            models.CheckConstraint(
+                condition=~(models.Q(file="") & models.Q(generator="")),
+                name="paper_has_content",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"資料{self.number} {self.title}"
+
+    @property
+    def label(self) -> str:
+        return f"資料{self.number}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
+    text = models.TextField(_("decision"))
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class ActionItem(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("未完了")
+        DONE = "done", _("完了")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("agenda item"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    title = models.CharField(_("action"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="action_items",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_items",
+    )
+    due_date = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=5, choices=Status.choices, default="open")
+    done_at = models.DateTimeField(_("completed"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    carried_to = models.ManyToManyField(Meeting, related_name="carried_action_items", blank=True)
+
+    class Meta:
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+        ordering = ["due_date", "id"]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Insight(models.Model):
+    """A key input (知見) from an expert at an opinion exchange, searchable later."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="insights")
+    expert = models.ForeignKey(
+        Invitation,
+        verbose_name=_("expert"),
+        on_delete=models.PROTECT,
+        related_name="insights",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("input"))
+    tags = models.CharField(_("tags"), max_length=200, blank=True)
+    search_text = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("expert input")
+        verbose_name_plural = _("expert inputs")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SkillAxis(models.TextChoices):
+    UNDERSTANDING = "understanding", _("DXの理解")
+    DATA = "data", _("データ活用")
+    TOOLS = "tools", _("デジタルツールの活用")
+    BPR = "bpr", _("業務改革（BPR）")
+    SECURITY = "security", _("情報セキュリティ")
+
+
+class SkillAssessment(models.Model):
+    """A participant's self-assessment (levels 1–5 per axis) before or after a session."""
+
+    class Phase(models.TextChoices):
+        BEFORE = "before", _("受講前")
+        AFTER = "after", _("受講後")
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="assessments")
+    phase = models.CharField(_("phase"), max_length=6, choices=Phase.choices)
+    scores = models.JSONField(_("scores"))
+
+    class Meta:
+        verbose_name = _("skill self-assessment")
+        verbose_name_plural = _("skill self-assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["invitation", "phase"], name="assessment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invitation} {self.get_phase_display()}"
+
+    def clean(self) -> None:
+        axes = {a.value for a in SkillAxis}
+        if set(self.scores or {}) != axes:
+            raise ValidationError(_("Give a level for every skill."))
+        for value in self.scores.values():
+            if not isinstance(value, int) or not 1 <= value <= 5:
+                raise ValidationError(_("Levels run from 1 to 5."))

@@ -1,0 +1,299 @@
+"""Reads of the meetings app."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from kyokan.apps.core import japanese_dates
+from kyokan.apps.core.models import ClosedDay, Department, Municipality
+from kyokan.apps.core.roles import Role
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Insight,
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    Paper,
+    PollAnswer,
+    PollCandidate,
+    SkillAssessment,
+    SkillAxis,
+)
+from .search import normalise_for_search
+
+
+def meetings_for(user, *, kind: str = "", status: str = "", q: str = "") -> QuerySet[Meeting]:
+    qs = Meeting.objects.select_related("series", "course")
+    if not user.has_perm("meetings.view_all_meetings"):
+        qs = qs.filter(invitations__person=user)
+    if kind:
+        qs = qs.filter(series__kind=kind)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(theme__icontains=q) | Q(series__name__icontains=q))
+    return qs.annotate(
+        invitation_count=Count("invitations", distinct=True),
+    ).order_by("-starts_at", "-id")
+
+
+def meeting_get(pk: int) -> Meeting:
+    return Meeting.objects.select_related("series", "course").get(pk=pk)
+
+
+def meeting_detail(meeting: Meeting) -> dict:
+    """Everything the meeting page shows, in a fixed number of queries."""
+    items = list(
+        meeting.agenda_items.select_related("presenter").prefetch_related(
+            "links",
+            Prefetch("papers", queryset=Paper.objects.order_by("number")),
+            Prefetch("decisions"),
+        )
+    )
+    carried = list(
+        meeting.carried_action_items.select_related("owner", "department", "meeting__series")
+    )
+    return {
+        "agenda_items": items,
+        "papers": list(meeting.papers.select_related("agenda_item").order_by("number")),
+        "invitations": list(meeting.invitations.select_related("person__department")),
+        "decisions": list(meeting.decisions.select_related("agenda_item")),
+        "action_items": list(
+            meeting.action_items.select_related("owner", "department", "agenda_item")
+        ),
+        "carried_actions": carried,
+        "insights": list(meeting.insights.select_related("expert__person")),
+        "poll": getattr(meeting, "poll", None) if _has_poll(meeting) else None,
+    }
+
+
+def _has_poll(meeting: Meeting) -> bool:
+    try:
+        meeting.poll  # noqa: B018 - the reverse one-to-one raises when missing
+    except Meeting.poll.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    return meeting.series.meetings.filter(number__lt=meeting.number).order_by("-number").first()
+
+
+def series_list() -> QuerySet[MeetingSeries]:
+    return MeetingSeries.objects.annotate(meeting_count=Count("meetings")).order_by("kind", "name")
+
+
+# --- date poll ---------------------------------------------------------------------------------
+
+ANSWER_VALUE = {PollAnswer.Choice.YES: 1.0, PollAnswer.Choice.MAYBE: 0.5, PollAnswer.Choice.NO: 0.0}
+REQUIRED_WEIGHT = 3.0
+
+
+@dataclass
+class CandidateRow:
+    candidate: PollCandidate
+    closed_reason: str | None
+    answers: dict[int, PollAnswer]  # invitation id → answer
+    yes: int
+    maybe: int
+    no: int
+    required_missing: list[str]  # required invitees who answered × (or nothing yet)
+    score: float
+    rank: int = 0
+
+
+def poll_table(poll, municipality: Municipality | None = None) -> dict:
+    """Candidates with every answer, the city's closure reason for each day, and a ranking.
+
+    Ranking: a candidate that a required invitee cannot attend (×) comes after every one
+    that all required invitees can; then by score, where ○ counts 1, △ 0.5 and × 0, and a
+    required invitee's answer counts three times; then by number of ○; then earlier first.
+    """
+    invitations = list(poll.meeting.invitations.select_related("person"))
+    candidates = list(poll.candidates.prefetch_related("answers"))
+    days = [c.starts_at for c in candidates]
+    extra = {}
+    if days:
+        first = timezone.localtime(min(days)).date()
+        last = timezone.localtime(max(days)).date()
+        extra = dict(
+            ClosedDay.objects.filter(date__range=(first, last)).values_list("date", "name")
+        )
+    year_end = municipality.year_end_closure if municipality else True
+    rows = []
+    for candidate in candidates:
+        answers = {a.invitation_id: a for a in candidate.answers.all()}
+        score = 0.0
+        counts = {PollAnswer.Choice.YES: 0, PollAnswer.Choice.MAYBE: 0, PollAnswer.Choice.NO: 0}
+        missing = []
+        for invitation in invitations:
+            answer = answers.get(invitation.pk)
+            weight = REQUIRED_WEIGHT if invitation.required else 1.0
+            if answer is not None:
+                counts[answer.choice] += 1
+                score += weight * ANSWER_VALUE[answer.choice]
+            if invitation.required and (answer is None or answer.choice == PollAnswer.Choice.NO):
+                missing.append(invitation.display_name)
+        day = timezone.localtime(candidate.starts_at).date()
+        rows.append(
+            CandidateRow(
+                candidate=candidate,
+                closed_reason=japanese_dates.closure_reason(
+                    day, extra_closed=extra, year_end_closure=year_end
+                ),
+                answers=answers,
+                yes=counts[PollAnswer.Choice.YES],
+                maybe=counts[PollAnswer.Choice.MAYBE],
+                no=counts[PollAnswer.Choice.NO],
+                required_missing=missing,
+                score=score,
+            )
+        )
+    ranked = sorted(
+        rows,
+        key=lambda r: (len(r.required_missing), -r.score, -r.yes, r.candidate.starts_at),
+    )
+    for position, row in enumerate(ranked, start=1):
+        row.rank = position
+    answered = {a for row in rows for a in row.answers}
+    return {
+        "invitations": invitations,
+        "rows": rows,
+        "ranked": ranked,
+        "best": ranked[0] if ranked else None,
+        "not_answered": [i for i in invitations if i.pk not in answered],
+    }
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("meeting__series", "person").filter(token=token).first()
+    )
+
+
+# --- action items ------------------------------------------------------------------------------
+
+
+def overdue_actions(*, user=None, today: date | None = None) -> QuerySet[ActionItem]:
+    today = today or timezone.localdate()
+    qs = ActionItem.objects.filter(status=ActionItem.Status.OPEN, due_date__lt=today)
+    if user is not None:
+        qs = qs.filter(owner=user)
+    return qs.select_related("owner", "department", "meeting__series").order_by("due_date", "id")
+
+
+def actions_list(*, status: str = "", owner=None, department=None) -> QuerySet[ActionItem]:
+    qs = ActionItem.objects.select_related("owner", "department", "meeting__series")
+    if status:
+        qs = qs.filter(status=status)
+    if owner is not None:
+        qs = qs.filter(owner=owner)
+    if department is not None:
+        qs = qs.filter(Q(department=department) | Q(department__parent=department))
+    return qs.order_by("status", "due_date", "id")
+
+
+# --- knowledge ---------------------------------------------------------------------------------
+
+
+def insights_search(q: str = "") -> QuerySet[Insight]:
+    qs = Insight.objects.select_related("meeting__series", "expert__person")
+    needle = normalise_for_search(q)
+    if needle:
+        qs = qs.filter(search_text__contains=needle)
+    return qs.order_by("-meeting__starts_at", "-id")
+
+
+# --- calendar ----------------------------------------------------------------------------------
+
+
+def upcoming_meetings(*, user=None, hq_only: bool = False) -> QuerySet[Meeting]:
+    now = timezone.now()
+    qs = Meeting.objects.select_related("series").filter(
+        starts_at__gte=now - timezone.timedelta(hours=12),
+        status=Meeting.Status.SCHEDULED,
+    )
+    if user is not None:
+        qs = qs.filter(invitations__person=user)
+    if hq_only:
+        qs = qs.filter(series__kind__in=["hq", "team"])
+    return qs.order_by("starts_at", "id")
+
+
+# --- training ----------------------------------------------------------------------------------
+
+
+def training_coverage() -> list[dict]:
+    """Per bureau: promoters and staff, and how many of each attended a training session."""
+    attended = Q(
+        meeting_invitations__attendance__in=[
+            Invitation.Attendance.PRESENT,
+            Invitation.Attendance.PROXY,
+        ],
+        meeting_invitations__meeting__course__isnull=False,
+    )
+    from kyokan.apps.core.models import User
+
+    people = (
+        User.objects.filter(is_active=True, department__isnull=False)
+        .annotate(trained=Count("meeting_invitations", filter=attended))
+        .values("pk", "department_id", "department__parent_id", "trained")
+    )
+    promoters = set(
+        User.objects.filter(role_assignments__role=Role.PROMOTER).values_list("pk", flat=True)
+    )
+    bureaus = {b.pk: b for b in Department.objects.filter(parent__isnull=True, is_active=True)}
+    table = {
+        pk: {"bureau": b, "promoters": 0, "promoters_trained": 0, "staff": 0, "staff_trained": 0}
+        for pk, b in bureaus.items()
+    }
+    for person in people:
+        bureau_id = person["department__parent_id"] or person["department_id"]
+        row = table.get(bureau_id)
+        if row is None:
+            continue
+        row["staff"] += 1
+        row["staff_trained"] += 1 if person["trained"] else 0
+        if person["pk"] in promoters:
+            row["promoters"] += 1
+            row["promoters_trained"] += 1 if person["trained"] else 0
+    rows = sorted(table.values(), key=lambda r: (r["bureau"].sort_order, r["bureau"].pk))
+    for row in rows:
+        row["staff_rate"] = row["staff_trained"] / row["staff"] if row["staff"] else 0.0
+        row["promoter_rate"] = (
+            row["promoters_trained"] / row["promoters"] if row["promoters"] else 0.0
+        )
+    return rows
+
+
+def assessment_summary(course) -> list[dict]:
+    """Average self-assessed level per skill, before and after, over a course's sessions."""
+    rows = SkillAssessment.objects.filter(invitation__meeting__course=course).values(
+        "phase", "scores"
+    )
+    sums: dict[str, dict[str, list[int]]] = {"before": {}, "after": {}}
+    for row in rows:
+        for axis, level in row["scores"].items():
+            sums[row["phase"]].setdefault(axis, []).append(level)
+    summary = []
+    for axis in SkillAxis:
+        before = sums["before"].get(axis.value, [])
+        after = sums["after"].get(axis.value, [])
+        summary.append(
+            {
+                "axis": axis.label,
+                "before": sum(before) / len(before) if before else None,
+                "after": sum(after) / len(after) if after else None,
+                "n_before": len(before),
+                "n_after": len(after),
+            }
+        )
+    return summary
+
+
+def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:
+    return meeting.agenda_items.select_related("presenter").order_by("order", "id")

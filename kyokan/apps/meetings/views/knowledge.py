@@ -1,0 +1,210 @@
+"""Knowledge: the key inputs (知見) experts gave at opinion exchanges, searchable later.
+
+The search ignores the differences between full-width and half-width characters and between
+katakana and hiragana (see ``search.normalise_for_search``).
+"""
+
+import csv
+import re
+
+from django import forms
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from kyokan.apps.core.access import require
+from kyokan.apps.core.selectors import paginate
+from kyokan.apps.core.viewkit import act, confirm_page, submit
+
+from .. import selectors, services
+from ..models import Insight, Invitation, Meeting
+from .common import meeting_obj, meeting_url
+
+_TAG_SEPARATORS = re.compile(r"[,、，;；\s]+")
+
+
+def tag_list(text: str) -> list[str]:
+    """Tags are typed free-form: separated by commas (, 、 ，), semicolons or spaces."""
+    return [t for t in _TAG_SEPARATORS.split(text or "") if t]
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+class KnowledgeSearchForm(forms.Form):
+    q = forms.CharField(
+        label=gettext_lazy("Search the experts' inputs"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy("Katakana and hiragana, full-width and half-width match alike."),
+    )
+
+
+class ExpertChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Invitation) -> str:
+        affiliation = _affiliation(obj)
+        return f"{obj.display_name}（{affiliation}）" if affiliation else obj.display_name
+
+
+class InsightForm(forms.Form):
+    expert = ExpertChoiceField(label=gettext_lazy("expert"), queryset=Invitation.objects.none())
+    title = forms.CharField(label=gettext_lazy("title"), max_length=200)
+    body = forms.CharField(label=gettext_lazy("input"), widget=forms.Textarea(attrs={"rows": 8}))
+    tags = forms.CharField(
+        label=gettext_lazy("tags"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("Separate tags with commas, e.g. オープンデータ, 子育て."),
+    )
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expert"].queryset = meeting.invitations.select_related("person")
+
+
+def _affiliation(invitation: Invitation) -> str:
+    if invitation.affiliation:
+        return invitation.affiliation
+    return invitation.person.affiliation if invitation.person_id else ""
+
+
+# --- search and export ----------------------------------------------------------------------
+
+
+def _search(request) -> tuple[KnowledgeSearchForm, str]:
+    form = KnowledgeSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    return form, q
+
+
+@require("meetings.view_knowledge")
+def knowledge(request):
+    form, q = _search(request)
+    page = paginate(request, selectors.insights_search(q))
+    page.object_list = list(page.object_list)
+    for insight in page.object_list:
+        insight.tag_list = tag_list(insight.tags)
+        insight.affiliation = _affiliation(insight.expert)
+    return render(
+        request,
+        "meetings/partials/knowledge_results.html" if request.htmx else "meetings/knowledge.html",
+        {"form": form, "page": page, "q": q, "results_id": "knowledge-results"},
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require("meetings.view_knowledge")
+def knowledge_export(request):
+    """The search results as CSV, UTF-8 with BOM so that Excel opens it correctly."""
+    _form, q = _search(request)
+    qs = selectors.insights_search(q)
+    writer = csv.writer(_Echo())
+    header = [
+        _("date"),
+        _("meeting"),
+        _("expert"),
+        _("affiliation"),
+        _("title"),
+        _("input"),
+        _("tags"),
+    ]
+
+    def rows():
+        yield "\ufeff" + writer.writerow(header)
+        for insight in qs.iterator(chunk_size=500):
+            starts = insight.meeting.starts_at
+            yield writer.writerow(
+                [
+                    timezone.localtime(starts).date().isoformat() if starts else "",
+                    str(insight.meeting),
+                    insight.expert.display_name,
+                    _affiliation(insight.expert),
+                    insight.title,
+                    insight.body,
+                    "、".join(tag_list(insight.tags)),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="knowledge.csv"'
+    return response
+
+
+# --- recording inputs -------------------------------------------------------------------------
+
+
+def insight_obj(pk: int, **_kwargs) -> Insight:
+    return get_object_or_404(
+        Insight.objects.select_related("meeting__series", "expert__person"), pk=pk
+    )
+
+
+@require("meetings.manage_meetings", obj=meeting_obj)
+@require_http_methods(["GET", "POST"])
+def insight_create(request, pk: int, obj: Meeting):
+    back = meeting_url(obj, "insights")
+    return submit(
+        request,
+        InsightForm(request.POST or None, meeting=obj),
+        save=lambda data: services.insight_create(actor=request.user, meeting=obj, **data),
+        success=_("The expert's input was recorded."),
+        next_url=lambda _r: back,
+        title=_("Record an expert's input at %(name)s") % {"name": obj},
+        intro=_("Record the key points an expert made, so that they can be found later."),
+        cancel_url=back,
+    )
+
+
+@require("meetings.manage_meetings", obj=insight_obj)
+@require_http_methods(["GET", "POST"])
+def insight_edit(request, pk: int, obj: Insight):
+    back = meeting_url(obj.meeting, "insights")
+    initial = {"expert": obj.expert_id, "title": obj.title, "body": obj.body, "tags": obj.tags}
+    return submit(
+        request,
+        InsightForm(request.POST or None, initial=initial, meeting=obj.meeting),
+        save=lambda data: services.insight_update(actor=request.user, insight=obj, **data),
+        success=_("The changes were saved."),
+        next_url=lambda _r: back,
+        title=_("Edit %(name)s") % {"name": obj},
+        cancel_url=back,
+    )
+
+
+@require("meetings.manage_meetings", obj=insight_obj)
+@require_http_methods(["GET", "POST"])
+def insight_delete(request, pk: int, obj: Insight):
+    back = meeting_url(obj.meeting, "insights")
+    if request.method == "POST":
+        return act(
+            request,
+            lambda: services.insight_delete(actor=request.user, insight=obj),
+            success=_("The expert's input was deleted."),
+            next_url=back,
+            error_url=back,
+        )
+    return confirm_page(
+        request,
+        title=_("Delete %(name)s") % {"name": obj},
+        message=_("This cannot be undone. The input disappears from the knowledge search."),
+        submit_label=_("Delete"),
+        danger=True,
+        cancel_url=back,
+    )
+
+
+urlpatterns = [
+    path("knowledge/", knowledge, name="knowledge"),
+    path("knowledge/export.csv", knowledge_export, name="knowledge_export"),
+    path("meetings/<int:pk>/insights/new/", insight_create, name="insight_create"),
+    path("insights/<int:pk>/edit/", insight_edit, name="insight_edit"),
+    path("insights/<int:pk>/delete/", insight_delete, name="insight_delete"),
+]

@@ -1,0 +1,24 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from kyokan.apps.meetings import services
+
+
+@pytest.fixture
+def soon():
+    """A start time ten days ahead, on the minute."""
+    return timezone.now().replace(second=0, microsecond=0) + timedelta(days=10)
+
+
+@pytest.fixture
+def hq_series(sysadmin):
+    return services.series_create(actor=sysadmin, name="デジタル化推進本部会議", kind="hq")
+
+
+@pytest.fixture
+def dated_meeting(sysadmin, hq_series, soon):
+    return services.meeting_create(
+        actor=sysadmin, series=hq_series, starts_at=soon, ends_at=soon + timedelta(hours=1)
+    )
