@@ -1,5 +1,9 @@
 """`make bench`: a large city (40 部局, 300 課, 30,000 people) and the server time and SQL
-query count of each main page. Pages of later apps are added to ``BENCH_PAGES``."""
+query count of each main page.
+
+Every app may have a ``bench.py`` with ``PAGES`` (a list of BenchPage), ``fill(admin, log)``
+(adds its data to the large city) and ``extra(log)`` (other measured figures, in the same
+shape as the page figures); ``bench_run`` finds them in the order of INSTALLED_APPS."""
 
 import json
 import statistics
@@ -31,7 +35,7 @@ def _first(model, **filters):
     return model.objects.filter(**filters).order_by("id").values_list("pk", flat=True).first()
 
 
-BENCH_PAGES: list[BenchPage] = [
+PAGES: list[BenchPage] = [
     BenchPage("core.home", lambda: "/"),
     BenchPage("core.people", lambda: "/people/"),
     BenchPage("core.people.search", lambda: "/people/?q=%E8%A9%A6%E9%A8%93"),
@@ -52,12 +56,43 @@ BENCH_PAGES: list[BenchPage] = [
 ]
 
 
+def _app_bench_modules():
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("kyokan.apps."):
+            try:
+                yield importlib.import_module(f"{config.name}.bench")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.bench":
+                    raise
+
+
 def bench_city_exists() -> bool:
     return User.objects.filter(username="bench-admin").exists()
 
 
-@transaction.atomic
-def bench_city_fill(log: Callable[[str], None] = print) -> User:
+def bench_run(*, repeat: int, log: Callable[[str], None] = print) -> list[dict]:
+    """Fill the large city once (every app's data), then measure every app's pages."""
+    modules = list(_app_bench_modules())
+    if not bench_city_exists():
+        log("Filling the large city (once per bench database)…")
+        with transaction.atomic():
+            admin = fill(log)
+            for module in modules:
+                if module.__name__ != __name__ and hasattr(module, "fill"):
+                    module.fill(admin, log)
+    pages = [page for module in modules for page in getattr(module, "PAGES", [])]
+    results = bench_pages(pages, repeat=repeat)
+    for module in modules:
+        if hasattr(module, "extra"):
+            results += module.extra(log)
+    return results
+
+
+def fill(log: Callable[[str], None] = print) -> User:
     """Create the large city through bulk writes, each written row recorded in the trail."""
     admin = services.user_create(
         actor=None,
@@ -128,18 +163,19 @@ def bench_city_fill(log: Callable[[str], None] = print) -> User:
     return admin
 
 
-def bench_pages(*, repeat: int = 20, warmup: int = 2) -> list[dict]:
+def bench_pages(pages: list[BenchPage], *, repeat: int = 20, warmup: int = 2) -> list[dict]:
     admin = User.objects.get(username="bench-admin")
     client = Client()
     client.force_login(admin)
     results = []
     with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
-        for page in BENCH_PAGES:
+        for page in pages:
             path = page.path()
             if path.endswith("page=last"):
                 path = path.replace("last", str(-(-PEOPLE // 25)))
             timings, queries = [], 0
             for i in range(warmup + repeat):
+                connection.queries_log.clear()  # the log is capped at 9000 entries
                 with CaptureQueriesContext(connection) as ctx:
                     start = time.perf_counter()
                     response = client.get(path)

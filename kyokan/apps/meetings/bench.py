@@ -5,6 +5,7 @@ a temporary MEDIA_ROOT, so the benchmark leaves nothing behind. The results have
 of :func:`kyokan.apps.core.bench.bench_pages`' so they can go into bench-results.json.
 """
 
+import contextlib
 import io
 import secrets
 import statistics
@@ -20,6 +21,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from kyokan.apps.core import services as core_services
+from kyokan.apps.core.bench import BenchPage
 from kyokan.apps.core.models import Department, Municipality
 from kyokan.apps.core.roles import Role
 
@@ -163,6 +165,8 @@ def bench_meeting() -> Meeting:
 def _measure(name: str, build: Callable[[Meeting], bytes], meeting: Meeting, repeat: int):
     timings, queries = [], 0
     for i in range(repeat + 1):  # the first run warms caches (templates, fonts) up
+        # The query log is capped (9000); after a bulk fill its indices no longer line up.
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()
             data = build(meeting)
@@ -181,16 +185,175 @@ def _measure(name: str, build: Callable[[Meeting], bytes], meeting: Meeting, rep
 
 
 def bench_packet(repeat: int = 5) -> list[dict]:
-    """Median build time and query count of the packet in Word and in PDF."""
-    with tempfile.TemporaryDirectory(prefix="kyokan-packet-") as media:
-        with override_settings(MEDIA_ROOT=media), transaction.atomic():
-            meeting = bench_meeting()
-            results = [_measure("meetings.packet.docx", packet.build_packet_docx, meeting, repeat)]
-            try:
-                results.append(
-                    _measure("meetings.packet.pdf", packet.build_packet_pdf, meeting, repeat)
-                )
-            except packet.PacketUnavailable:
-                pass  # no WeasyPrint on this machine: the Word figure only
-            transaction.set_rollback(True)
+    """Median build time and query count of the packet in Word and in PDF (the PDF figure
+    is left out when WeasyPrint cannot run on this machine)."""
+    with (
+        tempfile.TemporaryDirectory(prefix="kyokan-packet-") as media,
+        override_settings(MEDIA_ROOT=media),
+        transaction.atomic(),
+    ):
+        meeting = bench_meeting()
+        results = [_measure("meetings.packet.docx", packet.build_packet_docx, meeting, repeat)]
+        with contextlib.suppress(packet.PacketUnavailable):
+            results.append(
+                _measure("meetings.packet.pdf", packet.build_packet_pdf, meeting, repeat)
+            )
+        transaction.set_rollback(True)
     return results
+
+
+# --- pages on the large city (`make bench`) ------------------------------------------------
+
+MEETINGS_PER_SERIES = 120
+INVITATIONS_PER_MEETING = 40
+
+
+def _first_meeting_pk(**filters) -> int:
+    return Meeting.objects.filter(**filters).order_by("id").values_list("pk", flat=True).first()
+
+
+def fill(admin, log) -> None:
+    """Five series of 120 meetings, each with 40 invitations, an agenda, papers, decisions
+    and action items; a 5-date poll answered by everyone; expert inputs; a training course."""
+    from kyokan.apps.core.audit import audit_record_many
+    from kyokan.apps.core.models import AuditEvent, User
+
+    from .models import (
+        ActionItem,
+        AgendaItem,
+        Course,
+        DatePoll,
+        Decision,
+        Insight,
+        Invitation,
+        MeetingSeries,
+        PollAnswer,
+        PollCandidate,
+    )
+    from .search import normalise_for_search
+
+    people = list(User.objects.filter(username__startswith="bench0").order_by("id")[:4000])
+    course = Course.objects.create(title="DX基礎研修")
+    series = [
+        MeetingSeries.objects.create(name=f"性能試験{kind.label}", kind=kind)
+        for kind in MeetingKind
+    ]
+    start = timezone.now() - timedelta(days=MEETINGS_PER_SERIES * 7)
+    meetings = Meeting.objects.bulk_create(
+        Meeting(
+            series=s,
+            number=n + 1,
+            status=Meeting.Status.HELD if n < MEETINGS_PER_SERIES - 5 else "scheduled",
+            starts_at=start + timedelta(days=n * 7, hours=i),
+            ends_at=start + timedelta(days=n * 7, hours=i + 1),
+            place="本庁舎 第1会議室",
+            theme="自治体DXと業務改革" if s.kind == MeetingKind.EXCHANGE else "",
+            course=course if s.kind == MeetingKind.TRAINING else None,
+        )
+        for i, s in enumerate(series)
+        for n in range(MEETINGS_PER_SERIES)
+    )
+    meetings = list(Meeting.objects.order_by("id"))
+    invitations = Invitation.objects.bulk_create(
+        (
+            Invitation(
+                meeting=m,
+                person=people[(k * 37 + j) % len(people)],
+                required=j == 0,
+                attendance="present" if j % 5 else "absent",
+            )
+            for k, m in enumerate(meetings)
+            for j in range(INVITATIONS_PER_MEETING)
+        ),
+        batch_size=2000,
+    )
+    items = AgendaItem.objects.bulk_create(
+        AgendaItem(meeting=m, order=o, title=AGENDA[o % len(AGENDA)], presenter_text="事務局")
+        for m in meetings
+        for o in range(6)
+    )
+    Decision.objects.bulk_create(
+        Decision(meeting=m, text="事務局案のとおり決定した。") for m in meetings for _ in range(2)
+    )
+    today = timezone.localdate()
+    actions = ActionItem.objects.bulk_create(
+        ActionItem(
+            meeting=m,
+            title=f"宿題{n}",
+            owner=people[(k + n) % len(people)],
+            department=people[(k + n) % len(people)].department,
+            due_date=today - timedelta(days=(k % 60) - 20),
+            status="open" if (k + n) % 3 == 0 else "done",
+        )
+        for k, m in enumerate(meetings)
+        for n in range(3)
+    )
+    exchange = [m for m in meetings if m.series.kind == MeetingKind.EXCHANGE]
+    first_invitation = {}
+    for invitation in Invitation.objects.filter(meeting__in=exchange).order_by("id"):
+        first_invitation.setdefault(invitation.meeting_id, invitation)
+    insights = Insight.objects.bulk_create(
+        Insight(
+            meeting=m,
+            expert=first_invitation[m.pk],
+            title=f"知見{n}: ツール導入より先に業務を見直す",
+            body="紙の様式を最適化しても紙の手続である限り価値は増えない。" * 3,
+            search_text=normalise_for_search(
+                f"知見{n}: ツール導入より先に業務を見直す" + "紙の様式を最適化しても"
+            ),
+        )
+        for m in exchange
+        for n in range(3)
+    )
+    polled = Meeting.objects.create(series=series[0], number=MEETINGS_PER_SERIES + 1)
+    poll = DatePoll.objects.create(meeting=polled)
+    poll_invitations = Invitation.objects.bulk_create(
+        Invitation(meeting=polled, person=people[j], required=j == 0)
+        for j in range(INVITATIONS_PER_MEETING)
+    )
+    candidates = PollCandidate.objects.bulk_create(
+        PollCandidate(
+            poll=poll,
+            starts_at=timezone.now() + timedelta(days=20 + d),
+            ends_at=timezone.now() + timedelta(days=20 + d, hours=1),
+        )
+        for d in range(5)
+    )
+    PollAnswer.objects.bulk_create(
+        PollAnswer(candidate=c, invitation=i, choice=("yes", "maybe", "no")[(ci + ii) % 3])
+        for ci, c in enumerate(candidates)
+        for ii, i in enumerate(poll_invitations)
+    )
+    created = audit_record_many(
+        actor=admin,
+        action=AuditEvent.Action.CREATE,
+        targets=[*series, *meetings, polled, *items, *actions, *insights],
+        summary="bench meetings",
+    )
+    log(
+        f"  {len(meetings) + 1} meetings, {len(invitations) + len(poll_invitations)} "
+        f"invitations, {len(actions)} action items, {len(insights)} expert inputs; "
+        f"{created} audit events"
+    )
+
+
+def _polled_meeting_pk() -> int:
+    return _first_meeting_pk(poll__isnull=False, series__name__startswith="性能")
+
+
+PAGES = [
+    BenchPage("meetings.list", lambda: "/meetings/"),
+    BenchPage("meetings.list.filtered", lambda: "/meetings/?kind=hq&status=held"),
+    BenchPage("meetings.detail", lambda: f"/meetings/{_first_meeting_pk(series__kind='hq')}/"),
+    BenchPage("meetings.poll", lambda: f"/meetings/{_polled_meeting_pk()}/poll/"),
+    BenchPage("meetings.actions", lambda: "/actions/?status=all"),
+    BenchPage("meetings.knowledge", lambda: "/knowledge/"),
+    BenchPage("meetings.knowledge.search", lambda: "/knowledge/?q=%E6%A5%AD%E5%8B%99"),
+    BenchPage("meetings.training", lambda: "/training/"),
+    BenchPage("meetings.calendar", lambda: "/calendar/"),
+]
+
+
+def extra(log) -> list[dict]:
+    log("Building a 10-paper meeting packet (Word and PDF)…")
+    return bench_packet()

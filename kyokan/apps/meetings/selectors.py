@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kyokan.apps.core import japanese_dates
@@ -228,45 +229,52 @@ def upcoming_meetings(*, user=None, hq_only: bool = False) -> QuerySet[Meeting]:
 
 
 def training_coverage() -> list[dict]:
-    """Per bureau: promoters and staff, and how many of each attended a training session."""
-    attended = Q(
-        meeting_invitations__attendance__in=[
-            Invitation.Attendance.PRESENT,
-            Invitation.Attendance.PROXY,
-        ],
-        meeting_invitations__meeting__course__isnull=False,
-    )
-    from kyokan.apps.core.models import User
+    """Per bureau: promoters and staff, and how many of each attended a training session.
+    One aggregate query over people plus one for the bureaus, whatever the city's size."""
+    from kyokan.apps.core.models import RoleAssignment, User
 
-    people = (
-        User.objects.filter(is_active=True, department__isnull=False)
-        .annotate(trained=Count("meeting_invitations", filter=attended))
-        .values("pk", "department_id", "department__parent_id", "trained")
+    trained = Exists(
+        Invitation.objects.filter(
+            person=OuterRef("pk"),
+            attendance__in=[Invitation.Attendance.PRESENT, Invitation.Attendance.PROXY],
+            meeting__course__isnull=False,
+        )
     )
-    promoters = set(
-        User.objects.filter(role_assignments__role=Role.PROMOTER).values_list("pk", flat=True)
-    )
-    bureaus = {b.pk: b for b in Department.objects.filter(parent__isnull=True, is_active=True)}
-    table = {
-        pk: {"bureau": b, "promoters": 0, "promoters_trained": 0, "staff": 0, "staff_trained": 0}
-        for pk, b in bureaus.items()
+    promoter = Exists(RoleAssignment.objects.filter(user=OuterRef("pk"), role=Role.PROMOTER))
+    counts = {
+        row["bureau"]: row
+        for row in User.objects.filter(is_active=True, department__isnull=False)
+        .annotate(
+            bureau=Coalesce("department__parent_id", "department_id"),
+            is_trained=trained,
+            is_promoter=promoter,
+        )
+        .values("bureau")
+        .annotate(
+            staff=Count("pk"),
+            staff_trained=Count("pk", filter=Q(is_trained=True)),
+            promoters=Count("pk", filter=Q(is_promoter=True)),
+            promoters_trained=Count("pk", filter=Q(is_trained=True, is_promoter=True)),
+        )
+        .order_by()
     }
-    for person in people:
-        bureau_id = person["department__parent_id"] or person["department_id"]
-        row = table.get(bureau_id)
-        if row is None:
-            continue
-        row["staff"] += 1
-        row["staff_trained"] += 1 if person["trained"] else 0
-        if person["pk"] in promoters:
-            row["promoters"] += 1
-            row["promoters_trained"] += 1 if person["trained"] else 0
-    rows = sorted(table.values(), key=lambda r: (r["bureau"].sort_order, r["bureau"].pk))
-    for row in rows:
+    rows = []
+    for bureau in Department.objects.filter(parent__isnull=True, is_active=True).order_by(
+        "sort_order", "id"
+    ):
+        found = counts.get(bureau.pk, {})
+        row = {
+            "bureau": bureau,
+            **{
+                key: found.get(key, 0)
+                for key in ("staff", "staff_trained", "promoters", "promoters_trained")
+            },
+        }
         row["staff_rate"] = row["staff_trained"] / row["staff"] if row["staff"] else 0.0
         row["promoter_rate"] = (
             row["promoters_trained"] / row["promoters"] if row["promoters"] else 0.0
         )
+        rows.append(row)
     return rows
 
 

@@ -21,9 +21,11 @@ def action_obj(pk: int, **_kwargs) -> ActionItem:
 def my_invitation(pk: int, user, **_kwargs) -> Invitation | None:
     """The signed-in person's invitation to meeting ``pk`` (None if not invited)."""
     meeting = meeting_obj(pk)
-    return meeting.invitations.select_related("meeting__series", "meeting__course").filter(
-        person=user
-    ).first()
+    return (
+        meeting.invitations.select_related("meeting__series", "meeting__course")
+        .filter(person=user)
+        .first()
+    )
 
 
 def meeting_url(meeting, anchor: str = "") -> str:

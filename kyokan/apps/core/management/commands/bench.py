@@ -16,14 +16,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, repeat: int, out: str, **options):
-        if not bench.bench_city_exists():
-            self.stdout.write("Filling the large city (once per bench database)…")
-            bench.bench_city_fill(log=self.stdout.write)
-        results = bench.bench_pages(repeat=repeat)
-        self.stdout.write(f"{'page':<28} {'median ms':>10} {'queries':>8}  path")
+        results = bench.bench_run(repeat=repeat, log=self.stdout.write)
+        self.stdout.write(f"{'page':<32} {'median ms':>10} {'queries':>8}  path")
         for r in results:
             self.stdout.write(
-                f"{r['page']:<28} {r['median_ms']:>10.2f} {r['queries']:>8}  {r['path']}"
+                f"{r['page']:<32} {r['median_ms']:>10.2f} {r['queries']:>8}  {r['path']}"
             )
         bench.bench_write(results, Path(out))
         self.stdout.write(f"Written to {out}")
