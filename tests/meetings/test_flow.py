@@ -235,3 +235,16 @@ def test_meeting_status_needs_confirmation(client_as, dated_meeting):
     client.post(url)
     dated_meeting.refresh_from_db()
     assert dated_meeting.status == Meeting.Status.CANCELLED
+
+
+def test_giving_a_date_schedules_a_planned_meeting_unless_polled(sysadmin, hq_series, soon):
+    planned = services.meeting_create(actor=sysadmin, series=hq_series)
+    services.meeting_update(actor=sysadmin, meeting=planned, starts_at=soon)
+    planned.refresh_from_db()
+    assert planned.status == Meeting.Status.SCHEDULED
+    polled = services.meeting_create(actor=sysadmin, series=hq_series)
+    services.poll_open(
+        actor=sysadmin, meeting=polled, candidates=[(soon, soon + timedelta(hours=1))]
+    )
+    with pytest.raises(ValidationError, match="date poll is open"):
+        services.meeting_update(actor=sysadmin, meeting=polled, starts_at=soon)

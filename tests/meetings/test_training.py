@@ -102,7 +102,7 @@ def test_the_page_shows_average_levels_before_and_after(client_as, sysadmin, ses
 def test_the_summary_matches_the_selector(sysadmin, session, people):
     staff = _invitation(session, people[Role.STAFF])
     services.assessment_save(actor=sysadmin, invitation=staff, phase="before", scores=_scores(1))
-    summary = selectors.assessment_summary(session.course)
+    summary = selectors.assessment_summaries([session.course])[session.course.pk]
     assert [r["before"] for r in summary] == [1.0] * len(AXES)
     assert [r["after"] for r in summary] == [None] * len(AXES)
 

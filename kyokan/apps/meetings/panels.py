@@ -1,6 +1,7 @@
 """The meetings app's dashboard panels and linkable types."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.context_processors import register_nav
@@ -13,7 +14,11 @@ from . import selectors
 def _overdue(user) -> dict:
     everyone = user.has_perm("meetings.view_all_meetings")
     qs = selectors.overdue_actions(user=None if everyone else user)
-    return {"actions": list(qs[:10]), "total": qs.count(), "everyone": everyone}
+    today = timezone.localdate()
+    actions = list(qs[:10])
+    for action in actions:
+        action.days_overdue = (today - action.due_date).days
+    return {"actions": actions, "total": qs.count(), "everyone": everyone}
 
 
 def _upcoming(user) -> dict:

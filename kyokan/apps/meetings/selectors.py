@@ -278,29 +278,36 @@ def training_coverage() -> list[dict]:
     return rows
 
 
-def assessment_summary(course) -> list[dict]:
-    """Average self-assessed level per skill, before and after, over a course's sessions."""
-    rows = SkillAssessment.objects.filter(invitation__meeting__course=course).values(
-        "phase", "scores"
+def assessment_summaries(courses) -> dict[int, list[dict]]:
+    """Average self-assessed level per skill, before and after, for each course (course id →
+    rows), in one query whatever the number of courses."""
+    sums: dict[int, dict[str, dict[str, list[int]]]] = {
+        c.pk: {"before": {}, "after": {}} for c in courses
+    }
+    rows = SkillAssessment.objects.filter(invitation__meeting__course__in=courses).values_list(
+        "invitation__meeting__course_id", "phase", "scores"
     )
-    sums: dict[str, dict[str, list[int]]] = {"before": {}, "after": {}}
-    for row in rows:
-        for axis, level in row["scores"].items():
-            sums[row["phase"]].setdefault(axis, []).append(level)
-    summary = []
-    for axis in SkillAxis:
-        before = sums["before"].get(axis.value, [])
-        after = sums["after"].get(axis.value, [])
-        summary.append(
-            {
+    for course_id, phase, scores in rows:
+        for axis, level in (scores or {}).items():
+            sums[course_id][phase].setdefault(axis, []).append(level)
+    result = {}
+    for course_id, phases in sums.items():
+        summary = []
+        for axis in SkillAxis:
+            before = phases["before"].get(axis.value, [])
+            after = phases["after"].get(axis.value, [])
+            row = {
                 "axis": axis.label,
                 "before": sum(before) / len(before) if before else None,
                 "after": sum(after) / len(after) if after else None,
                 "n_before": len(before),
                 "n_after": len(after),
             }
-        )
-    return summary
+            both = row["before"] is not None and row["after"] is not None
+            row["change"] = row["after"] - row["before"] if both else None
+            summary.append(row)
+        result[course_id] = summary
+    return result
 
 
 def agenda_items_of(meeting: Meeting) -> QuerySet[AgendaItem]:

@@ -78,6 +78,14 @@ def meeting_create(*, actor, series: MeetingSeries, number: int | None = None, *
 
 @transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, **changes) -> bool:
+    """Edit a meeting. Giving a date to a meeting still being planned schedules it, unless
+    its date poll is open (then the date is fixed from the poll)."""
+    if changes.get("starts_at") and meeting.status == Meeting.Status.PLANNING:
+        if DatePoll.objects.filter(meeting=meeting, is_open=True).exists():
+            raise ValidationError(
+                {"starts_at": _("A date poll is open: fix the date from the poll.")}
+            )
+        changes["status"] = Meeting.Status.SCHEDULED
     return audited_update(actor=actor, instance=meeting, changes=changes)
 
 

@@ -2,7 +2,6 @@
 training has reached each bureau's staff and promoters (推進員)."""
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -17,7 +16,7 @@ from kyokan.apps.core.viewkit import submit
 
 from .. import selectors, services
 from ..models import Course, Invitation, Meeting, SkillAssessment, SkillAxis
-from .common import meeting_obj, meeting_url
+from .common import meeting_url, my_invitation
 
 # The self-assessment scale. Every level says what the person can do, so that answers are
 # comparable between people.
@@ -64,40 +63,6 @@ class AssessmentForm(forms.Form):
 # --- the training page ----------------------------------------------------------------------
 
 
-def _summaries(courses: list[Course]) -> dict[int, list[dict]]:
-    """``selectors.assessment_summary`` for several courses in one query.
-
-    TODO: move to selectors as ``assessment_summaries(courses)``; kept here meanwhile so
-    that the page's query count does not grow with the number of courses."""
-    sums: dict[int, dict[str, dict[str, list[int]]]] = {
-        c.pk: {"before": {}, "after": {}} for c in courses
-    }
-    rows = SkillAssessment.objects.filter(invitation__meeting__course__in=courses).values_list(
-        "invitation__meeting__course_id", "phase", "scores"
-    )
-    for course_id, phase, scores in rows:
-        for axis, level in (scores or {}).items():
-            sums[course_id][phase].setdefault(axis, []).append(level)
-    result = {}
-    for course_id, phases in sums.items():
-        summary = []
-        for axis in SkillAxis:
-            before = phases["before"].get(axis.value, [])
-            after = phases["after"].get(axis.value, [])
-            row = {
-                "axis": axis.label,
-                "before": sum(before) / len(before) if before else None,
-                "after": sum(after) / len(after) if after else None,
-                "n_before": len(before),
-                "n_after": len(after),
-            }
-            both = row["before"] is not None and row["after"] is not None
-            row["change"] = row["after"] - row["before"] if both else None
-            summary.append(row)
-        result[course_id] = summary
-    return result
-
-
 def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
@@ -135,7 +100,7 @@ def training(request):
     courses = Course.objects.prefetch_related(Prefetch("sessions", queryset=sessions))
     page = paginate(request, courses.order_by("title", "id"), per_page=10)
     page.object_list = list(page.object_list)
-    summaries = _summaries(page.object_list)
+    summaries = selectors.assessment_summaries(page.object_list)
     for course in page.object_list:
         course.summary = summaries[course.pk]
         course.assessed = any(r["n_before"] or r["n_after"] for r in course.summary)
@@ -164,19 +129,13 @@ def course_create(request):
 # --- self-assessment --------------------------------------------------------------------------
 
 
-@require("meetings.view_meetings")
+@require("meetings.assess_skills", obj=my_invitation)
 @require_http_methods(["GET", "POST"])
-def assessment(request, pk: int, phase: str):
-    """A participant's own self-assessment. Only the invitee may answer, so the permission
-    is checked here against the user's own invitation (an ``obj`` loader has no request)."""
-    if phase not in SkillAssessment.Phase.values:
+def assessment(request, pk: int, phase: str, obj: Invitation):
+    """A participant's own self-assessment, for a training session they were invited to."""
+    invitation, meeting = obj, obj.meeting
+    if phase not in SkillAssessment.Phase.values or meeting.course_id is None:
         raise Http404
-    meeting = meeting_obj(pk)
-    if meeting.course_id is None:
-        raise Http404
-    invitation = meeting.invitations.filter(person=request.user).first()
-    if invitation is None or not request.user.has_perm("meetings.assess_skills", invitation):
-        raise PermissionDenied
     existing = invitation.assessments.filter(phase=phase).first()
     form = AssessmentForm(request.POST or None, initial=existing.scores if existing else None)
     back = meeting_url(meeting)
