@@ -22,3 +22,13 @@ def dated_meeting(sysadmin, hq_series, soon):
     return services.meeting_create(
         actor=sysadmin, series=hq_series, starts_at=soon, ends_at=soon + timedelta(hours=1)
     )
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Service errors raised outside a request are matched in English here (the Japanese
+    catalogue is checked complete by tests/core/test_translations.py)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

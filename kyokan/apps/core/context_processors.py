@@ -8,7 +8,7 @@ NAVIGATION = [
     (0, "core:home", _("Home"), "core.use_app"),
     (80, "core:people", _("People"), "core.view_people"),
     (81, "core:departments", _("Departments"), "core.view_departments"),
-    (82, "core:fiscal_years", _("Calendar"), "core.view_calendar"),
+    (82, "core:fiscal_years", _("Fiscal years"), "core.view_calendar"),
     (90, "core:municipality", _("Settings"), "core.view_municipality"),
     (91, "core:audit", _("Audit trail"), "core.view_audit"),
 ]

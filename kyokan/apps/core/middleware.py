@@ -42,5 +42,4 @@ class LanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
-        translation.deactivate()
         return response

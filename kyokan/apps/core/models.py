@@ -158,7 +158,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="members",
     )
-    title = models.CharField(_("title"), max_length=60, blank=True)
+    title = models.CharField(_("job title"), max_length=60, blank=True)
     affiliation = models.CharField(
         _("affiliation"),
         max_length=120,

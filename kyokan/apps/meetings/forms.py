@@ -315,7 +315,7 @@ class DecisionForm(forms.Form):
 
 
 class ActionItemForm(forms.Form):
-    title = forms.CharField(label=_("action"), max_length=200)
+    title = forms.CharField(label=_("task"), max_length=200)
     owner = PersonField(label=_("owner"))
     department = forms.ModelChoiceField(
         label=_("department"),

@@ -127,7 +127,7 @@ class Invitation(models.Model):
         blank=True,
         related_name="meeting_invitations",
     )
-    name = models.CharField(_("name"), max_length=80, blank=True)
+    name = models.CharField(_("full name"), max_length=80, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     affiliation = models.CharField(_("affiliation"), max_length=120, blank=True)
     required = models.BooleanField(
@@ -363,7 +363,7 @@ class ActionItem(models.Model):
         blank=True,
         related_name="action_items",
     )
-    title = models.CharField(_("action"), max_length=200)
+    title = models.CharField(_("task"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
