@@ -1,11 +1,14 @@
 """axe-core on every main page of the core app, as the system administrator (who may see
-them all), plus the login page in both languages. Serious and critical violations fail."""
+them all), on the main pages of the meetings app, as the secretariat (事務局, who runs the
+meetings), plus the login page in both languages and the date poll's personal link page.
+Serious and critical violations fail."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from kyokan.apps.core.models import AuditEvent, Department, User
+from kyokan.apps.meetings.models import Meeting
 from tests.browser.conftest import LOGIN_PATH, login
 
 FAILING_IMPACTS = {"serious", "critical"}
@@ -51,6 +54,38 @@ PAGES = {
 }
 
 
+def _sixth_hq_meeting() -> Meeting:
+    # The demo's 第6回 本部会議: agenda, generated papers and an open date poll with answers.
+    return Meeting.objects.get(series__name="デジタル化推進本部会議", number=6)
+
+
+def _meeting_detail(demo) -> str:
+    return f"/meetings/{_sixth_hq_meeting().pk}/"
+
+
+def _meeting_poll(demo) -> str:
+    return f"/meetings/{_sixth_hq_meeting().pk}/poll/"
+
+
+def _personal_link(demo) -> str:
+    invitation = _sixth_hq_meeting().invitations.get(person=demo.people["honbuin"])
+    return f"/p/{invitation.token}/"
+
+
+# The meetings app's pages, visited logged in as the secretariat (jimukyoku): the system
+# administrator does not run meetings, so the new-meeting form is not theirs.
+MEETING_PAGES = {
+    "meetings": "/meetings/",
+    "meeting-detail": _meeting_detail,
+    "meeting-poll": _meeting_poll,
+    "meeting-new": "/meetings/new/",
+    "actions": "/actions/",
+    "knowledge": "/knowledge/",
+    "training": "/training/",
+    "meetings-calendar": "/calendar/",
+}
+
+
 def blocking_violations(page) -> list[dict]:
     results = AXE.run(page)
     return [v for v in results.response["violations"] if v["impact"] in FAILING_IMPACTS]
@@ -87,6 +122,30 @@ def test_page_has_no_serious_violations_for_admin(page, live_server, demo, name)
     response = page.goto(f"{live_server.url}{path}")
     assert response.status == 200, f"{path} answered {response.status}"
     check(page, path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    list(MEETING_PAGES),
+)
+def test_meeting_page_has_no_serious_violations_for_the_secretariat(page, live_server, demo, name):
+    path = MEETING_PAGES[name]
+    if callable(path):
+        path = path(demo)
+    login(page, live_server, "jimukyoku")
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} answered {response.status}"
+    check(page, path)
+
+
+def test_poll_answer_by_personal_link_has_no_serious_violations(page, live_server, demo):
+    """The page an invitee without an account sees: logged out, through their link."""
+    path = _personal_link(demo)
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} answered {response.status}"
+    expect(page.locator("header nav.site-nav")).to_have_count(0)
+    expect(page.locator("main form[method=post] fieldset").first).to_be_visible()
+    check(page, f"{path} (personal link, logged out)")
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
@@ -157,10 +216,10 @@ BROKEN_ID_REFERENCES_JS = """() => {
 }"""
 
 
-def test_form_fields_reference_existing_help_and_errors(page, live_server, demo):
-    login(page, live_server, "admin")
+def broken_id_references(page, live_server, paths) -> list[str]:
+    """Each form blank, then submitted with its text fields emptied so that they show errors."""
     problems = []
-    for path in FORM_PAGES:
+    for path in paths:
         page.goto(f"{live_server.url}{path}")
         problems += [f"{path} (blank): {p}" for p in page.evaluate(BROKEN_ID_REFERENCES_JS)]
         # Submit nonsense so that fields show their errors.
@@ -171,4 +230,26 @@ def test_form_fields_reference_existing_help_and_errors(page, live_server, demo)
             form.locator("button[type=submit]").click()
         expect(page.locator("main .form-errors")).to_be_visible()
         problems += [f"{path} (errors): {p}" for p in page.evaluate(BROKEN_ID_REFERENCES_JS)]
+    return problems
+
+
+def test_form_fields_reference_existing_help_and_errors(page, live_server, demo):
+    login(page, live_server, "admin")
+    problems = broken_id_references(page, live_server, FORM_PAGES)
+    assert not problems, "Broken id references:\n" + "\n".join(problems)
+
+
+def test_meeting_forms_reference_existing_help_and_errors(page, live_server, demo):
+    sixth = _sixth_hq_meeting().pk
+    paths = [
+        "/meetings/new/",
+        f"/meetings/{sixth}/invite/",
+        f"/meetings/{sixth}/guests/new/",
+        f"/meetings/{sixth}/agenda/new/",
+        f"/meetings/{sixth}/papers/upload/",
+        f"/meetings/{sixth}/decisions/new/",
+        _personal_link(demo),  # the date poll's radio groups, one per candidate date
+    ]
+    login(page, live_server, "jimukyoku")
+    problems = broken_id_references(page, live_server, paths)
     assert not problems, "Broken id references:\n" + "\n".join(problems)

@@ -10,13 +10,18 @@ from playwright.sync_api import expect
 from tests.browser.conftest import LOGIN_PATH, login
 
 HOME = "/"
+MEETINGS = "/meetings/"
+ACTIONS = "/actions/"
 PEOPLE = "/people/"
 DEPARTMENTS = "/departments/"
 CALENDAR = "/fiscal-years/"
 SETTINGS = "/settings/municipality/"
 AUDIT = "/audit/"
 
-CITY_STAFF_NAV = [HOME, PEOPLE, DEPARTMENTS, CALENDAR]
+# The meetings app's links (permission meetings.view_meetings: city staff and experts) come
+# right after Home, before the core pages.
+MEETINGS_NAV = [MEETINGS, ACTIONS]
+CITY_STAFF_NAV = [HOME, *MEETINGS_NAV, PEOPLE, DEPARTMENTS, CALENDAR]
 OFFICE_NAV = [*CITY_STAFF_NAV, SETTINGS, AUDIT]
 
 # Demo login → the navigation links (hrefs, in order) that its role may use.
@@ -28,16 +33,18 @@ NAV_BY_LOGIN = {
     "honbuin": CITY_STAFF_NAV,  # 本部員
     "suishinin": CITY_STAFF_NAV,  # 推進員 (and 職員)
     "shokuin": CITY_STAFF_NAV,  # 職員
-    "yushikisha": [HOME],  # 有識者
+    "yushikisha": [HOME, *MEETINGS_NAV],  # 有識者
     "shimin": [HOME],  # 市民
 }
 
 # The navigation labels in English, by href.
 NAV_LABELS_EN = {
     HOME: "Home",
+    MEETINGS: "Meetings",
+    ACTIONS: "Action items",
     PEOPLE: "People",
     DEPARTMENTS: "Departments",
-    CALENDAR: "Calendar",
+    CALENDAR: "Fiscal years",  # the meetings app has the calendar of meetings (/calendar/)
     SETTINGS: "Settings",
     AUDIT: "Audit trail",
 }

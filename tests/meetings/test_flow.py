@@ -248,3 +248,18 @@ def test_giving_a_date_schedules_a_planned_meeting_unless_polled(sysadmin, hq_se
     )
     with pytest.raises(ValidationError, match="date poll is open"):
         services.meeting_update(actor=sysadmin, meeting=polled, starts_at=soon)
+
+
+def test_meeting_page_shows_guests_and_people(client_as, sysadmin, dated_meeting, people):
+    services.invitations_add(actor=sysadmin, meeting=dated_meeting, people=[people[Role.EXPERT]])
+    services.invitation_add_guest(
+        actor=sysadmin, meeting=dated_meeting, name="外部 花子", email="g@example.jp"
+    )
+    services.invitation_add_guest(
+        actor=sysadmin, meeting=dated_meeting, name="外部 次郎", email="j@example.jp",
+        affiliation="市民協働研究センター",
+    )  # fmt: skip
+    body = client_as(Role.SECRETARIAT).get(reverse("meetings:detail", args=[dated_meeting.pk]))
+    text = body.content.decode()
+    assert body.status_code == 200
+    assert "外部 花子" in text and "市民協働研究センター" in text
