@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "kyokan.apps.core",
+    "kyokan.apps.documents",
     "kyokan.apps.meetings",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("kyokan.apps.core.urls")),
+    path("", include("kyokan.apps.documents.urls")),
     path("", include("kyokan.apps.meetings.urls")),
 ]
 

@@ -32,8 +32,10 @@ def objects(people, sysadmin):
     services.closed_day_create(actor=sysadmin, date=date(2023, 8, 14), name="点検")
     services.fiscal_year_create(actor=sysadmin, year=2023)
     meeting = _meeting_with_everything(sysadmin, people)
+    documents = _documents_with_everything(sysadmin, people)
     return {
         **meeting,
+        **documents,
         "person": people["staff"],
         "department": division,
         "bureau": division.parent,
@@ -99,6 +101,40 @@ def _meeting_with_everything(sysadmin, people) -> dict:
     }
 
 
+def _documents_with_everything(sysadmin, people) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kyokan.apps.documents import services as ds
+    from kyokan.apps.documents.services import SectionData
+
+    document = ds.document_create(actor=sysadmin, kind="strategy", title="戦略")
+    adopted = ds.version_create(
+        actor=sysadmin, document=document, label="初版",
+        sections=[SectionData("目指す姿", "ICTを活用する。"), SectionData("基本方針", "本文")],
+    )  # fmt: skip
+    ds.version_adopt(actor=sysadmin, version=adopted, adopted_on=timezone.localdate())
+    draft = ds.version_revise(actor=sysadmin, version=adopted, label="改定案")
+    section = draft.sections.order_by("path").first()
+    ds.version_open_consultation(
+        actor=sysadmin, version=draft, deadline=timezone.localdate() + timedelta(days=7)
+    )
+    comment = ds.comment_add(actor=people["staff"], section=section, body="意見")
+    ds.version_back_to_draft(actor=sysadmin, version=draft)
+    term = ds.term_create(actor=sysadmin, preferred="デジタル化", variants="ICT化\n情報化")
+    step = ds.step_create(actor=sysadmin, document=document, title="事務局案")
+    return {
+        "document": document,
+        "adopted_version": adopted,
+        "draft_version": draft,
+        "section": section,
+        "comment": comment,
+        "term": term,
+        "step": step,
+    }
+
+
 # URL name → its arguments, built from ``objects``. A new URL with arguments must be
 # added here, or the walk fails and says so.
 ARGS = {
@@ -113,6 +149,35 @@ ARGS = {
     "core:fiscal_year_detail": lambda o: {"year": o["fiscal_year"].year},
     "core:closed_day_delete": lambda o: {"pk": o["closed_day"].pk},
     "core:audit_detail": lambda o: {"pk": o["audit_event"].pk},
+    "documents:detail": lambda o: {"pk": o["document"].pk},
+    "documents:edit": lambda o: {"pk": o["document"].pk},
+    "documents:version_new": lambda o: {"pk": o["document"].pk},
+    "documents:step_create": lambda o: {"pk": o["document"].pk},
+    "documents:step_edit": lambda o: {"pk": o["step"].pk},
+    "documents:step_delete": lambda o: {"pk": o["step"].pk},
+    "documents:version": lambda o: {"pk": o["draft_version"].pk},
+    "documents:version_revise": lambda o: {"pk": o["adopted_version"].pk},
+    "documents:version_consultation": lambda o: {"pk": o["draft_version"].pk},
+    "documents:version_to_draft": lambda o: {"pk": o["draft_version"].pk},
+    "documents:version_adopt": lambda o: {"pk": o["draft_version"].pk},
+    "documents:version_delete": lambda o: {"pk": o["draft_version"].pk},
+    "documents:compare": lambda o: {"pk": o["draft_version"].pk},
+    "documents:endorse": lambda o: {"pk": o["draft_version"].pk},
+    "documents:section_new": lambda o: {"pk": o["draft_version"].pk},
+    "documents:section_edit": lambda o: {"pk": o["section"].pk},
+    "documents:section_remove": lambda o: {"pk": o["section"].pk},
+    "documents:section_restore": lambda o: {"pk": o["section"].pk},
+    "documents:section_move": lambda o: {"pk": o["section"].pk, "direction": "up"},
+    "documents:section_comments": lambda o: {"pk": o["section"].pk},
+    "documents:comment_answer": lambda o: {"pk": o["comment"].pk},
+    "documents:export": lambda o: {"pk": o["draft_version"].pk, "fmt": "md"},
+    "documents:public_export": lambda o: {"pk": o["adopted_version"].pk, "fmt": "md"},
+    "documents:import": lambda o: {"pk": o["document"].pk},
+    "documents:terms": lambda o: {"pk": o["draft_version"].pk},
+    "documents:term_edit": lambda o: {"pk": o["term"].pk},
+    "documents:term_delete": lambda o: {"pk": o["term"].pk},
+    "documents:public_document": lambda o: {"pk": o["document"].pk},
+    "documents:public_version": lambda o: {"pk": o["adopted_version"].pk},
     "meetings:detail": lambda o: {"pk": o["meeting"].pk},
     "meetings:edit": lambda o: {"pk": o["meeting"].pk},
     "meetings:status": lambda o: {"pk": o["meeting"].pk, "status": "held"},
@@ -197,6 +262,8 @@ def test_anonymous_reaches_only_public_views(client, objects):
     assert public_names == {
         "login", "logout", "set_language", "healthz",
         "meetings:poll_link", "meetings:poll_link_ics",
+        "documents:public_list", "documents:public_document", "documents:public_version",
+        "documents:public_export",
     }  # fmt: skip
     reached = set()
     for name, pattern in ALL_PATTERNS:
@@ -204,7 +271,11 @@ def test_anonymous_reaches_only_public_views(client, objects):
         if client.get(reverse(name, kwargs=kwargs)).status_code in (200, 405):
             reached.add(name)
     # The personal poll link is public: its token is the credential.
-    assert reached == {"login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics"}
+    assert reached == {
+        "login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics",
+        "documents:public_list", "documents:public_document", "documents:public_version",
+        "documents:public_export",
+    }  # fmt: skip
 
 
 def test_an_undeclared_view_is_refused(rf, people):

@@ -1,0 +1,273 @@
+"""Versioned, structured documents: the DX definition, the Digital Resilience Strategy, the
+staff action guidelines, the DX initiative policy, the open data guideline, the digital
+divide policy, and free kinds.
+
+A document has versions; a version is a tree of sections. A revision starts as a copy of a
+version (``based_on``); each section keeps the ``lineage`` of the section it was copied from,
+so two versions can be compared section by section, and records whether it is unchanged,
+revised, added or removed relative to that version. An adopted version never changes.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    DX_DEFINITION = "dx_definition", _("DX定義")
+    STRATEGY = "strategy", _("デジタル強靱化戦略")
+    GUIDELINES = "guidelines", _("行動指針")
+    POLICY = "policy", _("DX取組方針")
+    OPEN_DATA = "open_data", _("オープンデータガイドライン")
+    DIGITAL_DIVIDE = "digital_divide", _("デジタルデバイド対策の考え方")
+    OTHER = "other", _("その他")
+
+
+class SectionKind(models.TextChoices):
+    FREE = "free", _("自由")
+    VISION = "vision", _("目指す姿")
+    BASIC_POLICY = "basic_policy", _("基本方針")
+    PILLAR = "pillar", _("施策の柱")
+    MEASURE = "measure", _("施策")
+    EXPECTED_CHANGE = "expected_change", _("想定される変化")
+    GUIDELINE = "guideline", _("行動指針")
+    POLICY = "policy", _("取組方針")
+    PROGRESS = "progress", _("進捗状況・課題")
+    DEFINITION = "definition", _("DXの定義")
+
+
+class Document(models.Model):
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = models.CharField(_("document title"), max_length=200, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Version(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("下書き")
+        CONSULTATION = "consultation", _("協議中")
+        ADOPTED = "adopted", _("決定")
+        SUPERSEDED = "superseded", _("改定済")
+        ABOLISHED = "abolished", _("廃止")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version number"))
+    label = models.CharField(
+        _("version label"),
+        max_length=120,
+        help_text=_("e.g. 令和3年度版, 改定案（第6回本部会議）"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    based_on = models.ForeignKey(
+        "self",
+        verbose_name=_("revision of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revisions",
+    )
+    comment_deadline = models.DateField(_("comments until"), null=True, blank=True)
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    # The meeting that adopted it, as a generic link (documents do not depend on meetings).
+    adopted_by_type = models.CharField(max_length=60, blank=True)
+    adopted_by_id = models.CharField(max_length=40, blank=True)
+    adopted_by_label = models.CharField(_("adopted at"), max_length=200, blank=True)
+    summary = models.TextField(_("summary of the revision"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("version")
+        verbose_name_plural = _("versions")
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.title} {self.label}"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.state != self.State.DRAFT and self.state != self.State.CONSULTATION
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    def comments_open_count(self) -> int:
+        return Comment.objects.filter(
+            section__version=self, resolution=Comment.Resolution.OPEN
+        ).count()
+
+
+class Section(models.Model):
+    class Change(models.TextChoices):
+        UNCHANGED = "unchanged", _("変更なし")
+        REVISED = "revised", _("改定")
+        ADDED = "added", _("追加")
+        REMOVED = "removed", _("削除")
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    kind = models.CharField(
+        _("section type"), max_length=20, choices=SectionKind.choices, default=SectionKind.FREE
+    )
+    heading = models.CharField(_("heading"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    change = models.CharField(
+        _("change"), max_length=10, choices=Change.choices, default=Change.ADDED
+    )
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["version", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "lineage"], name="section_unique_lineage")
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+    def clean(self) -> None:
+        if self.parent_id and self.parent.version_id != self.version_id:
+            raise ValidationError(_("A section's parent must be in the same version."))
+
+
+class Comment(models.Model):
+    class Resolution(models.TextChoices):
+        OPEN = "open", _("未対応")
+        REFLECTED = "reflected", _("反映")
+        ADDRESSED = "addressed", _("対応済")
+        DECLINED = "declined", _("不採用")
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_comments"
+    )
+    body = models.TextField(_("comment"))
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    resolution = models.CharField(
+        _("response"), max_length=10, choices=Resolution.choices, default=Resolution.OPEN
+    )
+    resolution_note = models.TextField(_("reason"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Endorsement(models.Model):
+    class Stance(models.TextChoices):
+        ENDORSE = "endorse", _("賛同")
+        OBJECT = "object", _("異議")
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="endorsements")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
+    )
+    stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "person"], name="endorsement_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_stance_display()}"
+
+
+class GlossaryTerm(models.Model):
+    """A preferred term, its definition and the variants to be unified (e.g. ICT, IT化,
+    情報化 → デジタル化, or DX as the city defines it)."""
+
+    preferred = models.CharField(_("preferred term"), max_length=80, unique=True)
+    reading = models.CharField(_("reading"), max_length=120, blank=True)
+    definition = models.TextField(_("definition"), blank=True)
+    variants = models.TextField(
+        _("variants to unify"),
+        blank=True,
+        help_text=_("One per line. Width and kana variants are found without listing them."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+        ordering = ["reading", "preferred"]
+
+    def __str__(self) -> str:
+        return self.preferred
+
+    @property
+    def variant_list(self) -> list[str]:
+        return [v.strip() for v in self.variants.splitlines() if v.strip()]
+
+
+class RevisionStep(models.Model):
+    """One step of a document's revision plan (draft, team discussion, 6th and 7th
+    headquarters meetings, adoption)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("予定")
+        DONE = "done", _("完了")
+        SKIPPED = "skipped", _("取りやめ")
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="plan")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("step"), max_length=200)
+    due_date = models.DateField(_("date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PLANNED
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("revision step")
+        verbose_name_plural = _("revision steps")
+        ordering = ["document", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,242 @@
+"""Reads of the documents app."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from kyokan.apps.core.roles import Role
+
+from . import diff
+from .models import Comment, Document, DocumentKind, Endorsement, Section, Version
+
+
+def documents_list(*, kind: str = "") -> QuerySet[Document]:
+    qs = Document.objects.annotate(version_count=Count("versions"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.prefetch_related(
+        Prefetch("versions", queryset=Version.objects.order_by("-number"), to_attr="ordered")
+    ).order_by("kind", "title")
+
+
+def document_get(pk: int) -> Document:
+    return Document.objects.get(pk=pk)
+
+
+def version_get(pk: int) -> Version:
+    return Version.objects.select_related("document", "based_on", "created_by").get(pk=pk)
+
+
+@dataclass
+class NumberedSection:
+    section: Section
+    number: str  # "1", "1.2", "1.2.3"
+    comment_count: int = 0
+
+
+def numbered_sections(version: Version, *, include_removed: bool = True) -> list[NumberedSection]:
+    """The section tree in reading order, numbered 1, 1.1, 1.2, 2 …; removed sections (in a
+    revision) are listed but not numbered."""
+    qs = (
+        version.sections.select_related("updated_by")
+        .annotate(comment_total=Count("comments"))
+        .order_by("path")
+    )
+    if not include_removed:
+        qs = qs.exclude(change=Section.Change.REMOVED)
+    counters: list[int] = []
+    result = []
+    for section in qs:
+        if section.change == Section.Change.REMOVED:
+            result.append(NumberedSection(section, "—", section.comment_total))
+            continue
+        depth = section.depth
+        counters = counters[: depth + 1]
+        while len(counters) <= depth:
+            counters.append(0)
+        counters[depth] += 1
+        result.append(
+            NumberedSection(section, ".".join(str(n) for n in counters), section.comment_total)
+        )
+    return result
+
+
+def change_counts(version: Version) -> dict[str, int]:
+    rows = version.sections.values("change").annotate(n=Count("id"))
+    counts = {r["change"]: r["n"] for r in rows}
+    return {c.value: counts.get(c.value, 0) for c in Section.Change}
+
+
+# --- diff -------------------------------------------------------------------------------------
+
+
+@dataclass
+class SectionDiff:
+    status: str  # "added", "removed", "revised", "unchanged", "moved"
+    old: Section | None
+    new: Section | None
+    heading: list[diff.Span] = field(default_factory=list)
+    body_old: list[diff.Span] = field(default_factory=list)
+    body_new: list[diff.Span] = field(default_factory=list)
+    body_inline: list[diff.Span] = field(default_factory=list)
+
+
+def compare_versions(old: Version, new: Version, *, include_unchanged: bool = False) -> dict:
+    """Match sections by lineage; a section only in ``new`` is added, only in ``old`` (or
+    marked removed in ``new``) is removed, in both with other text is revised."""
+    old_sections = {s.lineage: s for s in old.sections.order_by("path")
+                    if s.change != Section.Change.REMOVED}  # fmt: skip
+    new_sections = {s.lineage: s for s in new.sections.order_by("path")
+                    if s.change != Section.Change.REMOVED}  # fmt: skip
+    rows: list[SectionDiff] = []
+    counts = {"added": 0, "removed": 0, "revised": 0, "unchanged": 0}
+    for lineage, section in new_sections.items():
+        before = old_sections.get(lineage)
+        if before is None:
+            counts["added"] += 1
+            rows.append(
+                SectionDiff(
+                    "added", None, section,
+                    heading=[diff.Span("insert", section.heading)],
+                    body_new=[diff.Span("insert", section.body)],
+                    body_inline=[diff.Span("insert", section.body)],
+                )
+            )  # fmt: skip
+            continue
+        same = (before.heading, before.body) == (section.heading, section.body)
+        if same:
+            counts["unchanged"] += 1
+            if include_unchanged:
+                rows.append(SectionDiff("unchanged", before, section,
+                                        heading=[diff.Span("equal", section.heading)]))  # fmt: skip
+            continue
+        counts["revised"] += 1
+        old_side, new_side = diff.side_by_side(before.body, section.body)
+        rows.append(
+            SectionDiff(
+                "revised",
+                before,
+                section,
+                heading=diff.char_diff(before.heading, section.heading),
+                body_old=old_side,
+                body_new=new_side,
+                body_inline=diff.char_diff(before.body, section.body),
+            )
+        )
+    for lineage, section in old_sections.items():
+        if lineage not in new_sections:
+            counts["removed"] += 1
+            rows.append(
+                SectionDiff(
+                    "removed", section, None,
+                    heading=[diff.Span("delete", section.heading)],
+                    body_old=[diff.Span("delete", section.body)],
+                    body_inline=[diff.Span("delete", section.body)],
+                )
+            )  # fmt: skip
+    return {"rows": rows, "counts": counts}
+
+
+# --- who shares the text ------------------------------------------------------------------
+
+
+ROLE_ORDER = [Role.HQ_CHIEF, Role.HQ_DEPUTY, Role.HQ_MEMBER, Role.SECRETARIAT, Role.PROMOTER,
+              Role.STAFF]  # fmt: skip
+
+
+def sharing_stats(version: Version) -> dict:
+    """Endorsements, objections and comments by bureau and by role, so the headquarters can
+    see how widely the text is shared. A fixed number of queries."""
+    endorsements = list(
+        version.endorsements.select_related("person__department__parent").prefetch_related(
+            "person__role_assignments"
+        )
+    )
+    comments = list(
+        Comment.objects.filter(section__version=version)
+        .select_related("author__department__parent")
+        .prefetch_related("author__role_assignments")
+    )
+    by_bureau: dict[str, dict[str, int]] = {}
+    by_role: dict[str, dict[str, int]] = {r.value: {"endorse": 0, "object": 0, "comments": 0}
+                                          for r in ROLE_ORDER}  # fmt: skip
+
+    def bureau_of(person) -> str:
+        d = person.department
+        if d is None:
+            return "—"
+        return (d.parent or d).name
+
+    def bump(person, key):
+        row = by_bureau.setdefault(bureau_of(person), {"endorse": 0, "object": 0, "comments": 0})
+        row[key] += 1
+        for assignment in person.role_assignments.all():
+            if assignment.role in by_role:
+                by_role[assignment.role][key] += 1
+
+    for e in endorsements:
+        bump(e.person, "endorse" if e.stance == Endorsement.Stance.ENDORSE else "object")
+    for c in comments:
+        bump(c.author, "comments")
+    return {
+        "endorse": sum(1 for e in endorsements if e.stance == Endorsement.Stance.ENDORSE),
+        "object": sum(1 for e in endorsements if e.stance == Endorsement.Stance.OBJECT),
+        "comments": len(comments),
+        "open_comments": sum(1 for c in comments if c.resolution == Comment.Resolution.OPEN),
+        "by_bureau": sorted(by_bureau.items()),
+        "by_role": [(Role(r).label, by_role[r]) for r in by_role],
+        "objections": [e for e in endorsements if e.stance == Endorsement.Stance.OBJECT],
+    }
+
+
+# --- public and dashboard ---------------------------------------------------------------------
+
+
+def adopted_version(kind: str) -> Version | None:
+    return (
+        Version.objects.filter(document__kind=kind, state=Version.State.ADOPTED)
+        .select_related("document")
+        .order_by("-adopted_on", "-number")
+        .first()
+    )
+
+
+def dx_definition() -> Version | None:
+    return adopted_version(DocumentKind.DX_DEFINITION)
+
+
+def public_documents() -> QuerySet[Document]:
+    """Documents with at least one adopted (or later superseded) version."""
+    public_states = [Version.State.ADOPTED, Version.State.SUPERSEDED, Version.State.ABOLISHED]
+    return (
+        Document.objects.filter(versions__state__in=public_states)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=Version.objects.filter(state__in=public_states).order_by("-number"),
+                to_attr="public_versions",
+            )
+        )
+        .order_by("kind", "title")
+    )
+
+
+def is_public(version: Version) -> bool:
+    return version.state in (
+        Version.State.ADOPTED,
+        Version.State.SUPERSEDED,
+        Version.State.ABOLISHED,
+    )
+
+
+def comments_of(section: Section) -> list[Comment]:
+    return list(
+        section.comments.select_related("author", "resolved_by").order_by("created_at", "id")
+    )
+
+
+def open_comments(version: Version) -> QuerySet[Comment]:
+    return Comment.objects.filter(
+        section__version=version, resolution=Comment.Resolution.OPEN
+    ).select_related("section", "author")

@@ -1,0 +1,479 @@
+"""Writes of the documents app. Every function records an audit event."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
+from kyokan.apps.core.models import AuditEvent
+
+from .models import (
+    Comment,
+    Document,
+    Endorsement,
+    GlossaryTerm,
+    RevisionStep,
+    Section,
+    Version,
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved the section since the editor opened it."""
+
+    def __init__(self, section: Section):
+        super().__init__(section.heading)
+        self.section = section
+
+
+@dataclass(frozen=True)
+class SectionData:
+    """A section to create in bulk (import, demo): depth 0 is a top-level section."""
+
+    heading: str
+    body: str = ""
+    depth: int = 0
+    kind: str = "free"
+
+
+def _path(parent: Section | None, order: int) -> str:
+    own = f"{order:04d}"
+    return f"{parent.path}.{own}" if parent else own
+
+
+def _require_editable(version: Version) -> None:
+    if not version.is_editable:
+        raise ValidationError(
+            _("Only a draft can be edited; this version is “%(state)s”.")
+            % {"state": version.get_state_display()}
+        )
+
+
+# --- documents and versions --------------------------------------------------------------
+
+
+@transaction.atomic
+def document_create(*, actor, kind: str, title: str, description: str = "") -> Document:
+    return audited_create(
+        actor=actor, instance=Document(kind=kind, title=title, description=description)
+    )
+
+
+@transaction.atomic
+def document_update(*, actor, document: Document, **changes) -> bool:
+    return audited_update(actor=actor, instance=document, changes=changes)
+
+
+def _next_number(document: Document) -> int:
+    return (document.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def version_create(
+    *, actor, document: Document, label: str, sections: list[SectionData] = ()
+) -> Version:
+    """A new first draft (not a revision), optionally filled with sections in reading order
+    (each with its depth), as an import produces them."""
+    version = audited_create(
+        actor=actor,
+        instance=Version(
+            document=document, number=_next_number(document), label=label, created_by=actor
+        ),
+    )
+    _bulk_sections(actor=actor, version=version, sections=sections)
+    return version
+
+
+def _bulk_sections(*, actor, version: Version, sections) -> int:
+    parents: list[Section] = []  # the open ancestors, by depth
+    counters: dict[int | None, int] = {}
+    created = 0
+    for data in sections:
+        depth = max(0, min(data.depth, len(parents)))
+        parents = parents[:depth]
+        parent = parents[-1] if parents else None
+        key = parent.pk if parent else None
+        counters[key] = counters.get(key, 0) + 1
+        section = Section(
+            version=version,
+            parent=parent,
+            order=counters[key],
+            depth=depth,
+            path=_path(parent, counters[key]),
+            kind=data.kind,
+            heading=data.heading[:300],
+            body=data.body,
+            change=Section.Change.UNCHANGED if version.based_on_id is None else "added",
+            updated_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        section.save(force_insert=True)
+        parents.append(section)
+        created += 1
+    if created:
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.LOAD,
+            target=version,
+            summary=_("%(n)s sections loaded") % {"n": created},
+        )
+    return created
+
+
+@transaction.atomic
+def version_revise(*, actor, version: Version, label: str) -> Version:
+    """Start a revision: a new draft that copies every section of ``version`` (keeping each
+    section's lineage, so the two can be compared) marked unchanged."""
+    document = version.document
+    if document.versions.filter(
+        state__in=[Version.State.DRAFT, Version.State.CONSULTATION]
+    ).exists():
+        raise ValidationError(_("This document already has a revision in progress."))
+    revision = audited_create(
+        actor=actor,
+        instance=Version(
+            document=document,
+            number=_next_number(document),
+            label=label,
+            based_on=version,
+            created_by=actor,
+        ),
+        summary=_("Revision of %(v)s") % {"v": version.label},
+    )
+    originals = list(
+        version.sections.exclude(change=Section.Change.REMOVED).order_by("depth", "path")
+    )
+    copies: dict[int, Section] = {}
+    for original in originals:
+        copy = Section(
+            version=revision,
+            parent=copies.get(original.parent_id),
+            order=original.order,
+            depth=original.depth,
+            path=original.path,
+            lineage=original.lineage,
+            kind=original.kind,
+            heading=original.heading,
+            body=original.body,
+            change=Section.Change.UNCHANGED,
+        )
+        copy.save(force_insert=True)
+        copies[original.pk] = copy
+    return revision
+
+
+@transaction.atomic
+def version_update(*, actor, version: Version, **changes) -> bool:
+    return audited_update(actor=actor, instance=version, changes=changes)
+
+
+@transaction.atomic
+def version_open_consultation(*, actor, version: Version, deadline: date) -> bool:
+    if version.state != Version.State.DRAFT:
+        raise ValidationError(_("Only a draft can be opened for comments."))
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The comment deadline is in the past.")})
+    if not version.sections.exists():
+        raise ValidationError(_("An empty version cannot be opened for comments."))
+    return audited_update(
+        actor=actor,
+        instance=version,
+        changes={"state": Version.State.CONSULTATION, "comment_deadline": deadline},
+    )
+
+
+@transaction.atomic
+def version_back_to_draft(*, actor, version: Version) -> bool:
+    if version.state != Version.State.CONSULTATION:
+        raise ValidationError(_("Only a version open for comments can go back to draft."))
+    return audited_update(actor=actor, instance=version, changes={"state": Version.State.DRAFT})
+
+
+@transaction.atomic
+def version_adopt(
+    *,
+    actor,
+    version: Version,
+    adopted_on: date,
+    meeting: tuple[str, str, str] | None = None,
+) -> bool:
+    """Record the adoption (決定) — optionally the meeting that decided it, as a generic link
+    (type, id, label). The previously adopted version of the document is superseded."""
+    if version.state not in (Version.State.DRAFT, Version.State.CONSULTATION):
+        raise ValidationError(_("This version is already %(state)s.") % {
+            "state": version.get_state_display()
+        })  # fmt: skip
+    if version.comments_open_count():
+        raise ValidationError(
+            _("%(n)s comments have no response yet; answer them before adoption.")
+            % {"n": version.comments_open_count()}
+        )
+    for previous in version.document.versions.filter(state=Version.State.ADOPTED):
+        audited_update(actor=actor, instance=previous, changes={"state": Version.State.SUPERSEDED})
+    kind, pk, label = meeting or ("", "", "")
+    return audited_update(
+        actor=actor,
+        instance=version,
+        changes={
+            "state": Version.State.ADOPTED,
+            "adopted_on": adopted_on,
+            "adopted_by_type": kind,
+            "adopted_by_id": pk,
+            "adopted_by_label": label[:200],
+        },
+    )
+
+
+@transaction.atomic
+def version_abolish(*, actor, version: Version) -> bool:
+    if version.state != Version.State.ADOPTED:
+        raise ValidationError(_("Only an adopted version can be abolished."))
+    return audited_update(actor=actor, instance=version, changes={"state": Version.State.ABOLISHED})
+
+
+@transaction.atomic
+def version_delete(*, actor, version: Version) -> None:
+    if version.state != Version.State.DRAFT:
+        raise ValidationError(_("Only a draft can be deleted."))
+    audited_delete(actor=actor, instance=version)
+
+
+# --- sections ------------------------------------------------------------------------------
+
+
+def _base_section(section: Section) -> Section | None:
+    base = section.version.based_on
+    if base is None:
+        return None
+    return base.sections.filter(lineage=section.lineage).first()
+
+
+def _change_against_base(section: Section) -> str:
+    base = _base_section(section)
+    if section.version.based_on_id is None:
+        return Section.Change.UNCHANGED
+    if base is None:
+        return Section.Change.ADDED
+    same = (base.heading, base.body, base.kind) == (section.heading, section.body, section.kind)
+    return Section.Change.UNCHANGED if same else Section.Change.REVISED
+
+
+def _renumber(version: Version, parent: Section | None) -> None:
+    """Recompute order and path of ``parent``'s children (and their descendants)."""
+    children = list(version.sections.filter(parent=parent).order_by("order", "id"))
+    for position, child in enumerate(children, start=1):
+        path = _path(parent, position)
+        if (child.order, child.path) != (position, path):
+            child.order, child.path = position, path
+            child.save(update_fields=["order", "path"])
+            _renumber(version, child)
+
+
+@transaction.atomic
+def section_create(
+    *,
+    actor,
+    version: Version,
+    heading: str,
+    body: str = "",
+    kind: str = "free",
+    parent: Section | None = None,
+    after: Section | None = None,
+) -> Section:
+    _require_editable(version)
+    if parent is not None and parent.version_id != version.pk:
+        raise ValidationError(_("The parent section belongs to another version."))
+    siblings = version.sections.filter(parent=parent)
+    order = (after.order + 1) if after else (siblings.aggregate(n=Max("order"))["n"] or 0) + 1
+    siblings.filter(order__gte=order).update(order=F("order") + 1)
+    section = Section(
+        version=version,
+        parent=parent,
+        order=order,
+        depth=(parent.depth + 1) if parent else 0,
+        path=_path(parent, order),
+        heading=heading,
+        body=body,
+        kind=kind,
+        change=Section.Change.UNCHANGED if version.based_on_id is None else "added",
+        updated_by=actor,
+    )
+    audited_create(actor=actor, instance=section)
+    _renumber(version, parent)
+    return section
+
+
+@transaction.atomic
+def section_update(
+    *,
+    actor,
+    section: Section,
+    expected_revision: int,
+    heading: str | None = None,
+    body: str | None = None,
+    kind: str | None = None,
+    summary: str = "",
+) -> bool:
+    """Save an edit made from ``expected_revision``. If someone saved the section in the
+    meantime, raise EditConflict (nothing is saved; the caller keeps the user's text)."""
+    current = (
+        Section.objects.select_for_update().select_related("version__based_on").get(pk=section.pk)
+    )
+    _require_editable(current.version)
+    if current.revision != expected_revision:
+        raise EditConflict(current)
+    changes = {}
+    for name, value in (("heading", heading), ("body", body), ("kind", kind)):
+        if value is not None and getattr(current, name) != value:
+            changes[name] = value
+    if not changes:
+        return False
+    for name, value in changes.items():
+        setattr(current, name, value)
+    changes["change"] = _change_against_base(current)
+    changes["revision"] = current.revision + 1
+    changes["updated_by"] = actor
+    changes["updated_at"] = timezone.now()
+    current.refresh_from_db()
+    return audited_update(actor=actor, instance=current, changes=changes, summary=summary)
+
+
+@transaction.atomic
+def section_remove(*, actor, section: Section) -> None:
+    """In a revision, a section that exists in the version it revises is kept and marked
+    削除 (so the revision shows what it removes); a section added in this draft is deleted."""
+    _require_editable(section.version)
+    subtree = list(section.version.sections.filter(path__startswith=section.path))
+    if _base_section(section) is None:
+        parent = section.parent
+        audited_delete(actor=actor, instance=section)
+        _renumber(section.version, parent)
+        return
+    for node in subtree:
+        audited_update(actor=actor, instance=node, changes={"change": Section.Change.REMOVED})
+
+
+@transaction.atomic
+def section_restore(*, actor, section: Section) -> bool:
+    _require_editable(section.version)
+    if section.change != Section.Change.REMOVED:
+        return False
+    for node in section.version.sections.filter(path__startswith=section.path):
+        audited_update(actor=actor, instance=node, changes={"change": _change_against_base(node)})
+    return True
+
+
+@transaction.atomic
+def section_move(*, actor, section: Section, direction: int) -> bool:
+    _require_editable(section.version)
+    siblings = list(section.version.sections.filter(parent=section.parent_id).order_by("order"))
+    index = next(i for i, s in enumerate(siblings) if s.pk == section.pk)
+    other = index + direction
+    if not 0 <= other < len(siblings):
+        return False
+    a, b = siblings[index], siblings[other]
+    a.order, b.order = b.order, a.order
+    a.save(update_fields=["order"])
+    b.save(update_fields=["order"])
+    _renumber(section.version, section.parent)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        target=section,
+        summary=_("Section moved"),
+        after={"order": a.order},
+    )
+    return True
+
+
+# --- comments and endorsements --------------------------------------------------------------
+
+
+def _require_consultation(version: Version) -> None:
+    if version.state != Version.State.CONSULTATION:
+        raise ValidationError(
+            _("Comments are accepted only while a version is open for comments (協議中).")
+        )
+
+
+@transaction.atomic
+def comment_add(*, actor, section: Section, body: str, parent: Comment | None = None) -> Comment:
+    _require_consultation(section.version)
+    if section.version.comment_deadline and section.version.comment_deadline < timezone.localdate():
+        raise ValidationError(_("The comment period ended on %(date)s.") % {
+            "date": section.version.comment_deadline
+        })  # fmt: skip
+    if parent is not None and parent.section_id != section.pk:
+        raise ValidationError(_("A reply must be on the same section."))
+    return audited_create(
+        actor=actor, instance=Comment(section=section, author=actor, body=body, parent=parent)
+    )
+
+
+@transaction.atomic
+def comment_answer(*, actor, comment: Comment, resolution: str, note: str = "") -> bool:
+    if resolution == Comment.Resolution.DECLINED and not note.strip():
+        raise ValidationError({"note": _("Give the reason when a comment is not adopted.")})
+    if resolution == Comment.Resolution.OPEN:
+        raise ValidationError({"resolution": _("Choose a response.")})
+    return audited_update(
+        actor=actor,
+        instance=comment,
+        changes={"resolution": resolution, "resolution_note": note, "resolved_by": actor},
+    )
+
+
+@transaction.atomic
+def endorsement_set(*, actor, version: Version, stance: str, note: str = "") -> Endorsement:
+    _require_consultation(version)
+    if stance == Endorsement.Stance.OBJECT and not note.strip():
+        raise ValidationError({"note": _("Say what you object to.")})
+    existing = version.endorsements.filter(person=actor).first()
+    if existing:
+        audited_update(actor=actor, instance=existing, changes={"stance": stance, "note": note})
+        return existing
+    return audited_create(
+        actor=actor,
+        instance=Endorsement(version=version, person=actor, stance=stance, note=note),
+    )
+
+
+# --- glossary and revision plan ---------------------------------------------------------------
+
+
+@transaction.atomic
+def term_create(*, actor, **fields) -> GlossaryTerm:
+    return audited_create(actor=actor, instance=GlossaryTerm(**fields))
+
+
+@transaction.atomic
+def term_update(*, actor, term: GlossaryTerm, **changes) -> bool:
+    return audited_update(actor=actor, instance=term, changes=changes)
+
+
+@transaction.atomic
+def term_delete(*, actor, term: GlossaryTerm) -> None:
+    audited_delete(actor=actor, instance=term)
+
+
+@transaction.atomic
+def step_create(*, actor, document: Document, title: str, **fields) -> RevisionStep:
+    order = (document.plan.aggregate(n=Max("order"))["n"] or 0) + 1
+    return audited_create(
+        actor=actor,
+        instance=RevisionStep(document=document, title=title, order=order, **fields),
+    )
+
+
+@transaction.atomic
+def step_update(*, actor, step: RevisionStep, **changes) -> bool:
+    return audited_update(actor=actor, instance=step, changes=changes)
+
+
+@transaction.atomic
+def step_delete(*, actor, step: RevisionStep) -> None:
+    audited_delete(actor=actor, instance=step)
