@@ -174,6 +174,8 @@ ARGS = {
     "documents:public_export": lambda o: {"pk": o["adopted_version"].pk, "fmt": "md"},
     "documents:import": lambda o: {"pk": o["document"].pk},
     "documents:terms": lambda o: {"pk": o["draft_version"].pk},
+    "documents:terms_replace": lambda o: {"pk": o["draft_version"].pk},
+    "documents:terms_replace_all": lambda o: {"pk": o["draft_version"].pk, "term": o["term"].pk},
     "documents:term_edit": lambda o: {"pk": o["term"].pk},
     "documents:term_delete": lambda o: {"pk": o["term"].pk},
     "documents:public_document": lambda o: {"pk": o["document"].pk},
