@@ -41,7 +41,12 @@ class SectionKind(models.TextChoices):
 
 class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
-    title = models.CharField(_("document title"), max_length=200, unique=True)
+    title = models.CharField(
+        _("document title"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("A document with this title already exists.")},
+    )
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -223,7 +228,12 @@ class GlossaryTerm(models.Model):
     """A preferred term, its definition and the variants to be unified (e.g. ICT, IT化,
     情報化 → デジタル化, or DX as the city defines it)."""
 
-    preferred = models.CharField(_("preferred term"), max_length=80, unique=True)
+    preferred = models.CharField(
+        _("preferred term"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("This term is already in the glossary.")},
+    )
     reading = models.CharField(_("reading"), max_length=120, blank=True)
     definition = models.TextField(_("definition"), blank=True)
     variants = models.TextField(
