@@ -7,6 +7,8 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from kyokan.apps.core.links import link_type
+
 from . import services
 from .models import Invitation, Meeting, MeetingKind, PollAnswer, SkillAxis
 
@@ -52,6 +54,26 @@ def _hq_meeting(ctx, series, number, *, starts=None, agenda=(), status=None):
     if status:
         services.meeting_set_status(actor=ctx.actor, meeting=meeting, status=status)
     return meeting
+
+
+def _link_documents(ctx, meeting) -> None:
+    """Link the agenda items to the documents they discuss (through the generic link
+    registry: meetings point at documents, never the other way round)."""
+    documents = link_type("documents.version")
+    if documents is None:
+        return
+    for item in meeting.agenda_items.all():
+        for query in (
+            "デジタル強靱化戦略 改定案",
+            "オープンデータガイドライン",
+            "デジタルデバイド",
+        ):
+            if query.split()[0] in item.title:
+                for pk, label in documents.search(query.split()[0], ctx.actor)[:1]:
+                    services.agenda_link_add(
+                        actor=ctx.actor, item=item, target_type=documents.key,
+                        target_id=pk, label=label,
+                    )  # fmt: skip
 
 
 def load(ctx) -> None:
@@ -170,6 +192,7 @@ def load(ctx) -> None:
             continue  # a few have not answered yet
         services.poll_answer(invitation=invitation, answers=answers, actor=invitation.person)
     services.paper_add_generated(actor=actor, meeting=sixth, generator="previous_decisions")
+    _link_documents(ctx, sixth)
     services.paper_add_generated(actor=actor, meeting=sixth, generator="open_actions")
     services.paper_add_generated(actor=actor, meeting=sixth, generator="poll_result")
 

@@ -288,6 +288,14 @@ class AgendaLink(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    @property
+    def url(self) -> str:
+        """The linked object's page, if its module is installed."""
+        from kyokan.apps.core.links import link_type
+
+        kind = link_type(self.target_type)
+        return kind.url(self.target_id) if kind else ""
+
 
 class Paper(models.Model):
     """資料N: an uploaded file or a paper generated from Kyokan data at packet time."""
