@@ -1,5 +1,4 @@
-"""Helpers shared by the Word and PDF builders (documents' exports; the meeting packet has
-its own copy in meetings/packet.py and can move to these).
+"""Helpers shared by the Word and PDF builders (documents' exports and the meeting packet).
 
 - :func:`a4_document`: a python-docx Document on A4 with 20 mm margins, "- N -" page
   numbers in the footer and one Japanese font for Latin and East Asian text.
@@ -136,15 +135,16 @@ def load_weasyprint(error: type[Exception], message: str):
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
-def safe_filename(stem: str, ext: str, *, default: str = "document") -> str:
+def safe_filename(stem: str, ext: str, *, default: str = "document", suffix: str = "") -> str:
     """A file name without path separators, quotes, reserved or control characters (each
     run of them, and of whitespace, becomes one "_"), at most 120 characters before the
-    extension."""
+    ``suffix`` (a fixed, already safe ending such as "_資料", kept however long the stem)
+    and the extension."""
     name = unicodedata.normalize("NFC", stem)
     name = _UNSAFE.sub("_", name)
     name = re.sub(r"[\s_]+", "_", name).strip("._ ")[:120].rstrip("._ ") or default
     ext = re.sub(r"[^A-Za-z0-9]", "", ext).lower() or "bin"
-    return f"{name}.{ext}"
+    return f"{name}{suffix}.{ext}"
 
 
 def content_disposition(filename: str) -> str:

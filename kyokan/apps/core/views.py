@@ -1,12 +1,11 @@
 """Views of the core app: thin — permission, form, one service call, render."""
 
-import csv
 import json
 
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.db import connection
-from django.http import JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +32,7 @@ from .forms import (
 from .models import AuditEvent, ClosedDay, Department, FiscalYear, User
 from .viewkit import act as _act
 from .viewkit import confirm_page as _confirm_page
+from .viewkit import csv_download
 from .viewkit import submit as _submit
 
 # --- session and shell ----------------------------------------------------------------
@@ -495,16 +495,10 @@ def _json(value) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require("core.view_audit")
 def audit_export(request):
     """The filtered trail as CSV, UTF-8 with BOM so that Excel opens it correctly."""
     _form, qs = _audit_queryset(request)
-    writer = csv.writer(_Echo())
     header = [
         "id",
         "created_at",
@@ -519,28 +513,23 @@ def audit_export(request):
         "hash",
     ]
 
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
-        for e in qs.order_by("id").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    e.pk,
-                    e.created_at.isoformat(),
-                    e.actor_name,
-                    e.action,
-                    e.target_type,
-                    e.target_id,
-                    e.target_repr,
-                    e.summary,
-                    _json(e.before),
-                    _json(e.after),
-                    e.hash,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit.csv"'
-    return response
+    rows = (
+        [
+            e.pk,
+            e.created_at.isoformat(),
+            e.actor_name,
+            e.action,
+            e.target_type,
+            e.target_id,
+            e.target_repr,
+            e.summary,
+            _json(e.before),
+            _json(e.after),
+            e.hash,
+        ]
+        for e in qs.order_by("id").iterator(chunk_size=2000)
+    )
+    return csv_download("audit.csv", header, rows)
 
 
 def forbidden(request, exception=None):

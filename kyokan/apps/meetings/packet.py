@@ -8,22 +8,19 @@ every other uploaded file is represented by an 別添 page, as in Word.
 
 import io
 import logging
-import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH as ALIGN
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from kyokan.apps.core import japanese_dates
+from kyokan.apps.core import japanese_dates, office
 from kyokan.apps.core.selectors import municipality_get
 
 from . import selectors
@@ -173,32 +170,17 @@ def packet_context(meeting: Meeting) -> dict:
         }
 
 
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
-
-
 def packet_filename(meeting: Meeting, ext: str) -> str:
     """ "第6回デジタル化推進本部会議_資料.docx": no path separators, quotes or control
     characters (the view still encodes it per RFC 5987 for Content-Disposition)."""
-    name = unicodedata.normalize("NFC", f"第{meeting.number}回{meeting.series.name}")
-    name = _UNSAFE.sub("_", name)
-    name = re.sub(r"\s+", "_", name).strip("._ ")[:120] or "会議"
-    ext = re.sub(r"[^A-Za-z0-9]", "", ext) or "bin"
-    return f"{name}_資料.{ext.lower()}"
+    stem = f"第{meeting.number}回{meeting.series.name}"
+    return office.safe_filename(stem, ext, default="会議", suffix="_資料")
 
 
 # --- Word ------------------------------------------------------------------------------------
 
-DOCX_FONT = "游明朝"  # Word's default Japanese body font; both ascii and East Asian
+DOCX_FONT = office.MINCHO  # Word's default Japanese body font; both ascii and East Asian
 USABLE_WIDTH_MM = 170  # A4 (210 mm) less 20 mm margins either side
-# The order of w:rPr's children in the schema (Word rejects them out of order).
-RPR_ORDER = (
-    "w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
-    "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof",
-    "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern",
-    "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
-    "w:fitText", "w:vertAlign", "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout",
-    "w:specVanish", "w:oMath",
-)  # fmt: skip
 
 
 def _display_width(text: str) -> int:
@@ -222,57 +204,9 @@ class _Docx:
     """Small helpers over python-docx for the packet's layout."""
 
     def __init__(self, title: str):
-        self.doc = Document()
-        self._page_setup()
-        self._fonts()
-        self.doc.core_properties.title = title
-        self.doc.core_properties.language = "ja-JP"
-
-    def _page_setup(self) -> None:
-        section = self.doc.sections[0]
-        section.orientation = WD_ORIENT.PORTRAIT
-        section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = Mm(20)
-        section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-        section.footer_distance = Mm(10)
-        # Page number in the footer: "- 3 -".
-        paragraph = section.footer.paragraphs[0]
-        paragraph.alignment = ALIGN.CENTER
-        paragraph.add_run("- ")
-        field_ = OxmlElement("w:fldSimple")
-        field_.set(qn("w:instr"), "PAGE")
-        run = OxmlElement("w:r")
-        text = OxmlElement("w:t")
-        text.text = "1"
-        run.append(text)
-        field_.append(run)
-        paragraph._p.append(field_)
-        paragraph.add_run(" -")
-
-    def _fonts(self) -> None:
-        """One Japanese font for Latin and East Asian text, set on the document defaults
-        (whose theme fonts would otherwise win) and on the Normal style; Japanese line
-        breaking via the East Asian language."""
-        styles = self.doc.styles.element
-        defaults = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr")
-        targets = [*defaults, self.doc.styles["Normal"].element.get_or_add_rPr()]
-        for rpr in targets:
-            fonts = rpr.get_or_add_rFonts()
-            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme"):
-                fonts.attrib.pop(qn(attr), None)
-            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
-                fonts.set(qn(attr), DOCX_FONT)
-            lang = rpr.find(qn("w:lang"))
-            if lang is None:
-                lang = OxmlElement("w:lang")
-                lang.set(qn("w:val"), "en-US")
-                self._insert(rpr, lang, "w:lang")
-            lang.set(qn("w:eastAsia"), "ja-JP")
-        self.doc.styles["Normal"].font.size = Pt(10.5)
-
-    def _insert(self, rpr, element, tag: str) -> None:
-        successors = RPR_ORDER[RPR_ORDER.index(tag) + 1 :]
-        rpr.insert_element_before(element, *successors)
+        # A4, 20 mm margins, "- N -" page numbers, one Japanese font for Latin and East
+        # Asian text (document defaults and the Normal style) at 10.5 pt.
+        self.doc = office.a4_document(title, font=DOCX_FONT, size=10.5)
 
     def paragraph(
         self,
@@ -311,7 +245,7 @@ class _Docx:
         for attr, value in (("w:val", "single"), ("w:sz", "8"), ("w:space", "1")):
             border.set(qn(attr), value)
         border.set(qn("w:color"), "000000")
-        self._insert(run._r.get_or_add_rPr(), border, "w:bdr")
+        office.insert_rpr_child(run._r.get_or_add_rPr(), border, "w:bdr")
 
     def _cell(self, cell, text: str, *, bold=False, right=False, shade=False, width=None):
         cell.text = text
@@ -426,18 +360,6 @@ def build_packet_docx(meeting: Meeting) -> bytes:
 STAMP_MARGIN_PT = (8 * 72 / 25.4, 5 * 72 / 25.4)  # from the right and top edges
 
 
-def _load_weasyprint():
-    progress = logging.getLogger("weasyprint.progress")
-    if progress.level == logging.NOTSET:  # else one INFO line per step and per page
-        progress.setLevel(logging.WARNING)
-    try:
-        import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: Pango/GObject libraries missing
-        logger.warning("WeasyPrint unavailable: %s", exc)
-        raise PacketUnavailable(PDF_UNAVAILABLE_MESSAGE) from exc
-    return weasyprint
-
-
 def _read_upload(paper: Paper):
     """The uploaded PDF as a pypdf reader, or None when it cannot be read (damaged,
     encrypted with a password…): it then gets an 別添 page instead."""
@@ -456,7 +378,7 @@ def _read_upload(paper: Paper):
 
 
 def build_packet_pdf(meeting: Meeting) -> bytes:
-    weasyprint = _load_weasyprint()
+    weasyprint = office.load_weasyprint(PacketUnavailable, PDF_UNAVAILABLE_MESSAGE)
     from pypdf import PdfReader, PdfWriter, Transformation
 
     ctx = packet_context(meeting)

@@ -4,10 +4,7 @@ The search and the duplicate checks ignore the differences of width, case and ka
 (see ``terms.normalise``), as the terminology check does.
 """
 
-import csv
-
 from django import forms
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -16,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import act, confirm_page, submit
+from kyokan.apps.core.viewkit import act, confirm_page, csv_download, submit
 
 from .. import services
 from ..models import GlossaryTerm
@@ -156,34 +153,23 @@ def glossary(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require("documents.view_documents")
 def glossary_export(request):
     """The glossary (or the search results) as CSV, UTF-8 with BOM so that Excel opens it."""
     _form, q = _search(request)
-    writer = csv.writer(_Echo())
     header = [_("preferred term"), _("reading"), _("definition"), _("variants"), _("notes")]
 
-    def rows():
-        yield "\ufeff" + writer.writerow(header)
+    def rows():  # the terms are read while the response streams
         for term in _matching_terms(q):
-            yield writer.writerow(
-                [
-                    term.preferred,
-                    term.reading,
-                    term.definition,
-                    "、".join(term.variant_list),
-                    term.notes,
-                ]
-            )
+            yield [
+                term.preferred,
+                term.reading,
+                term.definition,
+                "、".join(term.variant_list),
+                term.notes,
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="glossary.csv"'
-    return response
+    return csv_download("glossary.csv", header, rows())
 
 
 # --- editing ---------------------------------------------------------------------------------

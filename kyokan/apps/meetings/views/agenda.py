@@ -1,7 +1,5 @@
 """Agenda (議題), papers (資料N), the packet, minutes, decisions and new action items."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -10,6 +8,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kyokan.apps.core import office
 from kyokan.apps.core.access import require
 from kyokan.apps.core.links import link_type, link_types
 from kyokan.apps.core.viewkit import act, confirm_page, submit
@@ -241,7 +240,7 @@ def paper_delete(request, pk: int):
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = office.content_disposition(filename)
     return response
 
 

@@ -4,11 +4,9 @@ The search ignores the differences between full-width and half-width characters 
 katakana and hiragana (see ``search.normalise_for_search``).
 """
 
-import csv
 import re
 
 from django import forms
-from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils import timezone
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import act, confirm_page, submit
+from kyokan.apps.core.viewkit import act, confirm_page, csv_download, submit
 
 from .. import selectors, services
 from ..models import Insight, Invitation, Meeting
@@ -96,17 +94,11 @@ def knowledge(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require("meetings.view_knowledge")
 def knowledge_export(request):
     """The search results as CSV, UTF-8 with BOM so that Excel opens it correctly."""
     _form, q = _search(request)
     qs = selectors.insights_search(q)
-    writer = csv.writer(_Echo())
     header = [
         _("date"),
         _("meeting"),
@@ -118,24 +110,19 @@ def knowledge_export(request):
     ]
 
     def rows():
-        yield "\ufeff" + writer.writerow(header)
         for insight in qs.iterator(chunk_size=500):
             starts = insight.meeting.starts_at
-            yield writer.writerow(
-                [
-                    timezone.localtime(starts).date().isoformat() if starts else "",
-                    str(insight.meeting),
-                    insight.expert.display_name,
-                    _affiliation(insight.expert),
-                    insight.title,
-                    insight.body,
-                    "、".join(tag_list(insight.tags)),
-                ]
-            )
+            yield [
+                timezone.localtime(starts).date().isoformat() if starts else "",
+                str(insight.meeting),
+                insight.expert.display_name,
+                _affiliation(insight.expert),
+                insight.title,
+                insight.body,
+                "、".join(tag_list(insight.tags)),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="knowledge.csv"'
-    return response
+    return csv_download("knowledge.csv", header, rows())
 
 
 # --- recording inputs -------------------------------------------------------------------------
