@@ -37,8 +37,8 @@ LEGACY = (
     "try again."
 )
 NO_HEADINGS = (
-    "The document has no headings: apply Word's heading styles (見出し 1, 見出し 2 …) so it "
-    "can be split into sections."
+    "The document has no headings: apply Word's heading styles (Heading 1, Heading 2 …; "
+    "見出し 1, 見出し 2 … in Japanese Word) so it can be split into sections."
 )
 
 # Depth 0–2 with Japanese bodies; a body of several lines, one with characters that HTML
@@ -524,12 +524,12 @@ def test_public_export_only_for_public_versions(client_as, draft, sysadmin):
 
 def test_import_view_refuses_a_bad_file_and_keeps_the_label(client_as, draft):
     client = client_as("secretariat")
+    client.cookies["django_language"] = "en"
     url = reverse("documents:import", args=[draft.document.pk])
     assert client.get(url).status_code == 200
     response = client.post(
         url,
         {"label": "令和5年度版（素案）", "file": _upload(_docx_bytes(_no_headings))},
-        headers={"accept-language": "en"},
     )
     assert response.status_code == 200
     form = response.context["form"]
@@ -548,10 +548,11 @@ def test_import_view_creates_no_version_from_a_bad_file(case, client_as, draft, 
     name, data, message, limits = BAD_FILES[case]
     for attr, value in limits.items():
         monkeypatch.setattr(docio, attr, value)
-    response = client_as("secretariat").post(
+    client = client_as("secretariat")
+    client.cookies["django_language"] = "en"
+    response = client.post(
         reverse("documents:import", args=[draft.document.pk]),
         {"label": "取込", "file": _upload(data, name)},
-        headers={"accept-language": "en"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["file"][0].startswith(message)

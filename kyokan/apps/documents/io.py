@@ -337,8 +337,9 @@ def docx_to_sections(upload) -> list[SectionData]:
     if not drafts:
         raise _refuse(
             _(
-                "The document has no headings: apply Word's heading styles (見出し 1, 見出し 2 …) "
-                "so it can be split into sections."
+                "The document has no headings: apply Word's heading styles (Heading 1, "
+                "Heading 2 …; 見出し 1, 見出し 2 … in Japanese Word) so it can be split into "
+                "sections."
             )
         )
     shallowest = min((d.level for d in drafts if d.level != TITLE_LEVEL), default=1)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocumentKind(models.TextChoices):
@@ -127,7 +128,7 @@ class Section(models.Model):
         UNCHANGED = "unchanged", _("変更なし")
         REVISED = "revised", _("改定")
         ADDED = "added", _("追加")
-        REMOVED = "removed", _("削除")
+        REMOVED = "removed", pgettext_lazy("section change", "削除")
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="sections")
     parent = models.ForeignKey(
@@ -143,7 +144,7 @@ class Section(models.Model):
     heading = models.CharField(_("heading"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     change = models.CharField(
-        _("change"), max_length=10, choices=Change.choices, default=Change.ADDED
+        _("type of change"), max_length=10, choices=Change.choices, default=Change.ADDED
     )
     revision = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
@@ -181,19 +182,19 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_comments"
     )
-    body = models.TextField(_("comment"))
+    body = models.TextField(pgettext_lazy("document", "comment"))
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
     resolution = models.CharField(
         _("response"), max_length=10, choices=Resolution.choices, default=Resolution.OPEN
     )
-    resolution_note = models.TextField(_("reason"), blank=True)
+    resolution_note = models.TextField(_("reason for the response"), blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     class Meta:
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
+        verbose_name = pgettext_lazy("document", "comment")
+        verbose_name_plural = pgettext_lazy("document", "comments")
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
@@ -214,8 +215,8 @@ class Endorsement(models.Model):
     created_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("endorsement")
-        verbose_name_plural = _("endorsements")
+        verbose_name = _("position (endorse or object)")
+        verbose_name_plural = _("positions (endorse or object)")
         constraints = [
             models.UniqueConstraint(fields=["version", "person"], name="endorsement_unique")
         ]
