@@ -1,6 +1,7 @@
 """axe-core on every main page of the core app, as the system administrator (who may see
-them all), on the main pages of the meetings app, as the secretariat (事務局, who runs the
-meetings), plus the login page in both languages and the date poll's personal link page.
+them all), on the main pages of the meetings and documents apps, as the secretariat (事務局,
+who runs the meetings and drafts the documents), on the public pages of adopted documents
+(logged out), plus the login page in both languages and the date poll's personal link page.
 Serious and critical violations fail."""
 
 import pytest
@@ -8,6 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from kyokan.apps.core.models import AuditEvent, Department, User
+from kyokan.apps.documents.models import Section, Version
 from kyokan.apps.meetings.models import Meeting
 from tests.browser.conftest import LOGIN_PATH, login
 
@@ -86,6 +88,69 @@ MEETING_PAGES = {
 }
 
 
+def _strategy_revision() -> Version:
+    # The demo's revision of the strategy, open for comments (協議中): change marks,
+    # endorsements, objections and comments, and ICT / 情報化 wording to unify.
+    return Version.objects.get(
+        document__title="デジタル強靱化戦略", label="改定案（第6回本部会議）"
+    )
+
+
+def _strategy_adopted() -> Version:
+    return Version.objects.get(document__title="デジタル強靱化戦略", label="令和3年度版")
+
+
+def _document_detail(demo) -> str:
+    return f"/documents/{_strategy_revision().document_id}/"
+
+
+def _version_detail(demo) -> str:
+    return f"/versions/{_strategy_revision().pk}/"
+
+
+def _version_compare(demo) -> str:
+    return f"/versions/{_strategy_revision().pk}/compare/"
+
+
+def _version_terms(demo) -> str:
+    return f"/versions/{_strategy_revision().pk}/terms/"
+
+
+def _section_comments(demo) -> str:
+    # 基本方針: a comment with the secretariat's response.
+    section = Section.objects.get(version=_strategy_revision(), heading="基本方針")
+    return f"/sections/{section.pk}/comments/"
+
+
+# The documents app's pages, visited logged in as the secretariat (jimukyoku), who sees the
+# editing controls as well.
+DOCUMENT_PAGES = {
+    "documents": "/documents/",
+    "document-detail": _document_detail,
+    "version-detail": _version_detail,
+    "version-compare": _version_compare,
+    "version-terms": _version_terms,
+    "section-comments": _section_comments,
+    "glossary": "/glossary/",
+}
+
+
+def _public_document(demo) -> str:
+    return f"/public/documents/{_strategy_adopted().document_id}/"
+
+
+def _public_version(demo) -> str:
+    return f"/public/versions/{_strategy_adopted().pk}/"
+
+
+# The public pages of adopted documents, visited logged out.
+PUBLIC_DOCUMENT_PAGES = {
+    "public-documents": "/public/documents/",
+    "public-document": _public_document,
+    "public-version": _public_version,
+}
+
+
 def blocking_violations(page) -> list[dict]:
     results = AXE.run(page)
     return [v for v in results.response["violations"] if v["impact"] in FAILING_IMPACTS]
@@ -136,6 +201,28 @@ def test_meeting_page_has_no_serious_violations_for_the_secretariat(page, live_s
     response = page.goto(f"{live_server.url}{path}")
     assert response.status == 200, f"{path} answered {response.status}"
     check(page, path)
+
+
+@pytest.mark.parametrize("name", list(DOCUMENT_PAGES))
+def test_document_page_has_no_serious_violations_for_the_secretariat(page, live_server, demo, name):
+    path = DOCUMENT_PAGES[name]
+    if callable(path):
+        path = path(demo)
+    login(page, live_server, "jimukyoku")
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} answered {response.status}"
+    check(page, path)
+
+
+@pytest.mark.parametrize("name", list(PUBLIC_DOCUMENT_PAGES))
+def test_public_document_page_has_no_serious_violations_logged_out(page, live_server, demo, name):
+    path = PUBLIC_DOCUMENT_PAGES[name]
+    if callable(path):
+        path = path(demo)
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} answered {response.status}"
+    expect(page.locator("header nav.site-nav")).to_have_count(0)
+    check(page, f"{path} (logged out)")
 
 
 def test_poll_answer_by_personal_link_has_no_serious_violations(page, live_server, demo):

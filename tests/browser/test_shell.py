@@ -17,11 +17,14 @@ DEPARTMENTS = "/departments/"
 CALENDAR = "/fiscal-years/"
 SETTINGS = "/settings/municipality/"
 AUDIT = "/audit/"
+DOCUMENTS = "/documents/"
 
 # The meetings app's links (permission meetings.view_meetings: city staff and experts) come
-# right after Home, before the core pages.
+# right after Home, then the documents app's (documents.view_documents: city staff only, not
+# experts or citizens), before the core pages.
 MEETINGS_NAV = [MEETINGS, ACTIONS]
-CITY_STAFF_NAV = [HOME, *MEETINGS_NAV, PEOPLE, DEPARTMENTS, CALENDAR]
+DOCUMENTS_NAV = [DOCUMENTS]
+CITY_STAFF_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, PEOPLE, DEPARTMENTS, CALENDAR]
 OFFICE_NAV = [*CITY_STAFF_NAV, SETTINGS, AUDIT]
 
 # Demo login → the navigation links (hrefs, in order) that its role may use.
@@ -42,6 +45,7 @@ NAV_LABELS_EN = {
     HOME: "Home",
     MEETINGS: "Meetings",
     ACTIONS: "Action items",
+    DOCUMENTS: "Documents",
     PEOPLE: "People",
     DEPARTMENTS: "Departments",
     CALENDAR: "Fiscal years",  # the meetings app has the calendar of meetings (/calendar/)

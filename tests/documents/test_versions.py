@@ -215,3 +215,14 @@ def test_every_write_is_audited(people, revision):
     event = AuditEvent.objects.order_by("id").last()
     assert AuditEvent.objects.count() == count + 1
     assert event.target_type == "documents.section" and event.after["body"] == "新しい本文"
+
+
+def test_a_subsection_is_added_through_the_form(client_as, revision):
+    parent = _by_heading(revision)["施策の柱"]
+    response = client_as(Role.SECRETARIAT).post(
+        reverse("documents:section_new", args=[revision.pk]) + f"?parent={parent.pk}",
+        {"parent": parent.pk, "heading": "窓口改革", "kind": "measure", "body": "本文"},
+    )
+    assert response.status_code == 302
+    child = revision.sections.get(heading="窓口改革")
+    assert child.parent == parent and child.depth == 1 and child.change == Section.Change.ADDED

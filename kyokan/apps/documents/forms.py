@@ -44,6 +44,7 @@ class NewSectionForm(forms.ModelForm):
 
     def __init__(self, *args, version, **kwargs):
         super().__init__(*args, **kwargs)
+        self.instance.version = version  # so that the model's checks see the version
         self.fields["parent"].queryset = version.sections.exclude(
             change=Section.Change.REMOVED
         ).order_by("path")
