@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "kyokan.apps.core",
     "kyokan.apps.documents",
+    "kyokan.apps.surveys",
     "kyokan.apps.meetings",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("kyokan.apps.core.urls")),
     path("", include("kyokan.apps.documents.urls")),
+    path("", include("kyokan.apps.surveys.urls")),
     path("", include("kyokan.apps.meetings.urls")),
 ]
 

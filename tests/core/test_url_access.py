@@ -33,8 +33,10 @@ def objects(people, sysadmin):
     services.fiscal_year_create(actor=sysadmin, year=2023)
     meeting = _meeting_with_everything(sysadmin, people)
     documents = _documents_with_everything(sysadmin, people)
+    surveys = _surveys_with_everything(people)
     return {
         **meeting,
+        **surveys,
         **documents,
         "person": people["staff"],
         "department": division,
@@ -135,6 +137,26 @@ def _documents_with_everything(sysadmin, people) -> dict:
     }
 
 
+def _surveys_with_everything(people) -> dict:
+    from kyokan.apps.surveys import services as ss
+    from tests.surveys.conftest import make_survey
+
+    first, _questions = make_survey(people["secretariat"], round_label="事前")
+    ss.survey_open(actor=people["secretariat"], survey=first)
+    survey = ss.survey_create(
+        actor=people["secretariat"], title=first.title, opens_on=first.opens_on,
+        closes_on=first.closes_on, audience="all_staff", previous_round=first, round_label="事後",
+    )  # fmt: skip
+    public, _ = make_survey(people["secretariat"], audience="public", anonymous=True)
+    ss.survey_open(actor=people["secretariat"], survey=public)
+    return {
+        "survey": first,
+        "survey_round2": survey,
+        "survey_question": survey.questions.first(),
+        "public_survey": public,
+    }
+
+
 # URL name → its arguments, built from ``objects``. A new URL with arguments must be
 # added here, or the walk fails and says so.
 ARGS = {
@@ -180,6 +202,15 @@ ARGS = {
     "documents:term_delete": lambda o: {"pk": o["term"].pk},
     "documents:public_document": lambda o: {"pk": o["document"].pk},
     "documents:public_version": lambda o: {"pk": o["adopted_version"].pk},
+    "surveys:detail": lambda o: {"pk": o["survey"].pk},
+    "surveys:edit": lambda o: {"pk": o["survey_round2"].pk},
+    "surveys:state": lambda o: {"pk": o["survey_round2"].pk, "action": "open"},
+    "surveys:question_create": lambda o: {"pk": o["survey_round2"].pk},
+    "surveys:question_edit": lambda o: {"pk": o["survey_question"].pk},
+    "surveys:question_delete": lambda o: {"pk": o["survey_question"].pk},
+    "surveys:answer": lambda o: {"pk": o["survey"].pk},
+    "surveys:public_answer": lambda o: {"token": o["public_survey"].public_token},
+    "surveys:results": lambda o: {"pk": o["survey"].pk},
     "meetings:detail": lambda o: {"pk": o["meeting"].pk},
     "meetings:edit": lambda o: {"pk": o["meeting"].pk},
     "meetings:status": lambda o: {"pk": o["meeting"].pk, "status": "held"},
@@ -265,7 +296,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
         "login", "logout", "set_language", "healthz",
         "meetings:poll_link", "meetings:poll_link_ics",
         "documents:public_list", "documents:public_document", "documents:public_version",
-        "documents:public_export",
+        "documents:public_export", "surveys:public_answer",
     }  # fmt: skip
     reached = set()
     for name, pattern in ALL_PATTERNS:
@@ -276,7 +307,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
     assert reached == {
         "login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics",
         "documents:public_list", "documents:public_document", "documents:public_version",
-        "documents:public_export",
+        "documents:public_export", "surveys:public_answer",
     }  # fmt: skip
 
 

@@ -1,0 +1,111 @@
+"""Demo surveys from the seed: the pre-survey 「あなたにとってDXとは」 whose answers diverged
+(振り返り①), and its second round after the definition was adopted, so that the comparison
+shows something. The answers are written for the demo: they mix the views the seed describes
+— DX as buying tools (the D), as efficiency, as paperless, as citizen-centred redesign, as
+management (rules, organisation, budget), as a burden, or simply not knowing."""
+
+import random
+from datetime import date
+
+from . import services
+from .models import Survey
+
+BEFORE = {
+    "tools": [
+        "RPAやAIなどのツールを導入すること",
+        "タブレットやWeb会議などのデジタル機器を使えるようにすること",
+        "最新のシステムを入れて業務をIT化すること",
+        "ICTを活用した新しいシステムの導入",
+        "電子申請システムやチャットツールを入れること",
+    ],
+    "efficiency": [
+        "業務を効率化して残業を減らすこと",
+        "手作業を自動化して職員の負担を軽くすること",
+        "事務処理のスピードを上げること",
+        "無駄な作業をなくして効率よく仕事をすること",
+    ],
+    "paperless": [
+        "紙をなくしてペーパーレスにすること",
+        "押印をやめて書類を電子化すること",
+        "紙の申請書をデジタルに置き換えること",
+    ],
+    "citizen": [
+        "市民が窓口に来なくても手続できるようにすること",
+        "市民の立場で手続を見直し、便利にすること",
+        "行かない窓口、書かない窓口を実現すること",
+    ],
+    "management": [
+        "仕事のやり方や組織そのものを変えること",
+        "ルールや予算の使い方まで見直すこと",
+        "前例にとらわれず、業務の仕組みを変革すること",
+    ],
+    "burden": [
+        "上から言われてやらされている仕事という印象",
+        "正直、負担が増えるだけだと感じる",
+        "国から言われているから進めるもの",
+    ],
+    "unknown": [
+        "よくわからない",
+        "言葉は聞くが、何をすればいいのか分からない",
+        "IT化と何が違うのか分からない",
+    ],
+}
+BEFORE_WEIGHTS = {"tools": 28, "efficiency": 20, "paperless": 14, "citizen": 10,
+                  "management": 6, "burden": 10, "unknown": 12}  # fmt: skip
+AFTER_WEIGHTS = {"tools": 10, "efficiency": 14, "paperless": 8, "citizen": 30,
+                 "management": 26, "burden": 4, "unknown": 8}  # fmt: skip
+ENDINGS = ["", "", "。", "だと思う。", "と考えています。", "かな"]
+
+
+def _answer(rng: random.Random, weights: dict[str, int]) -> str:
+    theme = rng.choices(list(weights), weights=list(weights.values()))[0]
+    return rng.choice(BEFORE[theme]) + rng.choice(ENDINGS)
+
+
+def _round(ctx, *, label: str, opens: date, closes: date, previous=None, weights, seed: int):
+    secretary = ctx.people["jimukyoku"]
+    survey = services.survey_create(
+        actor=secretary,
+        title="あなたにとってDXとは",
+        purpose="本市が目指すDXについて、職員の皆さんの考えを教えてください。",
+        opens_on=opens,
+        closes_on=closes,
+        audience=Survey.Audience.ALL_STAFF,
+        anonymous=False,
+        previous_round=previous,
+        round_label=label,
+    )
+    if previous is None:
+        services.question_create(
+            actor=secretary, survey=survey, kind="text", text="あなたにとってDXとは何ですか。",
+            required=True,
+        )  # fmt: skip
+        services.question_create(
+            actor=secretary, survey=survey, kind="likert",
+            text="本市がDXで目指すことを理解している", required=True,
+        )  # fmt: skip
+    text_q, likert_q = list(survey.questions.order_by("order"))
+    # The survey ran in the past: the demo records it as it happened.
+    services.survey_open(actor=secretary, survey=survey, record_past=True)
+    rng = random.Random(seed)
+    staff = [p for login, p in ctx.people.items()
+             if login.startswith(("staff", "suishinin", "honbuin", "jimukyoku"))]  # fmt: skip
+    for person in staff:
+        if rng.random() < 0.15:
+            continue  # not everyone answers
+        understanding = 2 + (weights is AFTER_WEIGHTS) + rng.randint(-1, 2)
+        services.response_save(
+            survey=survey,
+            user=person,
+            answers={text_q.pk: _answer(rng, weights), likert_q.pk: max(1, min(5, understanding))},
+            _record_past=True,
+        )
+    services.survey_close(actor=secretary, survey=survey)
+    return survey
+
+
+def load(ctx) -> None:
+    before = _round(ctx, label="事前", opens=date(2021, 11, 1), closes=date(2021, 11, 12),
+                    weights=BEFORE_WEIGHTS, seed=1)  # fmt: skip
+    _round(ctx, label="事後", opens=date(2022, 3, 1), closes=date(2022, 3, 15), previous=before,
+           weights=AFTER_WEIGHTS, seed=2)  # fmt: skip

@@ -1,0 +1,7 @@
+"""URLs of the surveys app: each views module owns its ``urlpatterns``."""
+
+from .views import results, surveys
+
+app_name = "surveys"
+
+urlpatterns = [*surveys.urlpatterns, *results.urlpatterns]
