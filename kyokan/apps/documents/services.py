@@ -321,7 +321,9 @@ def section_update(
     """Save an edit made from ``expected_revision``. If someone saved the section in the
     meantime, raise EditConflict (nothing is saved; the caller keeps the user's text)."""
     current = (
-        Section.objects.select_for_update().select_related("version__based_on").get(pk=section.pk)
+        Section.objects.select_for_update(of=("self",))
+        .select_related("version__based_on")
+        .get(pk=section.pk)
     )
     _require_editable(current.version)
     if current.revision != expected_revision:
