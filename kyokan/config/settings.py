@@ -61,10 +61,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "axes",
     "kyokan.apps.core",
     "kyokan.apps.documents",
     "kyokan.apps.surveys",
+    "kyokan.apps.insight",
     "kyokan.apps.meetings",
 ]
 
@@ -231,3 +234,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("KYOKAN_FROM_EMAIL", "kyokan@localhost")
 KYOKAN_ICS_DOMAIN = os.environ.get("KYOKAN_ICS_DOMAIN", "kyokan.invalid")
 # Uploads: larger files are streamed to disk; papers have their own limit (20 MB).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Background work (django-tasks): the database backend, run by `kyokan db_worker` (started by
+# `make run`; a service of its own in production). KYOKAN_TASKS_IMMEDIATE=1 runs tasks inline.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if os.environ.get("KYOKAN_TASKS_IMMEDIATE") == "1"
+        else "django_tasks_db.backend.DatabaseBackend"
+    }
+}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("kyokan.apps.core.urls")),
     path("", include("kyokan.apps.documents.urls")),
     path("", include("kyokan.apps.surveys.urls")),
+    path("", include("kyokan.apps.insight.urls")),
     path("", include("kyokan.apps.meetings.urls")),
 ]
 

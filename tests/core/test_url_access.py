@@ -149,10 +149,18 @@ def _surveys_with_everything(people) -> dict:
     )  # fmt: skip
     public, _ = make_survey(people["secretariat"], audience="public", anonymous=True)
     ss.survey_open(actor=people["secretariat"], survey=public)
+    from kyokan.apps.insight.models import AnalysisRun
+
+    text_question = first.questions.get(kind="text")
+    run = AnalysisRun.objects.create(
+        question=text_question, status="done", result={"items": [], "clusters": [], "stats": {}}
+    )
     return {
+        "analysis_run": run,
         "survey": first,
         "survey_round2": survey,
         "survey_question": survey.questions.first(),
+        "survey_choice_question": first.questions.get(kind="single"),
         "public_survey": public,
     }
 
@@ -202,6 +210,9 @@ ARGS = {
     "documents:term_delete": lambda o: {"pk": o["term"].pk},
     "documents:public_document": lambda o: {"pk": o["document"].pk},
     "documents:public_version": lambda o: {"pk": o["adopted_version"].pk},
+    "insight:run": lambda o: {"pk": o["analysis_run"].pk},
+    "insight:progress": lambda o: {"pk": o["analysis_run"].pk},
+    "insight:export": lambda o: {"pk": o["analysis_run"].pk, "fmt": "json"},
     "surveys:detail": lambda o: {"pk": o["survey"].pk},
     "surveys:edit": lambda o: {"pk": o["survey_round2"].pk},
     "surveys:state": lambda o: {"pk": o["survey_round2"].pk, "action": "open"},
@@ -211,6 +222,12 @@ ARGS = {
     "surveys:answer": lambda o: {"pk": o["survey"].pk},
     "surveys:public_answer": lambda o: {"token": o["public_survey"].public_token},
     "surveys:results": lambda o: {"pk": o["survey"].pk},
+    "surveys:non_respondents": lambda o: {"pk": o["survey"].pk},
+    "surveys:crosstab": lambda o: {"pk": o["survey"].pk, "qpk": o["survey_choice_question"].pk},
+    "surveys:compare": lambda o: {"pk": o["survey_round2"].pk},
+    "surveys:export_csv": lambda o: {"pk": o["survey"].pk},
+    "surveys:export_xlsx": lambda o: {"pk": o["survey"].pk},
+    "surveys:import": lambda o: {"pk": o["survey"].pk},
     "meetings:detail": lambda o: {"pk": o["meeting"].pk},
     "meetings:edit": lambda o: {"pk": o["meeting"].pk},
     "meetings:status": lambda o: {"pk": o["meeting"].pk, "status": "held"},

@@ -52,8 +52,8 @@ BEFORE = {
 }
 BEFORE_WEIGHTS = {"tools": 28, "efficiency": 20, "paperless": 14, "citizen": 10,
                   "management": 6, "burden": 10, "unknown": 12}  # fmt: skip
-AFTER_WEIGHTS = {"tools": 10, "efficiency": 14, "paperless": 8, "citizen": 30,
-                 "management": 26, "burden": 4, "unknown": 8}  # fmt: skip
+AFTER_WEIGHTS = {"tools": 4, "efficiency": 6, "paperless": 3, "citizen": 42,
+                 "management": 38, "burden": 2, "unknown": 5}  # fmt: skip
 ENDINGS = ["", "", "。", "だと思う。", "と考えています。", "かな"]
 
 

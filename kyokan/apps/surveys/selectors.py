@@ -122,7 +122,9 @@ def results(survey: Survey) -> list[tuple[Question, dict]]:
 
 def cross_tab(question: Question, by: str) -> dict:
     """A choice or Likert question broken down by bureau ("department") or role."""
-    answers = Answer.objects.filter(question=question).select_related("response__department")
+    answers = Answer.objects.filter(question=question).select_related(
+        "response__department__parent"
+    )
     labels = (
         question.choices
         if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)

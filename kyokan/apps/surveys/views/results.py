@@ -1,22 +1,288 @@
-"""Results of a survey (filled in by kyokan.apps.surveys.views.results' full version)."""
+"""Results of a survey: per-question charts and tables, the response rate by bureau, who
+has not answered (named surveys), cross-tabulations, the comparison with the previous
+round, and the responses as CSV or Excel.
 
-from django.shortcuts import render
+Every page's query count is independent of the number of responses: the selectors count
+per question, and the exports prefetch the answers per chunk of responses.
+"""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import path
+from django.utils.translation import gettext as _
 
+from kyokan.apps.core import office
 from kyokan.apps.core.access import require
+from kyokan.apps.core.models import User
+from kyokan.apps.core.roles import Role
+from kyokan.apps.core.selectors import paginate
+from kyokan.apps.core.viewkit import csv_download
 
-from .. import selectors
-from ..models import Survey
+from .. import charts, exporting, selectors
+from ..models import LIKERT_LABELS, Answer, Question, Response, Survey
 from .common import survey_obj
+
+TEXT_ANSWERS_SHOWN = 100
+CROSS_TAB_KINDS = (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.LIKERT)
+CROSS_TAB_BY = ("department", "role")
+
+
+def _percent(count: int, n: int) -> float | None:
+    return count / n * 100 if n else None
+
+
+def _count_rows(result: dict) -> list[dict]:
+    n = result.get("n") or 0
+    return [
+        {"label": label, "count": count, "percent": _percent(count, n)}
+        for label, count in result.get("rows", [])
+    ]
+
+
+def _question_item(question: Question, result: dict) -> dict:
+    item = {"question": question, "result": result, "n": result.get("n") or 0}
+    if question.kind in charts.CHART_KINDS:
+        item["rows"] = _count_rows(result)
+        chart = charts.question_chart(question, result)
+        item["chart"] = charts.svg(chart, uid=f"chart-q{question.pk}") if chart else ""
+    elif question.kind == Question.Kind.TEXT:
+        texts = list(result["texts"][:TEXT_ANSWERS_SHOWN])
+        item["texts"] = texts
+        item["text_total"] = (
+            result["texts"].count() if len(texts) == TEXT_ANSWERS_SHOWN else len(texts)
+        )
+    return item
 
 
 @require("surveys.view_results", obj=survey_obj)
 def results(request, pk: int, obj: Survey):
+    rate = selectors.response_rate(obj)
+    rate_chart = charts.rate_chart(rate)
     return render(
         request,
         "surveys/results.html",
-        {"survey": obj, "results": selectors.results(obj), "rate": selectors.response_rate(obj)},
+        {
+            "survey": obj,
+            "items": [_question_item(q, r) for q, r in selectors.results(obj)],
+            "rate": rate,
+            "rate_chart": charts.svg(rate_chart, uid="chart-rate") if rate_chart else "",
+            "named": _named(obj),
+            "can_manage": request.user.has_perm("surveys.manage_surveys", obj),
+        },
     )
 
 
-urlpatterns = [path("surveys/<int:pk>/results/", results, name="results")]
+# --- who has not answered -------------------------------------------------------------
+
+
+def _named(survey: Survey) -> bool:
+    """Whether a list of who has not answered can exist (named, addressed to staff)."""
+    return not survey.anonymous and survey.audience != Survey.Audience.PUBLIC
+
+
+def non_respondents_of(survey: Survey):
+    """The audience of a named survey who have not answered, by department and name.
+    (Named responses are linked to their respondent, so this matches response_rate.)"""
+    answered = Response.objects.filter(survey=survey, respondent__isnull=False).values("respondent")
+    return (
+        User.objects.filter(pk__in=selectors.audience_people(survey).values("pk"))
+        .exclude(pk__in=answered)
+        .select_related("department__parent")
+        .order_by(
+            "department__parent__sort_order",
+            "department__sort_order",
+            "full_name_kana",
+            "id",
+        )
+    )
+
+
+@require("surveys.manage_surveys", obj=survey_obj)
+def non_respondents(request, pk: int, obj: Survey):
+    if not _named(obj):
+        raise Http404
+    return render(
+        request,
+        "surveys/rate_non_respondents.html",
+        {"survey": obj, "page": paginate(request, non_respondents_of(obj))},
+    )
+
+
+# --- cross-tabulation -------------------------------------------------------------------
+
+
+def _role_label(role: str) -> str:
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return role
+
+
+def cross_tab(question: Question, by: str) -> dict:
+    """``selectors.cross_tab`` in one query, with each row's number of respondents (for
+    multiple choice not the sum of the row's counts). The selector reads each answer's
+    bureau with one more query per answer (it does not select ``department__parent``)."""
+    multiple_kinds = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+    width = len(question.choices) if question.kind in multiple_kinds else 5
+    counts: dict[str, list[int]] = {}
+    sizes: dict[str, int] = {}
+    answers = Answer.objects.filter(question=question).values_list(
+        "choices",
+        "number",
+        "response__role",
+        "response__department__name",
+        "response__department__parent__name",
+    )
+    for choices, number, role, department, bureau in answers:
+        if by == "role":
+            key = _role_label(role) if role else "—"
+        else:
+            key = (bureau or department) or "—"
+        row = counts.setdefault(key, [0] * width)
+        sizes[key] = sizes.get(key, 0) + 1
+        for i in choices if choices else [int(number or 0) - 1]:
+            if 0 <= i < width:
+                row[i] += 1
+    return {"rows": [(key, counts[key], sizes[key]) for key in sorted(counts)]}
+
+
+@require("surveys.view_results", obj=survey_obj)
+def crosstab(request, pk: int, qpk: int, obj: Survey):
+    question = get_object_or_404(
+        Question.objects.filter(survey=obj, kind__in=CROSS_TAB_KINDS), pk=qpk
+    )
+    by = request.GET.get("by")
+    if by not in CROSS_TAB_BY:
+        by = "department"
+    table = cross_tab(question, by)
+    if question.kind == Question.Kind.LIKERT:
+        labels = [f"{i} {label}" for i, label in enumerate(LIKERT_LABELS, 1)]
+    else:
+        labels = list(question.choices)
+    rows = []
+    totals = [0] * len(labels)
+    for key, counts, n in table["rows"]:
+        rows.append(
+            {
+                "key": key,
+                "n": n,
+                "cells": [{"count": c, "percent": _percent(c, n)} for c in counts],
+            }
+        )
+        totals = [t + c for t, c in zip(totals, counts, strict=True)]
+    n_total = sum(row["n"] for row in rows)
+    return render(
+        request,
+        "surveys/crosstab.html",
+        {
+            "survey": obj,
+            "question": question,
+            "by": by,
+            "labels": labels,
+            "rows": rows,
+            "total": {
+                "n": n_total,
+                "cells": [{"count": c, "percent": _percent(c, n_total)} for c in totals],
+            },
+        },
+    )
+
+
+# --- comparison with the previous round ------------------------------------------------
+
+
+def _change(before, after) -> str:
+    """ "+0.6", "−0.3" or "±0.0"."""
+    if before is None or after is None:
+        return ""
+    delta = round(float(after) - float(before), 1)
+    if delta == 0:
+        return "±0.0"
+    return f"{delta:+.1f}".replace("-", "−")
+
+
+def _compare_item(question: Question, before: dict, after: dict) -> dict:
+    item = {
+        "question": question,
+        "before": before,
+        "after": after,
+        "n_before": before.get("n") or 0,
+        "n_after": after.get("n") or 0,
+    }
+    if question.kind in CROSS_TAB_KINDS:
+        earlier = dict(before.get("rows", []))
+        later = dict(after.get("rows", []))
+        labels = [label for label, _count in after.get("rows", [])]
+        labels += [label for label, _count in before.get("rows", []) if label not in later]
+        item["rows"] = [
+            {
+                "label": label,
+                "before": earlier.get(label),
+                "before_percent": _percent(earlier.get(label, 0), item["n_before"]),
+                "after": later.get(label),
+                "after_percent": _percent(later.get(label, 0), item["n_after"]),
+            }
+            for label in labels
+        ]
+    if question.kind == Question.Kind.LIKERT:
+        item["mean_change"] = _change(before.get("mean"), after.get("mean"))
+    if question.kind == Question.Kind.NUMBER:
+        item["stats"] = [
+            (name, before.get(key), after.get(key), _change(before.get(key), after.get(key)))
+            for key, name in (
+                ("mean", _("mean")),
+                ("median", _("median")),
+                ("min", _("minimum")),
+                ("max", _("maximum")),
+            )
+        ]
+    return item
+
+
+@require("surveys.view_results", obj=survey_obj)
+def compare(request, pk: int, obj: Survey):
+    if obj.previous_round is None:
+        raise Http404
+    rows = selectors.compare_rounds(obj)
+    return render(
+        request,
+        "surveys/compare.html",
+        {
+            "survey": obj,
+            "previous": obj.previous_round,
+            "items": [_compare_item(r["question"], r["before"], r["after"]) for r in rows],
+            "responses_before": obj.previous_round.responses.count(),
+            "responses_after": obj.responses.count(),
+        },
+    )
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+@require("surveys.view_results", obj=survey_obj)
+def export_csv(request, pk: int, obj: Survey):
+    table = exporting.response_table(obj, with_names=exporting.names_allowed(obj, request.user))
+    return csv_download(
+        exporting.filename(obj, "csv"),
+        table.header,
+        (exporting.csv_cells(row) for row in table.rows),
+    )
+
+
+@require("surveys.view_results", obj=survey_obj)
+def export_xlsx(request, pk: int, obj: Survey):
+    content = exporting.xlsx_bytes(obj, with_names=exporting.names_allowed(obj, request.user))
+    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = office.content_disposition(exporting.filename(obj, "xlsx"))
+    return response
+
+
+urlpatterns = [
+    path("surveys/<int:pk>/results/", results, name="results"),
+    path("surveys/<int:pk>/non-respondents/", non_respondents, name="non_respondents"),
+    path("surveys/<int:pk>/crosstab/<int:qpk>/", crosstab, name="crosstab"),
+    path("surveys/<int:pk>/compare/", compare, name="compare"),
+    path("surveys/<int:pk>/export.csv", export_csv, name="export_csv"),
+    path("surveys/<int:pk>/export.xlsx", export_xlsx, name="export_xlsx"),
+]

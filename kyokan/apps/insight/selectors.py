@@ -1,0 +1,70 @@
+"""Reads of the insight layer: runs, and a stored result made ready for the page."""
+
+from django.db.models import QuerySet
+
+from kyokan.apps.surveys.models import Answer
+
+from .models import AnalysisRun, CommentSet
+
+
+def runs() -> QuerySet[AnalysisRun]:
+    return AnalysisRun.objects.select_related("question__survey", "comment_set", "created_by")
+
+
+def comment_sets() -> QuerySet[CommentSet]:
+    return CommentSet.objects.order_by("-created_at")
+
+
+def texts_by_id(run: AnalysisRun, ids: set[str]) -> dict[str, str]:
+    """The original texts of the given items (for representatives), in one query."""
+    if run.question_id:
+        answers = Answer.objects.filter(question=run.question_id, response_id__in=ids)
+        return {str(a.response_id): a.text for a in answers}
+    from kyokan import insight
+
+    comments = insight.read_comments_csv(run.comment_set.content.encode("utf-8"))
+    return {i: t for i, t in zip(comments.ids, comments.texts, strict=True) if i in ids}
+
+
+def previous_round_run(run: AnalysisRun) -> AnalysisRun | None:
+    """The latest finished analysis of the same question in the survey's previous round."""
+    question = run.question
+    if question is None or question.survey.previous_round_id is None:
+        return None
+    return (
+        AnalysisRun.objects.filter(
+            question__survey=question.survey.previous_round_id,
+            question__text=question.text,
+            status=AnalysisRun.Status.DONE,
+        )
+        .exclude(reference_text="")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def result_view(run: AnalysisRun) -> dict:
+    """The stored JSON arranged for the page: the cluster tree with keywords, sizes and
+    representative answers, the divergence and alignment by group."""
+    result = run.result or {}
+    clusters = result.get("clusters", [])
+    stats = result.get("stats", {})
+    wanted = {i for c in clusters for i in c.get("representatives", [])[:3]}
+    texts = texts_by_id(run, wanted) if wanted else {}
+    alignment = stats.get("alignment") or {}
+    coarse = []
+    for cluster in (c for c in clusters if c["level"] == 1):
+        children = [c for c in clusters if c.get("parent") == cluster["id"]]
+        for c in [cluster, *children]:
+            c["examples"] = [texts[i] for i in c.get("representatives", [])[:3] if i in texts]
+            c["alignment"] = alignment.get("clusters", {}).get(c["id"])
+        coarse.append({**cluster, "children": children})
+    groups = stats.get("groups", {})
+    return {
+        "stats": stats,
+        "tree": coarse,
+        "departments": sorted(groups.get("department", {}).items()),
+        "roles": sorted(groups.get("role", {}).items()),
+        "alignment": alignment,
+        "items": len(result.get("items", [])),
+    }

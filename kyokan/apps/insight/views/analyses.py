@@ -1,0 +1,182 @@
+"""Analyses of free text: start one (it runs in the background), follow its progress, read
+and export its result; import a comment set to analyse."""
+
+import json
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kyokan import insight
+from kyokan.apps.core import office
+from kyokan.apps.core.access import require
+from kyokan.apps.core.selectors import paginate
+from kyokan.apps.core.viewkit import csv_download, submit
+from kyokan.apps.surveys.models import Question
+
+from .. import charts, selectors, services
+from ..forms import AnalysisForm, CommentSetForm
+from ..models import AnalysisRun, CommentSet
+
+
+def _run(pk: int, **_kwargs) -> AnalysisRun:
+    return get_object_or_404(selectors.runs(), pk=pk)
+
+
+def _run_url(run) -> str:
+    return reverse("insight:run", args=[run.pk])
+
+
+@require("insight.view_analyses")
+def run_list(request):
+    return render(
+        request,
+        "insight/run_list.html",
+        {
+            "page": paginate(request, selectors.runs()),
+            "comment_sets": selectors.comment_sets()[:20],
+        },
+    )
+
+
+@require("insight.run_analyses")
+@require_http_methods(["GET", "POST"])
+def run_create(request):
+    question = comment_set = None
+    if request.GET.get("question"):
+        question = get_object_or_404(Question.objects.select_related("survey"),
+                                     pk=request.GET["question"])  # fmt: skip
+    elif request.GET.get("comment_set"):
+        comment_set = get_object_or_404(CommentSet, pk=request.GET["comment_set"])
+    else:
+        messages.info(request, _("Choose a free-text question's results or a comment set."))
+        return redirect("insight:list")
+    source = question or comment_set
+    return submit(
+        request,
+        AnalysisForm(request.POST or None),
+        save=lambda data: services.analysis_start(
+            actor=request.user, question=question, comment_set=comment_set, **data
+        ),
+        success=_("The analysis has started; this page shows its progress."),
+        next_url=_run_url,
+        title=_("Analyse: %(name)s") % {"name": source},
+        intro=_(
+            "The analysis runs on this server, offline: no text leaves the city's machine. "
+            "It groups similar answers, finds duplicates, measures how far answers diverge "
+            "and how close they are to the adopted DX definition."
+        ),
+        cancel_url=reverse("insight:list"),
+    )
+
+
+@require("insight.view_analyses", obj=_run)
+def run_detail(request, pk: int, obj: AnalysisRun):
+    context = {"run": obj}
+    if obj.status == AnalysisRun.Status.DONE:
+        context.update(selectors.result_view(obj))
+        context["map_svg"] = charts.opinion_map_svg(obj.result, title=_("Opinion map"))
+        previous = selectors.previous_round_run(obj)
+        if previous and obj.reference_text:
+            context["previous"] = previous
+            context["change"] = sorted(
+                insight.compare_alignment(previous.result, obj.result, "department").items()
+            )
+    return render(request, "insight/run_detail.html", context)
+
+
+@require("insight.view_analyses", obj=_run)
+def run_progress(request, pk: int, obj: AnalysisRun):
+    """The progress bar, polled by htmx while the analysis runs (the page itself refreshes
+    without JavaScript)."""
+    response = render(request, "insight/partials/progress.html", {"run": obj})
+    if obj.status in (AnalysisRun.Status.DONE, AnalysisRun.Status.FAILED):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require("insight.view_analyses", obj=_run)
+def run_export(request, pk: int, fmt: str, obj: AnalysisRun):
+    if obj.status != AnalysisRun.Status.DONE or fmt not in ("json", "csv", "xlsx"):
+        raise Http404
+    result = obj.result
+    name = f"analysis-{obj.pk}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(result, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = office.content_disposition(f"{name}.json")
+        return response
+    labels = {c["id"]: c["label"] for c in result["clusters"]}
+    header = ["id", "coarse", "coarse_label", "fine", "fine_label", "x", "y", "duplicate_of",
+              "alignment"]  # fmt: skip
+    rows = [
+        [
+            item["id"],
+            item["clusters"][0] or "",
+            labels.get(item["clusters"][0], ""),
+            item["clusters"][1] or "",
+            labels.get(item["clusters"][1], ""),
+            item["x"] if item["x"] is not None else "",
+            item["y"] if item["y"] is not None else "",
+            item["duplicate_of"] or "",
+            item.get("alignment", ""),
+        ]
+        for item in result["items"]
+    ]
+    if fmt == "csv":
+        return csv_download(f"{name}.csv", header, rows)
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "items"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    clusters = book.create_sheet("clusters")
+    clusters.append(["id", "level", "parent", "label", "keywords", "size"])
+    for c in result["clusters"]:
+        clusters.append([c["id"], c["level"], c["parent"] or "", c["label"],
+                         "、".join(c["keywords"]), c["size"]])  # fmt: skip
+    from io import BytesIO
+
+    out = BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = office.content_disposition(f"{name}.xlsx")
+    return response
+
+
+@require("insight.run_analyses")
+@require_http_methods(["GET", "POST"])
+def comment_set_import(request):
+    form = CommentSetForm(request.POST or None, request.FILES or None)
+    return submit(
+        request,
+        form,
+        save=lambda data: services.comment_set_import(
+            actor=request.user, title=data["title"], upload=data["file"]
+        ),
+        success=_("The comments were imported; choose the settings of the analysis."),
+        next_url=lambda cs: reverse("insight:create") + f"?comment_set={cs.pk}",
+        title=_("Import comments to analyse"),
+        cancel_url=reverse("insight:list"),
+    )
+
+
+urlpatterns = [
+    path("analyses/", run_list, name="list"),
+    path("analyses/new/", run_create, name="create"),
+    path("analyses/<int:pk>/", run_detail, name="run"),
+    path("analyses/<int:pk>/progress/", run_progress, name="progress"),
+    path("analyses/<int:pk>/export.<str:fmt>", run_export, name="export"),
+    path("comment-sets/new/", comment_set_import, name="comment_set_import"),
+]

@@ -1,0 +1,360 @@
+"""Importing responses collected with other form tools (a CSV file, one row per response).
+
+1. :func:`decode` reads the upload: a BOM means UTF-8 with BOM; otherwise UTF-8 is tried,
+   then CP932 (Shift_JIS as Excel saves it in Japan); anything else is refused.
+2. :func:`parse` splits it into a header and rows.
+3. :func:`responses_import` (a write) checks every row with ``services.clean_answers``
+   against a :class:`ColumnMap` (question → column, optional bureau and role columns) and
+   saves all rows or — if any row has a problem — none, raising :class:`ImportRejected`
+   with the problems (spreadsheet row number, question, message).
+
+Cells are read as follows: choice questions by option text (multiple choice split on ";"
+or "、" when the whole cell is not itself an option); Likert as 1–5 (or the level's label,
+or text starting with the level, e.g. "4 ややそう思う"); numbers as written (full-width
+digits and thousands separators allowed); text as is. The bureau column is matched with
+department names; the role column with role names or codes.
+"""
+
+import csv
+import hashlib
+import hmac
+import io
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kyokan.apps.core.audit import audit_record
+from kyokan.apps.core.models import AuditEvent, Department
+from kyokan.apps.core.roles import Role
+
+from . import services
+from .models import LIKERT_LABELS, Answer, Question, Response, Survey
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MULTIPLE_SEPARATORS = re.compile(r"[;；、]")
+
+
+@dataclass(frozen=True)
+class Table:
+    header: list[str]
+    rows: list[list[str]]  # the data rows; row i is spreadsheet row i + 2
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which column (index into the header) holds each question's answers and the
+    respondents' attributes; None: not imported."""
+
+    questions: dict[int, int | None]  # question id → column
+    department: int | None = None
+    role: int | None = None
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # as numbered in a spreadsheet: the header is row 1
+    question: str  # the question's text, or the attribute's name
+    message: str
+
+
+class ImportRejected(ValidationError):
+    """Some rows cannot be imported; nothing was saved."""
+
+    def __init__(self, row_errors: list[RowError]):
+        self.row_errors = row_errors
+        rows = len({e.row for e in row_errors})
+        super().__init__(
+            ngettext(
+                "Nothing was imported: %(n)s row has problems.",
+                "Nothing was imported: %(n)s rows have problems.",
+                rows,
+            )
+            % {"n": rows}
+        )
+
+
+# --- reading the file ---------------------------------------------------------------------
+
+
+# Bytes that CP932 has no character for, which Python's codec maps to U+0080 and the
+# private-use U+F8F0–U+F8F3: their presence means the file is not CP932 text.
+_CP932_STRAY = re.compile("[\x80\uf8f0-\uf8f3]")
+
+
+def decode(data: bytes) -> str:
+    """The file's text: UTF-8 with BOM, UTF-8 or CP932; anything else (including UTF-16,
+    an Excel workbook or any other binary file) is refused."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    candidates = ["utf-8-sig"] if bom else ["utf-8", "cp932"]
+    for encoding in candidates:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or (encoding == "cp932" and _CP932_STRAY.search(text)):
+            break
+        return text
+    raise ValidationError(
+        _(
+            "The file could not be read as text. Save it as CSV in UTF-8 or in Shift_JIS "
+            "(CP932, Excel's “CSV (comma delimited)”) and upload it again."
+        ),
+        code="encoding",
+    )
+
+
+def read_upload(upload) -> tuple[str, Table]:
+    """An uploaded file's text and table (ValidationError if too large or unreadable)."""
+    if upload.size > MAX_IMPORT_BYTES:
+        raise ValidationError(
+            _("The file is larger than %(limit)s.") % {"limit": filesizeformat(MAX_IMPORT_BYTES)},
+            code="size",
+        )
+    text = decode(upload.read())
+    return text, parse(text)
+
+
+def _blank(row: list[str]) -> bool:
+    return not any(cell.strip() for cell in row)
+
+
+def parse(text: str) -> Table:
+    """A header row and the data rows (blank rows keep their number but are skipped on
+    import). ValidationError if it is not a CSV with a header and at least one row."""
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ValidationError(
+            _("The file is not a readable CSV file (%(error)s).") % {"error": exc},
+            code="csv",
+        ) from exc
+    if not records or _blank(records[0]):
+        raise ValidationError(_("The first row must name the columns."), code="header")
+    header = [cell.strip() for cell in records[0]]
+    rows = records[1:]
+    if all(_blank(row) for row in rows):
+        raise ValidationError(_("The file has no rows below its header."), code="empty")
+    return Table(header=header, rows=rows)
+
+
+def column_label(index: int, header: list[str]) -> str:
+    """ "C: 所属" (the column's letter as in Excel, and its heading)."""
+    letters, n = "", index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    title = header[index] if index < len(header) else ""
+    return f"{letters}: {title}" if title else letters
+
+
+# --- cells to answers ------------------------------------------------------------------------
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+class _CellError(Exception):
+    pass
+
+
+def _choice_indices(question: Question, cell: str) -> list[int]:
+    options = {normalize(option): i for i, option in enumerate(question.choices)}
+    whole = normalize(cell)
+    if whole in options:
+        return [options[whole]]
+    if question.kind == Question.Kind.SINGLE:
+        raise _CellError(_("“%(value)s” is not one of the options.") % {"value": cell.strip()})
+    picked = []
+    for part in MULTIPLE_SEPARATORS.split(cell):
+        part = normalize(part)
+        if not part:
+            continue
+        if part not in options:
+            raise _CellError(_("“%(value)s” is not one of the options.") % {"value": part})
+        picked.append(options[part])
+    return picked
+
+
+_LIKERT_BY_LABEL = {normalize(label): i for i, label in enumerate(LIKERT_LABELS, 1)}
+
+
+def _likert(cell: str) -> object:
+    value = normalize(cell)
+    if value in _LIKERT_BY_LABEL:
+        return _LIKERT_BY_LABEL[value]
+    match = re.match(r"^(\d+)(?:\s|[.:：)]|$)", value)
+    return match.group(1) if match else value  # clean_answers refuses what is not 1–5
+
+
+def raw_value(question: Question, cell: str) -> object:
+    """A cell as the raw value ``services.clean_answers`` expects (None when empty)."""
+    if not cell.strip():
+        return None
+    if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+        return _choice_indices(question, cell)
+    if question.kind == Question.Kind.LIKERT:
+        return _likert(cell)
+    if question.kind == Question.Kind.NUMBER:
+        return normalize(cell)
+    return cell
+
+
+def _department_index() -> dict[str, list[Department]]:
+    index: dict[str, list[Department]] = {}
+    for department in Department.objects.select_related("parent"):
+        index.setdefault(normalize(department.name), []).append(department)
+    return index
+
+
+def _role_index() -> dict[str, str]:
+    index = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            index.update({normalize(str(role.label)): role.value for role in Role})
+    index.update({role.value: role.value for role in Role})
+    return index
+
+
+def _respondent_key(survey: Survey, batch: str, row: int) -> str:
+    message = f"survey:{survey.pk}:import:{batch}:row:{row}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@dataclass
+class _Row:
+    number: int
+    answers: dict[int, dict]
+    department: Department | None = None
+    role: str = ""
+    attributes: dict = field(default_factory=dict)
+
+
+def _check_row(survey, questions, mapping, number, cells, departments, roles):
+    """(the row ready to save, or None) and its problems."""
+    errors: list[RowError] = []
+
+    def cell(column: int | None) -> str:
+        return cells[column] if column is not None and column < len(cells) else ""
+
+    raw, failed = {}, set()
+    for question in questions:
+        try:
+            raw[question.pk] = raw_value(question, cell(mapping.questions.get(question.pk)))
+        except _CellError as exc:
+            errors.append(RowError(number, question.text, str(exc)))
+            failed.add(question.pk)
+    try:
+        cleaned = services.clean_answers(survey, raw)
+    except ValidationError as exc:
+        cleaned = {}
+        texts = {f"q{q.pk}": q for q in questions}
+        for key, messages in exc.message_dict.items():
+            question = texts.get(key)
+            if question is not None and question.pk in failed:
+                continue  # already reported (e.g. an unknown option)
+            for message in messages:
+                errors.append(RowError(number, question.text if question else "", message))
+    row = _Row(number=number, answers=cleaned)
+    department_text = cell(mapping.department).strip()
+    if department_text:
+        found = departments.get(normalize(department_text), [])
+        if len(found) == 1:
+            row.department = found[0]
+            if survey.anonymous:
+                row.department = found[0].parent or found[0]  # only the bureau is kept
+            else:
+                row.attributes["bureau"] = department_text
+        else:
+            message = (
+                _("“%(value)s” is not a department name.")
+                if not found
+                else _("“%(value)s” names more than one department; use the bureau's name.")
+            )
+            errors.append(RowError(number, _("bureau"), message % {"value": department_text}))
+    role_text = cell(mapping.role).strip()
+    if role_text:
+        role = roles.get(normalize(role_text))
+        if role is None:
+            errors.append(
+                RowError(number, _("role"), _("“%(value)s” is not a role.") % {"value": role_text})
+            )
+        else:
+            row.role = role
+            row.attributes["role"] = role_text
+    return (None if errors else row), errors
+
+
+@transaction.atomic
+def responses_import(
+    *, actor, survey: Survey, table: Table, mapping: ColumnMap, filename: str = ""
+) -> int:
+    """Import every non-blank row of ``table`` as a response, or none: if any row has a
+    problem, raise :class:`ImportRejected` listing all problems. Returns the number of
+    responses created; records one audit event for the whole import."""
+    # A copy with its questions loaded once: clean_answers reads them for every row.
+    survey = Survey.objects.prefetch_related("questions").get(pk=survey.pk)
+    if survey.state not in (Survey.State.OPEN, Survey.State.CLOSED):
+        raise ValidationError(_("Responses can be imported only into an open or closed survey."))
+    questions = sorted(survey.questions.all(), key=lambda q: (q.order, q.pk))
+    if not any(mapping.questions.get(q.pk) is not None for q in questions):
+        raise ValidationError(_("Choose the column of at least one question."))
+    departments = _department_index() if mapping.department is not None else {}
+    roles = _role_index()
+    batch = secrets.token_hex(8)
+    ready: list[_Row] = []
+    errors: list[RowError] = []
+    for index, cells in enumerate(table.rows):
+        if _blank(cells):
+            continue
+        row, problems = _check_row(survey, questions, mapping, index + 2, cells, departments, roles)
+        errors += problems
+        if row is not None:
+            ready.append(row)
+    if errors:
+        raise ImportRejected(errors)
+    responses = Response.objects.bulk_create(
+        (
+            Response(
+                survey=survey,
+                respondent=None,
+                respondent_key=_respondent_key(survey, batch, row.number),
+                department=row.department,
+                role=row.role,
+                source=Response.Source.IMPORT,
+                attributes={"import_batch": batch, "import_row": row.number, **row.attributes},
+            )
+            for row in ready
+        ),
+        batch_size=1000,
+    )
+    Answer.objects.bulk_create(
+        (
+            Answer(response=response, question_id=qid, **values)
+            for response, row in zip(responses, ready, strict=True)
+            for qid, values in row.answers.items()
+        ),
+        batch_size=1000,
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.LOAD,
+        target=survey,
+        summary=ngettext(
+            "%(n)s response imported from %(file)s",
+            "%(n)s responses imported from %(file)s",
+            len(responses),
+        )
+        % {"n": len(responses), "file": filename or "CSV"},
+        after={"batch": batch, "responses": len(responses), "file": filename},
+    )
+    return len(responses)

@@ -1,0 +1,263 @@
+"""Importing responses from a CSV file made by another form tool, in three steps on one URL:
+
+1. upload the file (at most 5 MB; UTF-8, UTF-8 with BOM or CP932);
+2. choose the column of each question, and optionally of the bureau and the role;
+3. import: all rows or, if any row has a problem, none (the problems are listed).
+
+Between the steps the decoded text is kept in the session (compressed, at most
+``MAX_STASHED_BYTES``, one file per survey) and removed after the import or when the
+person starts again; a session ends after a working day anyway.
+"""
+
+import base64
+import zlib
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods
+
+from kyokan.apps.core.access import require
+from kyokan.apps.core.viewkit import apply_service_errors
+
+from .. import importing
+from ..models import Question, Survey
+from .common import survey_obj, survey_url
+
+MAX_STASHED_BYTES = 4 * 1024 * 1024  # the compressed text kept between the steps
+PREVIEW_ROWS = 5
+ERRORS_SHOWN = 50
+DEPARTMENT_HEADINGS = {"bureau", "department", "部局", "所属", "部署", "所属部局"}
+ROLE_HEADINGS = {"role", "役割", "職種"}
+
+
+# --- keeping the file between the steps ------------------------------------------------
+
+
+def _session_key(survey: Survey) -> str:
+    return f"surveys:import:{survey.pk}"
+
+
+def _stash(session, survey: Survey, name: str, text: str) -> None:
+    data = base64.b64encode(zlib.compress(text.encode(), 6)).decode("ascii")
+    if len(data) > MAX_STASHED_BYTES:
+        raise ValidationError(
+            _("The file is too large to keep between the steps; split it into smaller files.")
+        )
+    session[_session_key(survey)] = {"name": name, "data": data}
+
+
+def _unstash(session, survey: Survey) -> tuple[str, str] | None:
+    stored = session.get(_session_key(survey))
+    if not stored:
+        return None
+    try:
+        text = zlib.decompress(base64.b64decode(stored["data"])).decode()
+    except (KeyError, ValueError, zlib.error):
+        session.pop(_session_key(survey), None)
+        return None
+    return stored.get("name", ""), text
+
+
+def _discard(session, survey: Survey) -> None:
+    session.pop(_session_key(survey), None)
+
+
+# --- forms ------------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "One row per response, the first row naming the columns. At most %(limit)s; "
+            "UTF-8 or Shift_JIS (as Excel saves CSV)."
+        ) % {"limit": filesizeformat(importing.MAX_IMPORT_BYTES)}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        try:
+            self.text, self.table = importing.read_upload(upload)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return upload
+
+
+def _normal(text: str) -> str:
+    return importing.normalize(text).casefold()
+
+
+def _guess(header: list[str], wanted: set[str]) -> str:
+    for i, title in enumerate(header):
+        if _normal(title) in wanted:
+            return str(i)
+    return ""
+
+
+def _guess_question(header: list[str], question: Question) -> str:
+    text = _normal(question.text)
+    for i, title in enumerate(header):
+        if _normal(title) == text:
+            return str(i)
+    if len(text) >= 4:
+        for i, title in enumerate(header):
+            if text in _normal(title):
+                return str(i)
+    return ""
+
+
+class MappingForm(forms.Form):
+    """One choice of column per question, and for the bureau and the role."""
+
+    def __init__(self, *args, questions, header, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        columns = [("", _("— not imported —"))] + [
+            (str(i), importing.column_label(i, header)) for i in range(len(header))
+        ]
+        for question in self.questions:
+            self.fields[f"q{question.pk}"] = forms.ChoiceField(
+                label=question.text,
+                choices=columns,
+                required=False,
+                help_text=(
+                    _("%(kind)s; must be answered in every row")
+                    % {"kind": question.get_kind_display()}
+                    if question.required
+                    else question.get_kind_display()
+                ),
+                initial=_guess_question(header, question),
+            )
+        self.fields["department_column"] = forms.ChoiceField(
+            label=_("Bureau"),
+            choices=columns,
+            required=False,
+            help_text=_("Matched with the names of bureaus and divisions."),
+            initial=_guess(header, DEPARTMENT_HEADINGS | {_normal(_("bureau"))}),
+        )
+        self.fields["role_column"] = forms.ChoiceField(
+            label=_("Role"),
+            choices=columns,
+            required=False,
+            help_text=_("Matched with role names such as 職員 or 推進員."),
+            initial=_guess(header, ROLE_HEADINGS | {_normal(_("role"))}),
+        )
+
+    @staticmethod
+    def _column(value: str) -> int | None:
+        return int(value) if value not in (None, "") else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"q{q.pk}") for q in self.questions):
+            raise ValidationError(_("Choose the column of at least one question."))
+        return cleaned
+
+    def column_map(self) -> importing.ColumnMap:
+        data = self.cleaned_data
+        return importing.ColumnMap(
+            questions={q.pk: self._column(data.get(f"q{q.pk}")) for q in self.questions},
+            department=self._column(data.get("department_column")),
+            role=self._column(data.get("role_column")),
+        )
+
+
+# --- the view ---------------------------------------------------------------------------
+
+
+def _upload_page(request, survey: Survey, form: UploadForm):
+    return render(request, "surveys/import_upload.html", {"survey": survey, "form": form})
+
+
+def _mapping_page(request, survey, name, table, form, *, errors=None, rejected=None):
+    return render(
+        request,
+        "surveys/import_map.html",
+        {
+            "survey": survey,
+            "file_name": name,
+            "header": [importing.column_label(i, table.header) for i in range(len(table.header))],
+            "preview": table.rows[:PREVIEW_ROWS],
+            "row_count": sum(1 for row in table.rows if any(c.strip() for c in row)),
+            "form": form,
+            "row_errors": (errors or [])[:ERRORS_SHOWN],
+            "error_count": len(errors or []),
+            "rejected": rejected,
+        },
+    )
+
+
+@require("surveys.manage_surveys", obj=survey_obj)
+@require_http_methods(["GET", "POST"])
+def import_responses(request, pk: int, obj: Survey):
+    if obj.state == Survey.State.DRAFT:
+        messages.error(request, _("Responses can be imported once the survey has opened."))
+        return redirect(survey_url(obj))
+    here = reverse("surveys:import", args=[obj.pk])
+    step = request.POST.get("step") if request.method == "POST" else None
+    if step == "discard":
+        _discard(request.session, obj)
+        return redirect(here)
+    if step == "upload":
+        form = UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                _stash(request.session, obj, form.cleaned_data["file"].name, form.text)
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect(here)
+        return _upload_page(request, obj, form)
+    stashed = _unstash(request.session, obj)
+    if stashed is None:
+        if step == "import":
+            messages.error(request, _("The uploaded file was not kept; upload it again."))
+            return redirect(here)
+        return _upload_page(request, obj, UploadForm())
+    name, text = stashed
+    table = importing.parse(text)
+    questions = obj.questions.order_by("order", "id")
+    form = MappingForm(
+        request.POST if step == "import" else None, questions=questions, header=table.header
+    )
+    if step == "import" and form.is_valid():
+        try:
+            count = importing.responses_import(
+                actor=request.user,
+                survey=obj,
+                table=table,
+                mapping=form.column_map(),
+                filename=name,
+            )
+        except importing.ImportRejected as exc:
+            return _mapping_page(
+                request, obj, name, table, form, errors=exc.row_errors, rejected=exc.messages[0]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            _discard(request.session, obj)
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s response was imported from %(file)s.",
+                    "%(n)s responses were imported from %(file)s.",
+                    count,
+                )
+                % {"n": count, "file": name},
+            )
+            return redirect("surveys:results", pk=obj.pk)
+    return _mapping_page(request, obj, name, table, form)
+
+
+urlpatterns = [path("surveys/<int:pk>/import/", import_responses, name="import")]

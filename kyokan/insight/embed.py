@@ -1,0 +1,201 @@
+"""Answer embeddings: Sudachi lemmas + synonym groups (TF-IDF, LSA) ⊕ GiNZA word vectors.
+
+Part (a), *lexical*: a TF-IDF over the features of :mod:`tokenize` — normalised lemmas,
+their mode-A parts and their Sudachi synonym group ids (so that 電子申請 and オンライン申請
+share a feature) — with sublinear term frequency, reduced with TruncatedSVD (LSA) to at
+most :data:`LSA_DIM` dimensions (fitted on at most :data:`FIT_SAMPLE` answers, all answers
+projected) and L2-normalised.
+
+Part (b), *semantic*: the IDF-weighted mean of the 300-d GiNZA (chiVe) vectors of the
+answer's content words, with the common direction removed (the first principal component
+of the answers, estimated on at most :data:`FIT_SAMPLE` of them, as in SIF embeddings: it
+mostly encodes "this is an opinion about digitalisation" and drowns the differences) and
+L2-normalised.
+
+The embedding is ``[w_a · a, w_b · b]`` L2-normalised (float32), with ``w_a² + w_b² = 1``
+(:data:`LEXICAL_WEIGHT`). An answer without any content word gets the zero vector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .tokenize import TokenizedTexts
+from .vectors import WordVectors
+
+LSA_DIM = 160
+#: At most this many answers are used to fit the SVDs (all are then projected).
+FIT_SAMPLE = 20_000
+#: Share of the lexical part (a) in the embedding (squared weights add up to 1).
+LEXICAL_WEIGHT = 0.4
+
+
+def _identity(tokens):
+    return tokens
+
+
+def _l2(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length, in place (zero rows stay zero)."""
+    norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))[:, np.newaxis]
+    norms[norms == 0] = 1.0
+    matrix /= norms
+    return matrix
+
+
+@dataclass
+class Embedder:
+    """Fitted on the unique answers; :meth:`transform` embeds other texts (a reference)."""
+
+    vectors: WordVectors | None = None
+    lexical_weight: float = LEXICAL_WEIGHT
+    lsa_dim: int = LSA_DIM
+    random_state: int = 0
+
+    def fit_transform(self, tokens: TokenizedTexts) -> np.ndarray:
+        n = len(tokens.features)
+        self._tfidf = TfidfVectorizer(
+            analyzer=_identity,
+            sublinear_tf=True,
+            min_df=2 if n >= 5000 else 1,
+            dtype=np.float32,
+        )
+        has_features = any(tokens.features)
+        self._svd = None
+        if has_features:
+            tfidf = self._tfidf.fit_transform(tokens.features)
+            k = min(self.lsa_dim, tfidf.shape[1] - 1, n - 1)
+            if k >= 2:
+                self._svd = TruncatedSVD(
+                    n_components=k, algorithm="randomized", n_iter=4, random_state=self.random_state
+                )
+                self._svd.fit(tfidf[self._sample(n)])
+                lexical = self._project(tfidf)
+            else:
+                lexical = tfidf.toarray()
+            del tfidf
+        else:
+            self._tfidf = None
+            lexical = np.zeros((n, 1), dtype=np.float32)
+        lexical = _l2(np.asarray(lexical, dtype=np.float32))
+        self._lemma_index: dict[str, int] = {}
+        if self.vectors is None:
+            return lexical
+        # The combined matrix is allocated once and the parts written into it.
+        width = lexical.shape[1]
+        out = np.empty((n, width + self.vectors.dim), dtype=np.float32)
+        out[:, :width] = lexical
+        del lexical
+        out[:, width:] = self._fit_semantic(tokens)
+        return self._weigh(out, width)
+
+    def _sample(self, n: int) -> np.ndarray:
+        """Rows used to fit the SVDs: all, or a fixed random :data:`FIT_SAMPLE` of them."""
+        if n <= FIT_SAMPLE:
+            return np.arange(n)
+        rng = np.random.RandomState(self.random_state)
+        return np.sort(rng.choice(n, FIT_SAMPLE, replace=False))
+
+    def _project(self, tfidf) -> np.ndarray:
+        components = self._svd.components_.astype(np.float32).T
+        return np.asarray(tfidf @ components, dtype=np.float32)
+
+    # -- part (b) -----------------------------------------------------------------------
+    def _doc_lemma_matrix(self, lemma_lists: list[list[str]], grow: bool) -> sparse.csr_matrix:
+        indptr, indices = [0], []
+        for lemmas in lemma_lists:
+            for lemma in lemmas:
+                j = self._lemma_index.get(lemma)
+                if j is None and grow:
+                    j = self._lemma_index[lemma] = len(self._lemma_index)
+                if j is not None:
+                    indices.append(j)
+            indptr.append(len(indices))
+        data = np.ones(len(indices), dtype=np.float32)
+        shape = (len(lemma_lists), max(1, len(self._lemma_index)))
+        matrix = sparse.csr_matrix((data, indices, indptr), shape=shape)
+        matrix.sum_duplicates()
+        return matrix
+
+    def _fit_semantic(self, tokens: TokenizedTexts) -> np.ndarray:
+        counts = self._doc_lemma_matrix(tokens.lemmas, grow=True)
+        vocabulary = sorted(self._lemma_index, key=self._lemma_index.get)
+        table = self.vectors.table
+        word_matrix = np.zeros((max(1, len(vocabulary)), self.vectors.dim), dtype=np.float32)
+        found = np.zeros(word_matrix.shape[0], dtype=bool)
+        for j, lemma in enumerate(vocabulary):
+            row = self.vectors.row(lemma, *tokens.alternatives.get(lemma, ()))
+            if row is not None:
+                word_matrix[j] = table[row]
+                found[j] = True
+        word_matrix = _l2(word_matrix)
+        n_docs = counts.shape[0]
+        df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float32)
+        self._idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32) * found
+        self._word_matrix = word_matrix
+        semantic = self._semantic(counts)
+        self._common = None
+        sample = semantic[self._sample(semantic.shape[0])]
+        sample = sample[np.linalg.norm(sample, axis=1) > 0]
+        if sample.shape[0] >= 3:
+            svd = TruncatedSVD(n_components=1, random_state=self.random_state)
+            svd.fit(sample)
+            self._common = svd.components_[0].astype(np.float32)
+            semantic = self._remove_common(semantic)
+        return semantic
+
+    def _semantic(self, counts: sparse.csr_matrix) -> np.ndarray:
+        weights = counts.multiply(self._idf[np.newaxis, :]).tocsr()
+        return _l2(np.asarray(weights @ self._word_matrix, dtype=np.float32))
+
+    def _remove_common(self, semantic: np.ndarray) -> np.ndarray:
+        if self._common is None:
+            return semantic
+        zero = np.einsum("ij,ij->i", semantic, semantic) == 0
+        for start in range(0, semantic.shape[0], 20_000):
+            block = semantic[start : start + 20_000]
+            block -= np.outer(block @ self._common, self._common)
+        semantic[zero] = 0.0
+        return _l2(semantic)
+
+    # -- combination --------------------------------------------------------------------
+    def _weigh(self, out: np.ndarray, width: int) -> np.ndarray:
+        out[:, :width] *= np.float32(np.sqrt(self.lexical_weight))
+        out[:, width:] *= np.float32(np.sqrt(1.0 - self.lexical_weight))
+        return _l2(out)
+
+    def transform(self, tokens: TokenizedTexts) -> np.ndarray:
+        n = len(tokens.features)
+        if self._tfidf is not None:
+            tfidf = self._tfidf.transform(tokens.features)
+            lexical = self._project(tfidf) if self._svd is not None else tfidf.toarray()
+        else:
+            lexical = np.zeros((n, 1), dtype=np.float32)
+        lexical = _l2(np.asarray(lexical, dtype=np.float32))
+        if self.vectors is None:
+            return lexical
+        semantic = self._remove_common(self._semantic_direct(tokens))
+        return self._weigh(np.hstack([lexical, semantic]), lexical.shape[1])
+
+    def _semantic_direct(self, tokens: TokenizedTexts) -> np.ndarray:
+        """Part (b) for new texts: words unseen at fit time still count (with the largest
+        IDF, as the rarest words), so a reference text's own vocabulary is not lost."""
+        out = np.zeros((len(tokens.lemmas), self.vectors.dim), dtype=np.float32)
+        top_idf = float(self._idf.max()) if self._idf.size else 1.0
+        for i, lemmas in enumerate(tokens.lemmas):
+            for lemma in lemmas:
+                j = self._lemma_index.get(lemma)
+                if j is not None:
+                    out[i] += self._idf[j] * self._word_matrix[j]
+                    continue
+                row = self.vectors.row(lemma, *tokens.alternatives.get(lemma, ()))
+                if row is not None:
+                    vector = self.vectors.table[row]
+                    norm = float(np.linalg.norm(vector))
+                    if norm > 0:
+                        out[i] += top_idf * vector / norm
+        return _l2(out)

@@ -1,0 +1,148 @@
+"""Morphological analysis with SudachiPy (dictionary ``core``).
+
+Every distinct analysis text is tokenised once (callers pass unique texts; a per-call cache
+also collapses repeats). Split mode C keeps compounds such as 電子申請 or オンライン申請
+whole, which is what Sudachi's synonym groups are defined on; the mode-A parts of a
+compound (電子 + 申請) are added as extra features so that 申請 still matches ネット申請.
+
+Only content words are kept: nouns (common and proper, not pronouns, numerals or adverbial
+nouns), verbs and adjectives that are not auxiliary-like (非自立可能: する, できる, ほしい …),
+and na-adjective stems (形状詞: 便利, 大切 …), minus the stop words below. A word is
+represented by its Sudachi *normalised form*, which folds spelling variants
+(セキュリティ/セキュリティー, 出来る/できる, ＤＸ/dx/DX), plus its synonym group ids
+(電子申請 and オンライン申請 share group 113).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from sys import intern
+
+#: Words that carry no theme in opinion surveys about DX (normalised forms).
+STOP_WORDS = frozenset(
+    """
+    DX 思う 考える 感じる 言う 述べる 存じる 期待 必要 大事 大切 重要 理想 良い 欲しい 出来る
+    為る 有る 居る 成る 事 物 様 為 方 所 時 等 点 感じ 気 意見 特 特に 以上 他 其の他 其れ 此れ
+    自分 皆 皆さん 私 僕 我々 さん 様々 色々 正直 個人 的 回答 質問 部分 無し 特段 貰う 呉れる
+    遣る 行う 見る 分かる 持つ 付く 思い 尽きる 求める 始める 一番 やはり
+    """.split()
+)
+
+_CONTENT_NOUN = frozenset({"普通名詞", "固有名詞"})
+_EXCLUDED_NOUN_SUB = frozenset({"副詞可能", "助数詞可能"})
+
+
+@dataclass
+class TokenizedTexts:
+    """Result of :func:`tokenize_texts` for a list of unique texts."""
+
+    #: Per text: content lemmas (normalised forms, mode C), in order.
+    lemmas: list[list[str]]
+    #: Per text: features for the TF-IDF (``w:lemma``, mode-A parts and ``s:synonym-id``).
+    features: list[list[str]]
+    #: lemma -> surface forms seen (to show keywords as people wrote them).
+    surfaces: dict[str, Counter] = field(default_factory=dict)
+    #: lemma -> other spellings to try when looking up a word vector.
+    alternatives: dict[str, list[str]] = field(default_factory=dict)
+
+    def display(self, lemma: str) -> str:
+        counts = self.surfaces.get(lemma)
+        return counts.most_common(1)[0][0] if counts else lemma
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _dictionary():
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+@lru_cache(maxsize=4096)
+def _content_pos(pos: tuple[str, ...]) -> bool:
+    major, sub = pos[0], pos[1]
+    if major == "名詞":
+        return sub in _CONTENT_NOUN and pos[2] not in _EXCLUDED_NOUN_SUB
+    if major in ("動詞", "形容詞"):
+        return sub != "非自立可能"
+    return major == "形状詞" and sub != "助動詞語幹"
+
+
+def _meaningful(lemma: str) -> bool:
+    if lemma in STOP_WORDS or not lemma.strip():
+        return False
+    if len(lemma) == 1 and (lemma.isascii() or "ぁ" <= lemma <= "ゖ"):
+        return False
+    return not lemma.replace(".", "").replace(",", "").isdigit()
+
+
+def tokenize_texts(texts: list[str], progress=None) -> TokenizedTexts:
+    """Tokenise ``texts`` (already normalised by :func:`normalize.analysis_text`).
+
+    ``progress(fraction)`` is called now and then with the fraction done.
+    """
+    from sudachipy import SplitMode
+
+    with _lock:
+        dictionary = _dictionary()
+        tokenizer = dictionary.tokenizer(mode=SplitMode.C)
+    pos_of = dictionary.pos_of
+    split_a = SplitMode.A
+    pos_cache: dict[int, int] = {}  # part-of-speech id -> 0 skip, 1 keep, 2 keep (inflects)
+    done: dict[str, tuple[list[str], list[str]]] = {}
+    surfaces: dict[str, Counter] = {}
+    alternatives: dict[str, list[str]] = {}
+    lemmas_out: list[list[str]] = []
+    features_out: list[list[str]] = []
+    step = max(1, len(texts) // 20)
+    for index, text in enumerate(texts):
+        if progress is not None and index % step == 0:
+            progress(index / max(1, len(texts)))
+        cached = done.get(text)
+        if cached is None:
+            lemmas: list[str] = []
+            features: list[str] = []
+            for morpheme in tokenizer.tokenize(text) if text else ():
+                pos_id = morpheme.part_of_speech_id()
+                kind = pos_cache.get(pos_id)
+                if kind is None:
+                    pos = pos_of(pos_id)
+                    kind = pos_cache[pos_id] = (
+                        0 if not _content_pos(pos) else 2 if pos[0] in ("動詞", "形容詞") else 1
+                    )
+                if not kind:
+                    continue
+                lemma = morpheme.normalized_form()
+                if not _meaningful(lemma):
+                    continue
+                # Keywords show nouns as written and verbs/adjectives in dictionary form.
+                surface = morpheme.dictionary_form() if kind == 2 else morpheme.surface()
+                lemma = intern(lemma)
+                lemmas.append(lemma)
+                features.append(intern("w:" + lemma))
+                features.extend([intern(f"s:{g}") for g in morpheme.synonym_group_ids()])
+                seen = surfaces.get(lemma)
+                if seen is None:
+                    seen = surfaces[lemma] = Counter()
+                    alternatives[lemma] = [surface, morpheme.dictionary_form()]
+                seen[surface] += 1
+                if len(surface) >= 3:
+                    parts = morpheme.split(split_a)
+                    if len(parts) > 1:
+                        for part in parts:
+                            sub = part.normalized_form()
+                            if _meaningful(sub) and sub != lemma:
+                                features.append(intern("w:" + sub))
+                                groups = part.synonym_group_ids()
+                                features.extend([intern(f"s:{g}") for g in groups])
+            cached = done[text] = (lemmas, features)
+        lemmas_out.append(cached[0])
+        features_out.append(cached[1])
+    if progress is not None:
+        progress(1.0)
+    return TokenizedTexts(lemmas_out, features_out, surfaces, alternatives)
