@@ -32,7 +32,8 @@ def opinion_map_svg(result: dict, *, title: str) -> str:
         )
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.legend(loc="best", fontsize=8, frameon=True)
+    if items:
+        ax.legend(loc="best", fontsize=8, frameon=True)
     fig.tight_layout()
     out = io.StringIO()
     fig.savefig(out, format="svg")
