@@ -52,8 +52,8 @@ BEFORE = {
 }
 BEFORE_WEIGHTS = {"tools": 28, "efficiency": 20, "paperless": 14, "citizen": 10,
                   "management": 6, "burden": 10, "unknown": 12}  # fmt: skip
-AFTER_WEIGHTS = {"tools": 4, "efficiency": 6, "paperless": 3, "citizen": 42,
-                 "management": 38, "burden": 2, "unknown": 5}  # fmt: skip
+AFTER_WEIGHTS = {"tools": 1, "efficiency": 2, "paperless": 1, "citizen": 76,
+                 "management": 18, "burden": 0, "unknown": 2}  # fmt: skip
 ENDINGS = ["", "", "。", "だと思う。", "と考えています。", "かな"]
 
 
@@ -104,8 +104,33 @@ def _round(ctx, *, label: str, opens: date, closes: date, previous=None, weights
     return survey
 
 
+IMPORTED = 240  # answers collected with the form tool used before Kyokan
+
+
+def _import_form_tool_answers(ctx, survey) -> None:
+    """The pre-survey of the experts' exchange had been run with an outside form tool; its
+    export (bureau, answer, understanding) is imported through the import service."""
+    from .importing import ColumnMap, Table, responses_import
+
+    rng = random.Random(7)
+    bureaus = [name for name, dept in ctx.departments.items() if dept.parent_id is None]
+    rows = [
+        [rng.choice(bureaus), _answer(rng, BEFORE_WEIGHTS), str(rng.choice([1, 2, 2, 3, 3, 4]))]
+        for _ in range(IMPORTED)
+    ]
+    text_q, likert_q = list(survey.questions.order_by("order"))
+    responses_import(
+        actor=ctx.people["jimukyoku"],
+        survey=survey,
+        table=Table(header=["所属部局", "DXとは", "理解度"], rows=rows),
+        mapping=ColumnMap(questions={text_q.pk: 1, likert_q.pk: 2}, department=0),
+        filename="事前アンケート（フォーム）.csv",
+    )
+
+
 def load(ctx) -> None:
     before = _round(ctx, label="事前", opens=date(2021, 11, 1), closes=date(2021, 11, 12),
                     weights=BEFORE_WEIGHTS, seed=1)  # fmt: skip
+    _import_form_tool_answers(ctx, before)
     _round(ctx, label="事後", opens=date(2022, 3, 1), closes=date(2022, 3, 15), previous=before,
            weights=AFTER_WEIGHTS, seed=2)  # fmt: skip
