@@ -59,6 +59,12 @@ def result_view(run: AnalysisRun) -> dict:
             c["examples"] = [texts[i] for i in c.get("representatives", [])[:3] if i in texts]
             c["alignment"] = alignment.get("clusters", {}).get(c["id"])
         coarse.append({**cluster, "children": children})
+    breakdown = stats.get("breakdown", {})
+    for cluster in coarse:
+        by_department = breakdown.get(cluster["id"], {}).get("department", {})
+        cluster["by_department"] = sorted(
+            by_department.items(), key=lambda kv: (-int(kv[1]), kv[0])
+        )[:8]
     groups = stats.get("groups", {})
     return {
         "stats": stats,
