@@ -155,8 +155,8 @@ class Response(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("response")
-        verbose_name_plural = _("responses")
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "respondent_key"], name="response_one_per_respondent"
