@@ -3,7 +3,8 @@
 from collections import Counter
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from kyokan.apps.core.models import User
 from kyokan.apps.core.roles import HQ_ROLES, Role
@@ -61,23 +62,40 @@ def audience_people(survey: Survey) -> QuerySet[User]:
 
 
 def response_rate(survey: Survey) -> dict:
-    """Response rate per bureau. Who has not answered is listed for named surveys only."""
-    audience = audience_people(survey).select_related("department__parent")
-    answered_keys = set(survey.responses.values_list("respondent_key", flat=True))
-    rows: dict[str, dict] = {}
-    missing = []
-    for person in audience:
-        bureau = person.department.parent or person.department if person.department else None
-        name = bureau.name if bureau else "—"
-        row = rows.setdefault(name, {"bureau": name, "audience": 0, "answered": 0})
-        row["audience"] += 1
-        if respondent_key_for_user(survey, person) in answered_keys:
-            row["answered"] += 1
-        elif not survey.anonymous:
-            missing.append(person)
-    table = sorted(rows.values(), key=lambda r: r["bureau"])
-    for row in table:
-        row["rate"] = row["answered"] / row["audience"] if row["audience"] else 0.0
+    """Response rate per bureau. Who has not answered is listed for named surveys only.
+
+    A named survey is counted in the database (a few queries, whatever the audience's
+    size); an anonymous one stores no respondent, so each person's keyed hash is checked."""
+    audience = audience_people(survey)
+    bureau = Coalesce("department__parent__name", "department__name")
+    if survey.anonymous:
+        answered_keys = set(survey.responses.values_list("respondent_key", flat=True))
+        counts: dict[str, list[int]] = {}
+        for pk, name in audience.annotate(bureau=bureau).values_list("pk", "bureau"):
+            row = counts.setdefault(name or "—", [0, 0])
+            row[0] += 1
+            row[1] += respondent_key_for_user(survey, User(pk=pk)) in answered_keys
+        missing = []
+    else:
+        answered_ids = survey.responses.filter(respondent__isnull=False).values("respondent")
+        grouped = (
+            User.objects.filter(pk__in=audience.values("pk"))
+            .annotate(bureau=bureau, done=Exists(answered_ids.filter(respondent=OuterRef("pk"))))
+            .values("bureau")
+            .annotate(audience=Count("pk"), answered=Count("pk", filter=Q(done=True)))
+            .order_by()
+        )
+        counts = {(r["bureau"] or "—"): [r["audience"], r["answered"]] for r in grouped}
+        missing = (
+            User.objects.filter(pk__in=audience.values("pk"))
+            .exclude(pk__in=answered_ids)
+            .select_related("department")
+            .order_by("full_name_kana", "id")
+        )
+    table = [
+        {"bureau": name, "audience": n, "answered": done, "rate": done / n if n else 0.0}
+        for name, (n, done) in sorted(counts.items())
+    ]
     total = sum(r["audience"] for r in table)
     answered = sum(r["answered"] for r in table)
     return {
@@ -87,6 +105,7 @@ def response_rate(survey: Survey) -> dict:
         "responses": survey.responses.count(),
         "rate": answered / total if total else None,
         "missing": missing,
+        "missing_count": total - answered if not survey.anonymous else 0,
     }
 
 
