@@ -1,16 +1,23 @@
 """axe-core on every main page of the core app, as the system administrator (who may see
-them all), on the main pages of the meetings and documents apps, as the secretariat (事務局,
-who runs the meetings and drafts the documents), on the public pages of adopted documents
+them all), on the main pages of the meetings, documents, surveys and analysis apps, as the
+secretariat (事務局, who runs the meetings, drafts the documents and runs the surveys and
+their analyses), on the public pages of adopted documents and a public survey's answer page
 (logged out), plus the login page in both languages and the date poll's personal link page.
 Serious and critical violations fail."""
 
+from datetime import timedelta
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from kyokan.apps.core.models import AuditEvent, Department, User
 from kyokan.apps.documents.models import Section, Version
+from kyokan.apps.insight.models import AnalysisRun
 from kyokan.apps.meetings.models import Meeting
+from kyokan.apps.surveys import services as survey_services
+from kyokan.apps.surveys.models import Question, Survey
 from tests.browser.conftest import LOGIN_PATH, login
 
 FAILING_IMPACTS = {"serious", "critical"}
@@ -151,6 +158,82 @@ PUBLIC_DOCUMENT_PAGES = {
 }
 
 
+def _demo_survey(round_label: str = "事前") -> Survey:
+    # The demo's 「あなたにとってDXとは」: closed, answered by the demo staff, analysed.
+    return Survey.objects.get(title="あなたにとってDXとは", round_label=round_label)
+
+
+def _open_survey(demo, audience: str = Survey.Audience.ALL_STAFF) -> Survey:
+    """A survey open today, with a question of every kind (the demo's surveys are closed)."""
+    secretary = demo.people["jimukyoku"]
+    today = timezone.localdate()
+    survey = survey_services.survey_create(
+        actor=secretary,
+        title="庁内チャットの使い勝手について",
+        purpose="庁内チャットの使い方を改善するため、ご意見を伺います。",
+        opens_on=today,
+        closes_on=today + timedelta(days=14),
+        audience=audience,
+        anonymous=audience == Survey.Audience.PUBLIC,
+    )
+    questions = [
+        (Question.Kind.TEXT, "改善してほしい点を教えてください。", []),
+        (Question.Kind.SINGLE, "庁内チャットを毎日使っていますか。", ["はい", "いいえ"]),
+        (Question.Kind.MULTIPLE, "よく使う機能", ["メッセージ", "ファイル共有", "Web会議"]),
+        (Question.Kind.LIKERT, "庁内チャットで仕事が早くなった", []),
+        (Question.Kind.NUMBER, "1日に送るメッセージの数", []),
+    ]
+    for kind, text, choices in questions:
+        survey_services.question_create(
+            actor=secretary,
+            survey=survey,
+            kind=kind,
+            text=text,
+            help_text="分かる範囲で構いません。" if kind == Question.Kind.NUMBER else "",
+            required=kind == Question.Kind.TEXT,
+            choices=choices,
+        )
+    survey_services.survey_open(actor=secretary, survey=survey)
+    return survey
+
+
+def _survey_detail(demo) -> str:
+    return f"/surveys/{_demo_survey().pk}/"
+
+
+def _survey_results(demo) -> str:
+    return f"/surveys/{_demo_survey().pk}/results/"
+
+
+def _survey_answer(demo) -> str:
+    return f"/surveys/{_open_survey(demo).pk}/answer/"
+
+
+def _analysis_result(demo) -> str:
+    # The second round's analysis: groups, the opinion map and the change since the first.
+    run = AnalysisRun.objects.get(
+        question__survey=_demo_survey("事後"), status=AnalysisRun.Status.DONE
+    )
+    return f"/analyses/{run.pk}/"
+
+
+def _public_survey_answer(demo) -> str:
+    survey = _open_survey(demo, audience=Survey.Audience.PUBLIC)
+    return f"/s/{survey.public_token}/"
+
+
+# The surveys and analysis apps' pages, visited logged in as the secretariat (jimukyoku),
+# who runs the surveys and their analyses and, as staff, answers them too.
+SURVEY_PAGES = {
+    "surveys": "/surveys/",
+    "survey-detail": _survey_detail,
+    "survey-results": _survey_results,
+    "survey-answer": _survey_answer,
+    "analyses": "/analyses/",
+    "analysis-result": _analysis_result,
+}
+
+
 def blocking_violations(page) -> list[dict]:
     results = AXE.run(page)
     return [v for v in results.response["violations"] if v["impact"] in FAILING_IMPACTS]
@@ -223,6 +306,27 @@ def test_public_document_page_has_no_serious_violations_logged_out(page, live_se
     assert response.status == 200, f"{path} answered {response.status}"
     expect(page.locator("header nav.site-nav")).to_have_count(0)
     check(page, f"{path} (logged out)")
+
+
+@pytest.mark.parametrize("name", list(SURVEY_PAGES))
+def test_survey_page_has_no_serious_violations_for_the_secretariat(page, live_server, demo, name):
+    path = SURVEY_PAGES[name]
+    if callable(path):
+        path = path(demo)
+    login(page, live_server, "jimukyoku")
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} answered {response.status}"
+    check(page, path)
+
+
+def test_public_survey_answer_page_has_no_serious_violations_logged_out(page, live_server, demo):
+    """The page a citizen sees through a public survey's link: logged out."""
+    path = _public_survey_answer(demo)
+    response = page.goto(f"{live_server.url}{path}")
+    assert response.status == 200, f"{path} answered {response.status}"
+    expect(page.locator("header nav.site-nav")).to_have_count(0)
+    expect(page.locator("main form[method=post] fieldset").first).to_be_visible()
+    check(page, f"{path} (public link, logged out)")
 
 
 def test_poll_answer_by_personal_link_has_no_serious_violations(page, live_server, demo):
@@ -339,4 +443,29 @@ def test_meeting_forms_reference_existing_help_and_errors(page, live_server, dem
     ]
     login(page, live_server, "jimukyoku")
     problems = broken_id_references(page, live_server, paths)
+    assert not problems, "Broken id references:\n" + "\n".join(problems)
+
+
+def test_survey_forms_reference_existing_help_and_errors(page, live_server, demo):
+    survey = _open_survey(demo)
+    draft = survey_services.survey_create(
+        actor=demo.people["jimukyoku"],
+        title="下書きのアンケート",
+        opens_on=survey.opens_on,
+        closes_on=survey.closes_on,
+        audience=Survey.Audience.ALL_STAFF,
+    )
+    public = _open_survey(demo, audience=Survey.Audience.PUBLIC)
+    paths = [
+        "/surveys/new/",
+        f"/surveys/{draft.pk}/questions/new/",
+        f"/surveys/{survey.pk}/answer/",  # every kind of question, one of them with help text
+        f"/surveys/{_demo_survey().pk}/import/",
+    ]
+    login(page, live_server, "jimukyoku")
+    problems = broken_id_references(page, live_server, paths)
+    logout = page.locator('header form[action="/accounts/logout/"] button[type="submit"]')
+    with page.expect_navigation():
+        logout.click()
+    problems += broken_id_references(page, live_server, [f"/s/{public.public_token}/"])
     assert not problems, "Broken id references:\n" + "\n".join(problems)

@@ -18,22 +18,29 @@ CALENDAR = "/fiscal-years/"
 SETTINGS = "/settings/municipality/"
 AUDIT = "/audit/"
 DOCUMENTS = "/documents/"
+SURVEYS = "/surveys/"
+ANALYSES = "/analyses/"
 
 # The meetings app's links (permission meetings.view_meetings: city staff and experts) come
 # right after Home, then the documents app's (documents.view_documents: city staff only, not
-# experts or citizens), before the core pages.
+# experts or citizens), then the surveys app's (surveys.view_surveys: city staff only) and
+# the analyses of free text (insight.view_analyses: the secretariat and the headquarters
+# members only), before the core pages.
 MEETINGS_NAV = [MEETINGS, ACTIONS]
 DOCUMENTS_NAV = [DOCUMENTS]
-CITY_STAFF_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, PEOPLE, DEPARTMENTS, CALENDAR]
-OFFICE_NAV = [*CITY_STAFF_NAV, SETTINGS, AUDIT]
+CORE_NAV = [PEOPLE, DEPARTMENTS, CALENDAR]
+CITY_STAFF_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, SURVEYS, *CORE_NAV]
+HQ_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, SURVEYS, ANALYSES, *CORE_NAV]
+SYSADMIN_NAV = [*CITY_STAFF_NAV, SETTINGS, AUDIT]
+SECRETARIAT_NAV = [*HQ_NAV, SETTINGS, AUDIT]
 
 # Demo login → the navigation links (hrefs, in order) that its role may use.
 NAV_BY_LOGIN = {
-    "admin": OFFICE_NAV,  # システム管理者
-    "jimukyoku": OFFICE_NAV,  # 事務局
-    "honbucho": CITY_STAFF_NAV,  # 本部長
-    "fukuhonbucho": CITY_STAFF_NAV,  # 副本部長
-    "honbuin": CITY_STAFF_NAV,  # 本部員
+    "admin": SYSADMIN_NAV,  # システム管理者 (no analyses: not the secretariat or HQ)
+    "jimukyoku": SECRETARIAT_NAV,  # 事務局
+    "honbucho": HQ_NAV,  # 本部長
+    "fukuhonbucho": HQ_NAV,  # 副本部長
+    "honbuin": HQ_NAV,  # 本部員
     "suishinin": CITY_STAFF_NAV,  # 推進員 (and 職員)
     "shokuin": CITY_STAFF_NAV,  # 職員
     "yushikisha": [HOME, *MEETINGS_NAV],  # 有識者
@@ -46,6 +53,8 @@ NAV_LABELS_EN = {
     MEETINGS: "Meetings",
     ACTIONS: "Action items",
     DOCUMENTS: "Documents",
+    SURVEYS: "Surveys",
+    ANALYSES: "Analysis",
     PEOPLE: "People",
     DEPARTMENTS: "Departments",
     CALENDAR: "Fiscal years",  # the meetings app has the calendar of meetings (/calendar/)
@@ -155,7 +164,7 @@ def test_language_switch_changes_lang_and_labels(page, live_server, demo):
     switch_language(page, "en")
     assert path_of(page) == PEOPLE, "the switch should come back to the same page"
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert nav_labels(page) == [NAV_LABELS_EN[href] for href in OFFICE_NAV]
+    assert nav_labels(page) == [NAV_LABELS_EN[href] for href in SYSADMIN_NAV]
     expect(page.locator("header select[name=language]")).to_have_value("en")
 
     switch_language(page, "ja")
@@ -163,7 +172,7 @@ def test_language_switch_changes_lang_and_labels(page, live_server, demo):
     expect(page.locator("html")).to_have_attribute("lang", "ja")
     expect(page.locator("header select[name=language]")).to_have_value("ja")
     # The labels are the Japanese catalogue's (e.g. "People" → 職員・関係者), not English.
-    english = [NAV_LABELS_EN[href] for href in OFFICE_NAV]
+    english = [NAV_LABELS_EN[href] for href in SYSADMIN_NAV]
     with translation.override("ja"):
         japanese = [translation.gettext(label) for label in english]
     assert not set(japanese) & set(english), f"untranslated navigation labels: {japanese}"
