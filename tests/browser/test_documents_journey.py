@@ -14,7 +14,6 @@ default language), as the server renders them.
 import io
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import docx
 from django.urls import reverse
@@ -33,6 +32,7 @@ from kyokan.apps.documents.models import (
     Version,
 )
 from tests.browser.conftest import login
+from tests.browser.journey import download, follow, ja, logout, path_of, submit, switch_user
 
 TITLE = "デジタル活用支援の考え方"
 DESCRIPTION = "高齢者等のデジタル活用を地域で支える取組の考え方。"
@@ -57,54 +57,11 @@ OBJECTION = "推進体制の役割分担が読み取れない。"
 ANSWER = "出先機関を含む旨を注記します。"
 
 
-def ja(message: str) -> str:
-    """A UI message as the server shows it in Japanese (the default language)."""
-    with translation.override("ja"):
-        return translation.gettext(message)
-
-
 # --- driving the pages ------------------------------------------------------------------------
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
-
-
-def follow(page, href: str, *, within: str = "main"):
-    """Click the link to ``href`` as a user would and wait for the page."""
-    link = page.locator(f'{within} a[href="{href}"]').first
-    expect(link).to_be_visible()
-    with page.expect_navigation() as navigation:
-        link.click()
-    response = navigation.value
-    assert response is not None and response.status == 200, (href, response and response.status)
-
-
-def submit(page, form_selector: str = "main form[method=post]"):
-    """Submit a form with its submit button and check that it was accepted."""
-    form = page.locator(form_selector)
-    expect(form).to_have_count(1)
-    with page.expect_navigation() as navigation:
-        form.locator('button[type="submit"]').click()
-    response = navigation.value
-    errors = page.locator("main .form-errors, main .errorlist")
-    assert errors.count() == 0, f"the form was refused: {errors.all_inner_texts()}"
-    assert response is not None and response.status == 200, response and response.status
 
 
 def expect_message(page, message: str):
     expect(page.locator("main .messages")).to_contain_text(ja(message))
-
-
-def logout(page):
-    with page.expect_navigation():
-        page.locator('header form[action="/accounts/logout/"] button[type="submit"]').click()
-
-
-def switch_user(page, live_server, username: str):
-    logout(page)
-    login(page, live_server, username)
-    assert path_of(page) == "/", f"{username} could not log in"
 
 
 def version_url(version) -> str:
@@ -157,13 +114,6 @@ def record_adoption(page, version, *, meeting: bool) -> str:
     assert path_of(page) == version_url(version)
     expect_message(page, "The version is adopted (決定); the previous one is marked 改定済.")
     return label
-
-
-def download(page, href: str, target: Path) -> Path:
-    with page.expect_download() as download_info:
-        page.locator(f'main a[href="{href}"]').click()
-    download_info.value.save_as(target)
-    return target
 
 
 def docx_paragraphs(path: Path) -> list[tuple[str, str]]:

@@ -13,7 +13,6 @@ default language), as the server renders them.
 import io
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import docx
@@ -27,6 +26,7 @@ from kyokan.apps.core import japanese_dates
 from kyokan.apps.meetings import services
 from kyokan.apps.meetings.models import Invitation, Meeting, MeetingSeries, PollAnswer
 from tests.browser.conftest import login
+from tests.browser.journey import follow, ja, path_of, submit, switch_user
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -45,12 +45,6 @@ ACTION_TITLE = "改定後の戦略を全職員に周知する"
 
 SLOT_FIRST = ("14:00", "15:30")
 SLOT_SECOND = ("10:00", "11:30")
-
-
-def ja(message: str) -> str:
-    """A UI message as the server shows it in Japanese (the default language)."""
-    with translation.override("ja"):
-        return translation.gettext(message)
 
 
 def business_day_on_or_after(day: date) -> date:
@@ -74,41 +68,6 @@ def candidate_days() -> tuple[date, date]:
 
 
 # --- driving the pages ------------------------------------------------------------------------
-
-
-def follow(page, href: str, *, within: str = "main"):
-    """Click the link to ``href`` as a user would and wait for the page."""
-    link = page.locator(f'{within} a[href="{href}"]').first
-    expect(link).to_be_visible()
-    with page.expect_navigation():
-        link.click()
-
-
-def submit(page, form_selector: str = "main form[method=post]"):
-    """Submit a form with its submit button and check that it was accepted."""
-    form = page.locator(form_selector)
-    expect(form).to_have_count(1)
-    with page.expect_navigation() as navigation:
-        form.locator('button[type="submit"]').click()
-    response = navigation.value
-    errors = page.locator("main .form-errors, main .errorlist")
-    assert errors.count() == 0, f"the form was refused: {errors.all_inner_texts()}"
-    assert response is not None and response.status == 200, response and response.status
-
-
-def logout(page):
-    with page.expect_navigation():
-        page.locator('header form[action="/accounts/logout/"] button[type="submit"]').click()
-
-
-def switch_user(page, live_server, username: str):
-    logout(page)
-    login(page, live_server, username)
-    assert urlsplit(page.url).path == "/", f"{username} could not log in"
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
 
 
 def expect_message(page, message: str):

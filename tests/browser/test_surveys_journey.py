@@ -22,9 +22,7 @@ import json
 import re
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -34,6 +32,15 @@ from kyokan.apps.insight.models import AnalysisRun
 from kyokan.apps.surveys import selectors
 from kyokan.apps.surveys.models import LIKERT_LABELS, Answer, Question, Response, Survey
 from tests.browser.conftest import login
+from tests.browser.journey import (
+    download,
+    follow,
+    ja,
+    path_of,
+    run_worker,
+    submit,
+    switch_user,
+)
 
 TITLE = "窓口のデジタル化に関する職員アンケート"
 PURPOSE = "書かない窓口の導入に向けて、職員の皆さんの考えを伺います。"
@@ -48,12 +55,6 @@ SUISHININ_CHANGED = "窓口に来なくてもオンラインで手続を終え�
 SHOKUIN_AFTER = "市民の手続が窓口でもオンラインでも簡単になること"
 
 
-def ja(message: str) -> str:
-    """A UI message as the server shows it in Japanese (the default language)."""
-    with translation.override("ja"):
-        return translation.gettext(message)
-
-
 def ja_n(singular: str, plural: str, n: int) -> str:
     """A counted message ({% blocktranslate count %}) as the server shows it in Japanese."""
     with translation.override("ja"):
@@ -63,57 +64,8 @@ def ja_n(singular: str, plural: str, n: int) -> str:
 # --- driving the pages ------------------------------------------------------------------------
 
 
-def path_of(page) -> str:
-    return urlsplit(page.url).path
-
-
-def follow(page, href: str, *, within: str = "main"):
-    """Click the link to ``href`` as a user would and wait for the page."""
-    link = page.locator(f'{within} a[href="{href}"]').first
-    expect(link).to_be_visible()
-    with page.expect_navigation() as navigation:
-        link.click()
-    response = navigation.value
-    assert response is not None and response.status == 200, (href, response and response.status)
-
-
-def submit(page, form_selector: str = "main form[method=post]"):
-    """Submit a form with its submit button and check that it was accepted."""
-    form = page.locator(form_selector)
-    expect(form).to_have_count(1)
-    with page.expect_navigation() as navigation:
-        form.locator('button[type="submit"]').click()
-    response = navigation.value
-    errors = page.locator("main .form-errors, main .errorlist")
-    assert errors.count() == 0, f"the form was refused: {errors.all_inner_texts()}"
-    assert response is not None and response.status == 200, response and response.status
-
-
 def expect_message(page, message: str):
     expect(page.locator("main .messages")).to_contain_text(message)
-
-
-def logout(page):
-    with page.expect_navigation():
-        page.locator('header form[action="/accounts/logout/"] button[type="submit"]').click()
-
-
-def switch_user(page, live_server, username: str):
-    logout(page)
-    login(page, live_server, username)
-    assert path_of(page) == "/", f"{username} could not log in"
-
-
-def download(page, href: str, target: Path) -> Path:
-    with page.expect_download() as download_info:
-        page.locator(f'main a[href="{href}"]').first.click()
-    download_info.value.save_as(target)
-    return target
-
-
-def run_worker():
-    """What ``kyokan db_worker`` does in the background: run the queued tasks, then stop."""
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
 def survey_url(survey) -> str:
