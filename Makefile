@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 KYOKAN := $(BIN)/kyokan
 STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
 
 .PHONY: install run test lint format bench bench-insight messages vendor demo-reset check-deploy clean
 
@@ -30,7 +31,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(KYOKAN) makemigrations --check --dry-run
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
