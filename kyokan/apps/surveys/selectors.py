@@ -7,7 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from kyokan.apps.core.models import User
-from kyokan.apps.core.roles import HQ_ROLES, Role
+from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES, Role
 
 from .models import LIKERT_LABELS, Answer, Question, Response, Survey
 from .services import accepting_answers, is_in_audience, respondent_key_for_user
@@ -46,9 +46,8 @@ def open_for(user) -> list[Survey]:
 def audience_people(survey: Survey) -> QuerySet[User]:
     """The people a named survey is addressed to (not for public surveys)."""
     people = User.objects.filter(is_active=True)
-    staff = [Role.SECRETARIAT, *HQ_ROLES, Role.PROMOTER, Role.STAFF, Role.SYSADMIN]
     if survey.audience == Survey.Audience.ALL_STAFF:
-        people = people.filter(role_assignments__role__in=staff)
+        people = people.filter(role_assignments__role__in=list(CITY_STAFF_ROLES))
     elif survey.audience == Survey.Audience.HQ:
         people = people.filter(role_assignments__role__in=list(HQ_ROLES))
     elif survey.audience == Survey.Audience.ROLES:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
 from kyokan.apps.core.models import AuditEvent
 from kyokan.apps.core.predicates import roles_of
-from kyokan.apps.core.roles import HQ_ROLES, Role
+from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES
 
 from .models import MAX_TEXT_ANSWER, Answer, Question, Response, Survey
 
@@ -38,11 +38,10 @@ def is_in_audience(survey: Survey, user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     roles = roles_of(user)
-    staff_roles = {Role.SECRETARIAT, *HQ_ROLES, Role.PROMOTER, Role.STAFF, Role.SYSADMIN}
     if survey.audience == Survey.Audience.PUBLIC:
         return True
     if survey.audience == Survey.Audience.ALL_STAFF:
-        return bool(roles & staff_roles)
+        return bool(roles & CITY_STAFF_ROLES)
     if survey.audience == Survey.Audience.HQ:
         return bool(roles & HQ_ROLES)
     if survey.audience == Survey.Audience.ROLES:
