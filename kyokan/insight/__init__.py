@@ -8,7 +8,8 @@ Public API::
     result_to_json(result) -> dict
     read_comments_csv(path_or_file) -> Comments
     compare_alignment(before_json, after_json, attribute=None) -> dict
-    InsightInputError
+    require_vectors() -> WordVectors
+    InsightInputError, WordVectorsMissing (an InsightInputError with code "vectors_missing")
 
 ``progress(fraction, message)`` is called with strictly increasing fractions from 0 to 1.
 
@@ -23,6 +24,9 @@ What it does (each step is documented in its module):
    synonym group ids.
 4. :mod:`.embed` — TF-IDF/LSA of lemmas and synonym groups ⊕ GiNZA word vectors (read
    from the installed ja-ginza package's files by :mod:`.vectors`, no spaCy pipeline).
+   Without the vectors the analysis refuses to run (:class:`WordVectorsMissing`, code
+   ``vectors_missing``) rather than silently give poorer groups; :func:`require_vectors`
+   checks for them up front.
 5. :mod:`.cluster` — fine k-means, coarse Ward merge of the fine centroids (a tree),
    numbers chosen automatically unless given; c-TF-IDF keywords, labels, representatives.
 6. :mod:`.metrics` — divergence index, alignment with a reference text, breakdowns.
@@ -66,6 +70,7 @@ Edge cases: a single comment, or comments that are all the same, give a trivial 
 """
 
 from .analysis import AnalysisResult, Cluster, Item, analyze, analyze_csv, result_to_json
+from .embed import WordVectorsMissing, require_vectors
 from .io import Comments, InsightInputError, read_comments_csv
 from .metrics import compare_alignment
 
@@ -75,9 +80,11 @@ __all__ = [
     "Comments",
     "InsightInputError",
     "Item",
+    "WordVectorsMissing",
     "analyze",
     "analyze_csv",
     "compare_alignment",
     "read_comments_csv",
+    "require_vectors",
     "result_to_json",
 ]

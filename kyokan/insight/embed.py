@@ -14,6 +14,14 @@ L2-normalised.
 
 The embedding is ``[w_a · a, w_b · b]`` L2-normalised (float32), with ``w_a² + w_b² = 1``
 (:data:`LEXICAL_WEIGHT`). An answer without any content word gets the zero vector.
+
+Part (b) is not optional: without the word vectors the groups of opinion are markedly worse
+(synonyms and related words no longer meet), so an :class:`Embedder` without them refuses
+to run with :class:`WordVectorsMissing` instead of silently giving a poorer analysis.
+:func:`require_vectors` performs the same check up front (``kyokan check --deploy`` uses it).
+The vectors come from the ``ja-ginza`` package, installed on its own with ``pip install
+--no-deps`` (its declared requirements pin a SudachiPy older than Kyokan's and pull in
+spaCy, which Kyokan does not use; see :mod:`.vectors`).
 """
 
 from __future__ import annotations
@@ -25,14 +33,49 @@ from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from .io import InsightInputError
 from .tokenize import TokenizedTexts
-from .vectors import WordVectors
+from .vectors import WordVectors, load_vectors
 
 LSA_DIM = 160
 #: At most this many answers are used to fit the SVDs (all are then projected).
 FIT_SAMPLE = 20_000
 #: Share of the lexical part (a) in the embedding (squared weights add up to 1).
 LEXICAL_WEIGHT = 0.4
+#: The package that holds the word vectors, as the README's installation steps name it.
+VECTORS_PACKAGE = "ja-ginza==5.3.0"
+
+
+class WordVectorsMissing(InsightInputError):
+    """GiNZA's word vectors are not installed, or cannot be read: the analysis does not run.
+
+    ``code`` (``"vectors_missing"``) lets a caller show its own, translated message; the
+    English message names the package and how to install it, and ``detail`` says what was
+    wrong with the files when they exist but cannot be read.
+    """
+
+    code = "vectors_missing"
+
+    def __init__(self, detail: str = "") -> None:
+        self.detail = detail
+        message = (
+            "The analysis cannot run: GiNZA's word vectors are not installed. Install them "
+            f'with `pip install --no-deps -c constraints.txt "{VECTORS_PACKAGE}"` in '
+            "Kyokan's environment (an analysis without them would group opinions markedly "
+            "worse)."
+        )
+        super().__init__(f"{message} ({detail})" if detail else message)
+
+
+def require_vectors() -> WordVectors:
+    """The word vectors, or :class:`WordVectorsMissing` if they are absent or unreadable."""
+    try:
+        vectors = load_vectors()
+    except (OSError, ValueError) as exc:
+        raise WordVectorsMissing(f"{type(exc).__name__}: {exc}") from exc
+    if vectors is None:
+        raise WordVectorsMissing()
+    return vectors
 
 
 def _identity(tokens):
@@ -49,7 +92,11 @@ def _l2(matrix: np.ndarray) -> np.ndarray:
 
 @dataclass
 class Embedder:
-    """Fitted on the unique answers; :meth:`transform` embeds other texts (a reference)."""
+    """Fitted on the unique answers; :meth:`transform` embeds other texts (a reference).
+
+    ``vectors`` must be the loaded word vectors: with ``None`` (what :func:`load_vectors`
+    returns when the package is missing) :meth:`fit_transform` raises
+    :class:`WordVectorsMissing` before doing any work."""
 
     vectors: WordVectors | None = None
     lexical_weight: float = LEXICAL_WEIGHT
@@ -57,6 +104,8 @@ class Embedder:
     random_state: int = 0
 
     def fit_transform(self, tokens: TokenizedTexts) -> np.ndarray:
+        if self.vectors is None:
+            raise WordVectorsMissing()
         n = len(tokens.features)
         self._tfidf = TfidfVectorizer(
             analyzer=_identity,
@@ -83,8 +132,6 @@ class Embedder:
             lexical = np.zeros((n, 1), dtype=np.float32)
         lexical = _l2(np.asarray(lexical, dtype=np.float32))
         self._lemma_index: dict[str, int] = {}
-        if self.vectors is None:
-            return lexical
         # The combined matrix is allocated once and the parts written into it.
         width = lexical.shape[1]
         out = np.empty((n, width + self.vectors.dim), dtype=np.float32)
@@ -176,8 +223,6 @@ class Embedder:
         else:
             lexical = np.zeros((n, 1), dtype=np.float32)
         lexical = _l2(np.asarray(lexical, dtype=np.float32))
-        if self.vectors is None:
-            return lexical
         semantic = self._remove_common(self._semantic_direct(tokens))
         return self._weigh(np.hstack([lexical, semantic]), lexical.shape[1])
 

@@ -214,13 +214,6 @@ def test_word_key_matches_spacy_hash():
     assert isinstance(word_key("電子申請"), int) and word_key("電子申請") < 2**64
 
 
-def test_without_word_vectors_the_lexical_part_alone_is_used(monkeypatch):
-    monkeypatch.setattr("kyokan.insight.analysis.load_vectors", lambda: None)
-    result = analyze([r["comment-body"] for r in labelled_rows()[:120]])
-    assert result.stats["word_vectors"] is False
-    assert result.stats["clusters"]["coarse"] >= 2
-
-
 def test_two_distinct_answers_are_placed_apart():
     result = analyze(["オンライン申請を増やす", "紙の書類をなくす"])
     assert {(item.x, item.y) for item in result.items} == {(-1.0, 0.0), (1.0, 0.0)}

@@ -10,6 +10,7 @@ class InsightConfig(AppConfig):
     verbose_name = _("Analysis of free text")
 
     def ready(self) -> None:
-        from . import panels
+        from . import checks, panels
 
         panels.register()
+        checks.register()

@@ -1,0 +1,60 @@
+"""`kyokan check --deploy` reports missing word vectors (insight.E001), and an analysis
+started without them fails with the reason instead of finishing with a poorer result."""
+
+import pytest
+from django.core import checks
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from kyokan.apps.core.roles import Role
+from kyokan.apps.insight import services
+from kyokan.apps.insight.models import AnalysisRun
+
+from .test_analyses import answered  # noqa: F401  (fixture)
+
+
+@pytest.fixture
+def vectors_missing(monkeypatch):
+    # The loader as it behaves when ja-ginza is not installed.
+    monkeypatch.setattr("kyokan.insight.embed.load_vectors", lambda: None)
+    monkeypatch.setattr("kyokan.insight.analysis.load_vectors", lambda: None)
+
+
+def _insight_deploy_checks():
+    return checks.run_checks(include_deployment_checks=True, tags=["insight"])
+
+
+def test_check_deploy_reports_missing_vectors(vectors_missing):
+    [error] = _insight_deploy_checks()
+    assert error.id == "insight.E001" and error.level == checks.ERROR
+    assert "ja-ginza==5.3.0" in error.msg and "--no-deps" in error.hint
+    with pytest.raises(SystemCheckError, match=r"insight\.E001"):
+        call_command("check", "--deploy", "--tag", "insight")
+
+
+def test_check_deploy_reports_unreadable_vectors(monkeypatch):
+    def broken():
+        raise OSError("No such file or directory: 'vectors'")
+
+    monkeypatch.setattr("kyokan.insight.embed.load_vectors", broken)
+    [error] = _insight_deploy_checks()
+    assert error.id == "insight.E001" and "No such file" in error.msg
+
+
+def test_the_check_runs_only_with_deploy(vectors_missing):
+    assert checks.run_checks(tags=["insight"]) == []
+
+
+def test_check_deploy_passes_with_the_vectors_installed():
+    assert _insight_deploy_checks() == []
+
+
+def test_an_analysis_without_vectors_fails_with_the_reason(vectors_missing, answered, people):  # noqa: F811
+    run = services.analysis_start(
+        actor=people[Role.SECRETARIAT], question=answered, with_reference=False
+    )
+    services.analysis_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == AnalysisRun.Status.FAILED
+    assert run.result is None
+    assert "ja-ginza" in run.error
