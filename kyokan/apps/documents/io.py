@@ -42,7 +42,7 @@ from kyokan.apps.core.selectors import municipality_get
 
 from . import selectors
 from .models import Section, Version
-from .services import SectionData
+from .services import SectionData, check_section_lengths
 
 logger = logging.getLogger(__name__)
 
@@ -359,6 +359,7 @@ def docx_to_sections(upload) -> list[SectionData]:
             heading = heading[: HEADING_MAX_LENGTH - 1] + "…"
         sections.append(SectionData(heading=heading, body="\n".join(lines), depth=depth))
         previous = depth
+    check_section_lengths(sections)
     return sections
 
 

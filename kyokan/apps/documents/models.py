@@ -12,9 +12,24 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# The longest text a section holds: a long chapter of a strategy runs to a few thousand
+# characters; beyond this a section should be split (and the diff stays fast).
+SECTION_BODY_MAX_LENGTH = 30_000
+
+
+def validate_section_body(value: str) -> None:
+    MaxLengthValidator(
+        SECTION_BODY_MAX_LENGTH,
+        message=_(
+            "A section's text can be at most %(limit_value)s characters long; this text has "
+            "%(show_value)s. Split it into several sections."
+        ),
+    )(value)
 
 
 class DocumentKind(models.TextChoices):
@@ -142,7 +157,7 @@ class Section(models.Model):
         _("section type"), max_length=20, choices=SectionKind.choices, default=SectionKind.FREE
     )
     heading = models.CharField(_("heading"), max_length=300)
-    body = models.TextField(_("text"), blank=True)
+    body = models.TextField(_("text"), blank=True, validators=[validate_section_body])
     change = models.CharField(
         _("type of change"), max_length=10, choices=Change.choices, default=Change.ADDED
     )

@@ -70,6 +70,9 @@ def change_counts(version: Version) -> dict[str, int]:
 # --- diff -------------------------------------------------------------------------------------
 
 
+COMPARE_SECONDS = 1.0  # one compare page: after this, the rest by whole sentences
+
+
 @dataclass
 class SectionDiff:
     status: str  # "added", "removed", "revised", "unchanged", "moved"
@@ -83,7 +86,12 @@ class SectionDiff:
 
 def compare_versions(old: Version, new: Version, *, include_unchanged: bool = False) -> dict:
     """Match sections by lineage; a section only in ``new`` is added, only in ``old`` (or
-    marked removed in ``new``) is removed, in both with other text is revised."""
+    marked removed in ``new``) is removed, in both with other text is revised.
+
+    All the sections' diffs share one time and work budget (``diff.Budget``), so a page of
+    many long sections stays fast; ``approximate`` says that some were compared by whole
+    sentences or clauses rather than by character."""
+    budget = diff.Budget(seconds=COMPARE_SECONDS)
     old_sections = {s.lineage: s for s in old.sections.order_by("path")
                     if s.change != Section.Change.REMOVED}  # fmt: skip
     new_sections = {s.lineage: s for s in new.sections.order_by("path")
@@ -111,16 +119,17 @@ def compare_versions(old: Version, new: Version, *, include_unchanged: bool = Fa
                                         heading=[diff.Span("equal", section.heading)]))  # fmt: skip
             continue
         counts["revised"] += 1
-        old_side, new_side = diff.side_by_side(before.body, section.body)
+        inline = diff.char_diff(before.body, section.body, budget=budget)
+        old_side, new_side = diff.split_sides(inline)
         rows.append(
             SectionDiff(
                 "revised",
                 before,
                 section,
-                heading=diff.char_diff(before.heading, section.heading),
+                heading=diff.char_diff(before.heading, section.heading, budget=budget),
                 body_old=old_side,
                 body_new=new_side,
-                body_inline=diff.char_diff(before.body, section.body),
+                body_inline=inline,
             )
         )
     for lineage, section in old_sections.items():
@@ -134,7 +143,7 @@ def compare_versions(old: Version, new: Version, *, include_unchanged: bool = Fa
                     body_inline=[diff.Span("delete", section.body)],
                 )
             )  # fmt: skip
-    return {"rows": rows, "counts": counts}
+    return {"rows": rows, "counts": counts, "approximate": budget.approximate}
 
 
 # --- who shares the text ------------------------------------------------------------------

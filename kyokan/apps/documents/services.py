@@ -13,6 +13,7 @@ from kyokan.apps.core.audit import audit_record, audited_create, audited_delete,
 from kyokan.apps.core.models import AuditEvent
 
 from .models import (
+    SECTION_BODY_MAX_LENGTH,
     Comment,
     Document,
     Endorsement,
@@ -89,7 +90,30 @@ def version_create(
     return version
 
 
+def check_section_lengths(sections) -> None:
+    """Refuse, before anything is written, sections whose text is longer than a section
+    may hold (imports and bulk loads do not go through the model's validation)."""
+    too_long = [data for data in sections if len(data.body) > SECTION_BODY_MAX_LENGTH]
+    if too_long:
+        raise ValidationError(
+            _(
+                "%(n)s sections are longer than %(limit)s characters, the most a section can "
+                "hold: %(headings)s. Split them into several sections."
+            )
+            % {
+                "n": len(too_long),
+                "limit": f"{SECTION_BODY_MAX_LENGTH:,}",
+                "headings": "、".join(
+                    f"「{data.heading[:40]}」({len(data.body):,})" for data in too_long[:5]
+                ),
+            },
+            code="section_too_long",
+        )
+
+
 def _bulk_sections(*, actor, version: Version, sections) -> int:
+    sections = list(sections)
+    check_section_lengths(sections)
     parents: list[Section] = []  # the open ancestors, by depth
     counters: dict[int | None, int] = {}
     created = 0
