@@ -9,6 +9,12 @@ KYOKAN_CSRF_TRUSTED_ORIGINS comma-separated origins, e.g. https://kyokan.city.ex
 KYOKAN_SSL_REDIRECT  "0" to leave HTTPS redirection to the reverse proxy (default "1")
 KYOKAN_HSTS_SECONDS  Strict-Transport-Security max-age in production (default 31536000)
 DATABASE_URL         e.g. postgres://user:pass@host:5432/kyokan (default: SQLite in the data dir)
+KYOKAN_AUDIT_KEY     the key of the audit trail's HMAC chain: required in production (at
+                     least 32 characters, not the secret key); kept outside the database
+KYOKAN_TRUSTED_PROXIES comma-separated addresses of the reverse proxies whose
+                     X-Forwarded-For is believed (default: none; the connecting address counts)
+KYOKAN_CACHE_URL     a Redis server for rate-limit counters (e.g. redis://127.0.0.1:6379/1);
+                     default: counters in Kyokan's database (shared by every worker process)
 """
 
 import os
@@ -34,21 +40,40 @@ def _env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-def _secret_key() -> str:
-    key = os.environ.get("KYOKAN_SECRET_KEY")
-    if key:
-        return key
-    if PRODUCTION:
-        raise ImproperlyConfigured("KYOKAN_SECRET_KEY must be set in production")
+MIN_SECRET_KEY_LENGTH = 50
+MIN_AUDIT_KEY_LENGTH = 32
+
+
+def _generated_key(name: str) -> str:
+    """A development key generated once into the data dir (never in the repository)."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    path = DATA_DIR / "secret_key"
+    path = DATA_DIR / name
     if not path.exists():
         path.write_text(secrets.token_urlsafe(64))
         path.chmod(0o600)
     return path.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+def _key(variable: str, file_name: str, min_length: int) -> str:
+    key = os.environ.get(variable, "")
+    if PRODUCTION:
+        if not key:
+            raise ImproperlyConfigured(f"{variable} must be set in production")
+        if len(key) < min_length or len(set(key)) < 5:
+            raise ImproperlyConfigured(
+                f"{variable} is too weak: use at least {min_length} random characters "
+                "(e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(64))')"
+            )
+        return key
+    return key or _generated_key(file_name)
+
+
+SECRET_KEY = _key("KYOKAN_SECRET_KEY", "secret_key", MIN_SECRET_KEY_LENGTH)
+# The audit chain is an HMAC under its own key: whoever can write the database but does not
+# hold this key cannot recompute the chain after altering a row.
+KYOKAN_AUDIT_KEY = _key("KYOKAN_AUDIT_KEY", "audit_key", MIN_AUDIT_KEY_LENGTH)
+if KYOKAN_AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured("KYOKAN_AUDIT_KEY must differ from KYOKAN_SECRET_KEY")
 ALLOWED_HOSTS = _env_list("KYOKAN_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = _env_list("KYOKAN_CSRF_TRUSTED_ORIGINS")
 
@@ -60,11 +85,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    # Before django_tasks_db: core's resilient `db_worker` replaces the library's command.
+    "kyokan.apps.core",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
     "axes",
-    "kyokan.apps.core",
+    "csp",
     "kyokan.apps.documents",
     "kyokan.apps.surveys",
     "kyokan.apps.insight",
@@ -73,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kyokan.apps.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +168,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "kyokan.apps.core.passwords.LoginIdValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -151,10 +180,29 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures for one user name from one address lock it for 15 minutes.
+# Behind a reverse proxy every request comes from the proxy: the client's address is read
+# from X-Forwarded-For only when the connecting address is one of these (core.middleware).
+KYOKAN_TRUSTED_PROXIES = _env_list("KYOKAN_TRUSTED_PROXIES")
+
+# Rate-limit counters (core.ratelimit) are shared by every worker process: rows of
+# Kyokan's database, incremented atomically, by default; or a Redis server named by
+# KYOKAN_CACHE_URL (needs `pip install redis`), whose increments are atomic too.
+if _cache_url := os.environ.get("KYOKAN_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+        }
+    }
+KYOKAN_RATELIMIT_BACKEND = "cache" if _cache_url else "database"
+
+# Login throttling: 5 failures for one login ID from one client address lock that pair for
+# 15 minutes (axes keeps them in the database, shared by all processes). The address is the
+# client's as core.middleware resolved it (REMOTE_ADDR after a trusted proxy's header).
 AXES_FAILURE_LIMIT = int(os.environ.get("KYOKAN_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kyokan.apps.core.clientip.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -189,6 +237,23 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): scripts only from Kyokan itself (no inline script
+# anywhere). Styles allow inline because the charts are inline SVG written by matplotlib,
+# whose shapes carry style attributes; nothing a user types reaches a style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

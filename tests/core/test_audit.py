@@ -126,3 +126,64 @@ def test_a_failed_service_leaves_neither_change_nor_entry(trail, sysadmin):
         services.department_create(actor=sysadmin, name="", kind="bureau")
     assert AuditEvent.objects.count() == count
     assert not Department.objects.filter(name="").exists()
+
+
+def _forge_whole_chain(key: bytes) -> None:
+    """What someone who can write the database does: alter an entry and recompute every
+    hash after it (and the head), with the key they think is in use."""
+    import hashlib
+    import hmac
+
+    table = AuditEvent._meta.db_table
+    prev = "0" * 64
+    events = list(AuditEvent.objects.order_by("id"))
+    events[0].summary = "改ざん"
+    for event in events:
+        event.prev_hash = prev
+        prev = hmac.new(key, event.canonical().encode(), hashlib.sha256).hexdigest()
+        _raw(
+            f"UPDATE {table} SET summary = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            [event.summary, event.prev_hash, "tmp-" + str(event.pk), event.pk],
+        )
+        _raw(f"UPDATE {table} SET hash = %s WHERE id = %s", [prev, event.pk])
+    _raw(
+        f"UPDATE {AuditChainHead._meta.db_table} SET last_hash = %s WHERE id = 1",
+        [prev],
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [b"", b"guessed-key", None],  # None: Django's SECRET_KEY, which is not the audit key
+)
+def test_a_chain_rewritten_without_the_audit_key_is_found(trail, settings, key):
+    if key is None:
+        key = settings.SECRET_KEY.encode()
+    assert audit_verify().ok
+    _forge_whole_chain(key)
+    result = audit_verify()
+    assert not result.ok
+    assert any("content does not match" in p for p in result.problems)
+
+
+def test_the_hash_depends_on_the_audit_key(trail, settings):
+    event = AuditEvent.objects.order_by("id").first()
+    original = event.compute_hash()
+    assert original == event.hash
+    settings.KYOKAN_AUDIT_KEY = "another-key-another-key-another-key"
+    assert event.compute_hash() != original
+
+
+def test_verify_prints_the_head_and_checks_a_recorded_one(trail, capsys, settings):
+    result = audit_verify()
+    newest = AuditEvent.objects.order_by("-id").first()
+    assert (result.head_id, result.head_hash) == (newest.pk, newest.hash)
+    call_command("audit_verify")
+    assert f"head: #{newest.pk} {newest.hash}" in capsys.readouterr().out
+    call_command("audit_verify", "--expect-head", newest.hash)
+    # A key holder who rewrites the chain changes every hash after the change: the head
+    # recorded in the minutes is then no longer in the chain.
+    _forge_whole_chain(settings.KYOKAN_AUDIT_KEY.encode())
+    assert audit_verify().ok  # consistent under the real key …
+    with pytest.raises(CommandError):  # … but the recorded head is gone
+        call_command("audit_verify", "--expect-head", newest.hash)

@@ -48,6 +48,10 @@ def test_demo_command_refuses_a_full_database_and_resets(capsys):
     assert audit_verify().ok
 
 
+PRODUCTION_KEY = "x" * 30 + "-production-only-test-key-0123456789"
+AUDIT_KEY = "audit-key-for-the-production-test-0123456789"
+
+
 def _clean_env() -> dict:
     # The browser tests' async switch must not leak into the commands run here.
     return {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -70,7 +74,8 @@ def test_deploy_check_is_clean_in_production(tmp_path):
         "--fail-level",
         "WARNING",
         KYOKAN_ENV="production",
-        KYOKAN_SECRET_KEY="x" * 30 + "-production-only-test-key-0123456789",
+        KYOKAN_SECRET_KEY=PRODUCTION_KEY,
+        KYOKAN_AUDIT_KEY=AUDIT_KEY,
         KYOKAN_ALLOWED_HOSTS="kyokan.example.jp",
         KYOKAN_DATA_DIR=str(tmp_path),
     )
@@ -91,6 +96,29 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "KYOKAN_SECRET_KEY must be set" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("secret", "audit", "message"),
+    [
+        ("k" * 60, AUDIT_KEY, "KYOKAN_SECRET_KEY is too weak"),  # long, one character
+        ("short-but-random-Ab3", AUDIT_KEY, "KYOKAN_SECRET_KEY is too weak"),
+        (PRODUCTION_KEY, "", "KYOKAN_AUDIT_KEY must be set"),
+        (PRODUCTION_KEY, "too-short-audit-key", "KYOKAN_AUDIT_KEY is too weak"),
+        (PRODUCTION_KEY, PRODUCTION_KEY, "must differ"),
+    ],
+)
+def test_production_refuses_weak_or_shared_keys(tmp_path, secret, audit, message):
+    result = _kyokan(
+        "check",
+        KYOKAN_ENV="production",
+        KYOKAN_SECRET_KEY=secret,
+        KYOKAN_AUDIT_KEY=audit,
+        KYOKAN_ALLOWED_HOSTS="kyokan.example.jp",
+        KYOKAN_DATA_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
 def test_audit_verify_command_through_the_cli(tmp_path):
     """`kyokan audit-verify` (with a hyphen) reaches the audit_verify command."""
     db = tmp_path / "cli.sqlite3"
@@ -99,6 +127,7 @@ def test_audit_verify_command_through_the_cli(tmp_path):
     result = _kyokan("audit-verify", **env)
     assert result.returncode == 0, result.stderr
     assert "intact" in result.stdout
+    assert "head: #" in result.stdout
 
 
 @pytest.mark.django_db

@@ -37,7 +37,7 @@ def _grow(sysadmin, bureau, n: int, offset: int) -> None:
             d = DivisionFactory(parent=b)
             UserFactory(department=d, roles=[Role.STAFF, Role.PROMOTER])
         UserFactory(department=DivisionFactory(parent=bureau), roles=[Role.HQ_MEMBER])
-        services.fiscal_year_create(actor=sysadmin, year=2000 + offset + i)
+        services.fiscal_year_create(actor=sysadmin, year=2040 + offset // 4 + i)
         services.closed_day_create(
             actor=sysadmin, date=date(2023, 5, 8) + timedelta(days=offset + i), name="点検"
         )

@@ -30,7 +30,7 @@ EXPECTED: dict[str, set[str]] = {
 
 def test_the_table_lists_every_core_permission():
     declared = {name for name in rules.permissions.permissions if name.startswith("core.")}
-    assert declared == {*EXPECTED, "core.view_person"}
+    assert declared == {*EXPECTED, "core.view_person", "core.view_export"}
 
 
 @pytest.mark.parametrize("perm", sorted(EXPECTED))
@@ -51,6 +51,22 @@ def test_view_person_is_city_staff_or_oneself(role, people):
     me, other = people[role], people[R.CITIZEN if role != R.CITIZEN else R.EXPERT]
     assert me.has_perm("core.view_person", me) is True
     assert me.has_perm("core.view_person", other) is (role in CITY_STAFF)
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES)
+def test_an_export_is_seen_only_by_whoever_asked_for_it(role, people):
+    from django.utils import timezone
+
+    from kyokan.apps.core.models import ExportJob
+
+    owner = people[role]
+    job = ExportJob.objects.create(
+        owner=owner, builder="x", title="t", expires_at=timezone.now() + timezone.timedelta(1)
+    )
+    assert owner.has_perm("core.view_export", job) is True
+    for other in ROLE_NAMES:
+        if other != role:
+            assert people[other].has_perm("core.view_export", job) is False
 
 
 def test_an_inactive_person_has_no_permission(people):

@@ -44,7 +44,28 @@ def objects(people, sysadmin):
         "closed_day": ClosedDay.objects.get(),
         "fiscal_year": FiscalYear.objects.get(),
         "audit_event": AuditEvent.objects.order_by("id").first(),
+        "export_job": _export_job(people),
     }
+
+
+def _export_job(people):
+    """A finished background export of the secretariat's (only its owner may see it)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from kyokan.apps.core.models import ExportJob
+
+    job = ExportJob.objects.create(
+        owner=people["secretariat"],
+        builder="test",
+        title="書き出し",
+        status=ExportJob.Status.DONE,
+        filename="a.csv",
+        content_type="text/csv",
+        expires_at=timezone.now() + timezone.timedelta(days=1),
+    )
+    job.file.save("a.csv", ContentFile(b"a\r\n"))
+    return job
 
 
 def _meeting_with_everything(sysadmin, people) -> dict:
@@ -210,6 +231,9 @@ ARGS = {
     "documents:term_delete": lambda o: {"pk": o["term"].pk},
     "documents:public_document": lambda o: {"pk": o["document"].pk},
     "documents:public_version": lambda o: {"pk": o["adopted_version"].pk},
+    "core:export_detail": lambda o: {"pk": o["export_job"].pk},
+    "core:export_progress": lambda o: {"pk": o["export_job"].pk},
+    "core:export_download": lambda o: {"pk": o["export_job"].pk},
     "insight:run": lambda o: {"pk": o["analysis_run"].pk},
     "insight:progress": lambda o: {"pk": o["analysis_run"].pk},
     "insight:export": lambda o: {"pk": o["analysis_run"].pk, "fmt": "json"},

@@ -1,5 +1,13 @@
 """The audit trail: append-only, hash-chained records of every write.
 
+Each entry's hash is an HMAC (SHA-256) of its content and the previous entry's hash, under
+KYOKAN_AUDIT_KEY, a key kept outside the database. What this proves: an entry altered,
+inserted or removed by someone who can write the database but does not hold the key is
+found by ``audit-verify``; the head hash it prints, recorded elsewhere (minutes, the
+auditor's file), also shows a truncation or a rewrite of the whole chain by someone who
+holds the key. What it does not prove: that what the application recorded was true, nor
+anything about writes made outside Kyokan's services without touching the trail.
+
 Services call ``audited_create`` / ``audited_update`` / ``audited_delete`` (or
 ``audit_record`` for writes that are not a single model row). ``audit_verify`` walks the
 chain and names the first entry whose content or link does not match.
@@ -184,15 +192,19 @@ def audited_delete(*, actor, instance: models.Model, summary: str = "") -> None:
 class AuditVerification:
     checked: int = 0
     problems: list[str] = field(default_factory=list)
+    head_id: int | None = None  # the newest entry checked
+    head_hash: str = "0" * 64  # its hash: record it elsewhere (minutes, the auditor)
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def audit_verify() -> AuditVerification:
-    """Recompute every hash and check every link, oldest first."""
+def audit_verify(*, expect_head: str | None = None) -> AuditVerification:
+    """Recompute every hash and check every link, oldest first. ``expect_head``: a hash
+    recorded earlier that must still be in the chain (shows a rewrite by a key holder)."""
     result = AuditVerification()
+    seen_expected = expect_head is None
     expected_prev = "0" * 64
     last_id = None
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
@@ -206,6 +218,8 @@ def audit_verify() -> AuditVerification:
             result.problems.append(f"#{event.pk}: content does not match its hash (altered)")
         expected_prev = event.hash
         last_id = event.pk
+        seen_expected = seen_expected or event.hash == expect_head
+    result.head_id, result.head_hash = last_id, expected_prev
     head = AuditChainHead.objects.filter(pk=1).first()
     head_hash = head.last_hash if head else "0" * 64
     head_count = head.count if head else 0
@@ -213,6 +227,11 @@ def audit_verify() -> AuditVerification:
         result.problems.append(
             f"chain head: expected entry #{head.last_event_id if head else '-'} last, "
             f"found #{last_id} (the newest entries were removed or altered)"
+        )
+    if not seen_expected:
+        result.problems.append(
+            f"the recorded head {expect_head} is not in the chain (entries were removed or the "
+            "chain was rewritten)"
         )
     if head_count != result.checked:
         result.problems.append(

@@ -1,10 +1,16 @@
+import datetime
+import re
+import unicodedata
+
 from django import forms
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.db.models import Value
 from django.db.models.functions import Replace
+from django.forms.utils import from_current_timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import japanese_dates
+from . import japanese_dates, validation
 from .models import AuditEvent, ClosedDay, Department, FiscalYear, Municipality, User
 from .roles import DEPARTMENT_SCOPED_ROLES, Role
 
@@ -26,6 +32,44 @@ class JapaneseDateField(forms.DateField):
             return japanese_dates.parse_date_ja(str(value))
         except ValueError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
+
+    def validate(self, value):
+        super().validate(value)
+        validation.validate_sane_date(value)
+
+
+class JapaneseDateTimeField(forms.DateTimeField):
+    """A date as :class:`JapaneseDateField` accepts it, then a time: 2023-04-01 14:00,
+    令和5年4月1日 14:00, R5.4.1 9:30 (the time may also be typed 14時00分). The value is in
+    Asia/Tokyo, within 1900–2100."""
+
+    widget = forms.DateTimeInput(attrs={"placeholder": "2023-04-01 14:00"})
+    default_error_messages = {
+        "invalid": _("Enter a date and time such as 2023-04-01 14:00 or 令和5年4月1日 14:00."),
+    }
+    _TIME = re.compile(r"^(?P<date>.+?)[\sT]*(?P<h>\d{1,2})(?::|時)(?P<m>\d{2})(?:分)?(?::\d{2})?$")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return from_current_timezone(value) if timezone.is_naive(value) else value
+        if isinstance(value, datetime.date):
+            return from_current_timezone(datetime.datetime.combine(value, datetime.time()))
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        match = self._TIME.match(text)
+        if not match:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            day = japanese_dates.parse_date_ja(match["date"])
+            moment = datetime.datetime.combine(day, datetime.time(int(match["h"]), int(match["m"])))
+        except ValueError as exc:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        return from_current_timezone(moment)
+
+    def validate(self, value):
+        super().validate(value)
+        validation.validate_sane_datetime(value)
 
 
 class MunicipalityForm(forms.ModelForm):

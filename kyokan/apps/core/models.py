@@ -1,17 +1,20 @@
 import hashlib
+import hmac
 import json
+import uuid
 from datetime import UTC
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import japanese_dates
 from .roles import DEPARTMENT_SCOPED_ROLES, Role
+from .validation import validate_sane_date
 
 
 def validate_local_government_code(value: str) -> None:
@@ -240,7 +243,7 @@ class FiscalYear(models.Model):
     year = models.PositiveSmallIntegerField(
         _("fiscal year (Western)"),
         unique=True,
-        validators=[MinValueValidator(1989)],
+        validators=[MinValueValidator(1989), MaxValueValidator(2100)],
         help_text=_("The calendar year in which the fiscal year starts, e.g. 2023."),
         error_messages={"unique": _("That fiscal year already exists.")},
     )
@@ -267,7 +270,10 @@ class ClosedDay(models.Model):
     """A day the city office is closed besides weekends, holidays and the year-end."""
 
     date = models.DateField(
-        _("date"), unique=True, error_messages={"unique": _("That day is already registered.")}
+        _("date"),
+        unique=True,
+        validators=[validate_sane_date],
+        error_messages={"unique": _("That day is already registered.")},
     )
     name = models.CharField(_("reason"), max_length=80)
 
@@ -361,7 +367,13 @@ class AuditEvent(models.Model):
         )
 
     def compute_hash(self) -> str:
-        return hashlib.sha256(self.canonical().encode()).hexdigest()
+        """HMAC-SHA256 of :meth:`canonical` under KYOKAN_AUDIT_KEY, a key kept outside the
+        database: without it an altered row's hash (and the chain after it) cannot be
+        recomputed."""
+        from django.conf import settings
+
+        key = settings.KYOKAN_AUDIT_KEY.encode()
+        return hmac.new(key, self.canonical().encode(), hashlib.sha256).hexdigest()
 
 
 class AuditChainHead(models.Model):
@@ -373,3 +385,67 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head #{self.last_event_id} ({self.count})"
+
+
+class ExportJob(models.Model):
+    """A large export built in the background (core.exports): its progress and its file.
+
+    Only the person who asked may download it; it is deleted when it expires."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        User, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    builder = models.CharField(max_length=80)
+    params = models.JSONField(default=dict)
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.FloatField(default=0.0)
+    file = models.FileField(upload_to="exports/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("available until"))
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("core:export_detail", args=[self.pk])
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)
+
+
+class RateCounter(models.Model):
+    """A rate-limit counter (core.ratelimit): hits of one key in one time window."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField()  # the window's number: epoch seconds // its length
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_key_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}: {self.count}"

@@ -47,3 +47,8 @@ def is_signed_in(user) -> bool:
 @rules.predicate
 def is_self(user, person) -> bool:
     return person is not None and user.pk == person.pk
+
+
+@rules.predicate
+def is_export_owner(user, job) -> bool:
+    return job is not None and is_signed_in(user) and job.owner_id == user.pk

@@ -4,6 +4,7 @@ import rules
 
 from .predicates import (
     is_city_staff,
+    is_export_owner,
     is_secretariat,
     is_self,
     is_signed_in,
@@ -21,3 +22,4 @@ rules.add_perm("core.change_municipality", is_sysadmin)
 rules.add_perm("core.view_calendar", is_city_staff)
 rules.add_perm("core.manage_calendar", is_secretariat | is_sysadmin)
 rules.add_perm("core.view_audit", is_secretariat | is_sysadmin)
+rules.add_perm("core.view_export", is_export_owner)

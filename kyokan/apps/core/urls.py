@@ -35,4 +35,7 @@ urlpatterns = [
     path("audit/", views.audit, name="audit"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
+    path("exports/<uuid:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<uuid:pk>/progress/", views.export_progress, name="export_progress"),
+    path("exports/<uuid:pk>/download/", views.export_download, name="export_download"),
 ]

@@ -3,18 +3,11 @@
 ``submit`` is the one form flow: on a valid POST it calls a service and redirects; a
 service's ValidationError goes back onto the form with everything the user typed kept.
 ``act`` is a confirmed action without a form; ``confirm_page`` asks before it.
-``csv_download`` is the one CSV export: streamed, UTF-8 with BOM so that Excel opens it.
 """
-
-import csv
-from collections.abc import Iterable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
-
-from . import office
 
 
 def apply_service_errors(form, exc: ValidationError) -> None:
@@ -81,24 +74,9 @@ def confirm_page(request, *, title, message, submit_label, cancel_url, danger=Fa
     )
 
 
-class _Echo:
-    """A file-like object whose ``write`` returns the line: csv.writer then yields text."""
+def csv_download(filename, header, rows):
+    """Deprecated name of :func:`kyokan.apps.core.exports.csv_response` (kept while the
+    apps move to it)."""
+    from .exports import csv_response
 
-    def write(self, value):
-        return value
-
-
-def csv_download(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    """``header`` and ``rows`` as a streamed CSV download, UTF-8 with a BOM first so that
-    Excel opens it correctly. ``rows`` is consumed while the response streams: pass a
-    generator to keep the queries (and the memory) out of the view."""
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = office.content_disposition(filename)
-    return response
+    return csv_response(filename, header, rows)

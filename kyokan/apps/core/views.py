@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import japanese_dates, selectors, services
+from . import exports, japanese_dates, selectors, services
 from .access import public, require
 from .dashboard import panels_for
 from .forms import (
@@ -32,7 +32,6 @@ from .forms import (
 from .models import AuditEvent, ClosedDay, Department, FiscalYear, User
 from .viewkit import act as _act
 from .viewkit import confirm_page as _confirm_page
-from .viewkit import csv_download
 from .viewkit import submit as _submit
 
 # --- session and shell ----------------------------------------------------------------
@@ -529,7 +528,39 @@ def audit_export(request):
         ]
         for e in qs.order_by("id").iterator(chunk_size=2000)
     )
-    return csv_download("audit.csv", header, rows)
+    return exports.csv_response("audit.csv", header, rows)
+
+
+# --- background exports -----------------------------------------------------------------
+
+
+def _export(pk, **_kwargs):
+    from .models import ExportJob
+
+    return get_object_or_404(ExportJob, pk=pk)
+
+
+@require("core.view_export", obj=_export)
+def export_detail(request, pk, obj):
+    return render(request, "core/export_detail.html", {"job": obj})
+
+
+@require("core.view_export", obj=_export)
+def export_progress(request, pk, obj):
+    return render(request, "core/partials/export_progress.html", {"job": obj})
+
+
+@require("core.view_export", obj=_export)
+def export_download(request, pk, obj):
+    from django.http import FileResponse, Http404
+
+    from .office import content_disposition
+
+    if obj.status != obj.Status.DONE or not obj.file:
+        raise Http404
+    response = FileResponse(obj.file.open("rb"), content_type=obj.content_type)
+    response["Content-Disposition"] = content_disposition(obj.filename)
+    return response
 
 
 def forbidden(request, exception=None):

@@ -4,10 +4,20 @@ from kyokan.apps.core.audit import audit_verify
 
 
 class Command(BaseCommand):
-    help = "Check the audit trail's hash chain; fails naming each altered or missing entry."
+    help = (
+        "Check the audit trail's HMAC chain; fails naming each altered or missing entry. "
+        "Prints the newest entry and its hash, to be recorded outside the database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--expect-head",
+            metavar="HASH",
+            help="fail unless the chain contains an entry with this hash (recorded earlier)",
+        )
 
     def handle(self, *args, **options):
-        result = audit_verify()
+        result = audit_verify(expect_head=options.get("expect_head"))
         if not result.ok:
             for problem in result.problems:
                 self.stderr.write(problem)
@@ -16,3 +26,4 @@ class Command(BaseCommand):
                 f"{result.checked} entries)."
             )
         self.stdout.write(self.style.SUCCESS(f"Audit trail intact: {result.checked} entries."))
+        self.stdout.write(f"head: #{result.head_id or '-'} {result.head_hash}")

@@ -1,0 +1,9 @@
+from django_tasks import task
+
+from . import exports
+from .resilience import retry_transient
+
+
+@task()
+def build_export(job_id: str) -> None:
+    retry_transient(lambda: exports.export_build(job_id=job_id))
