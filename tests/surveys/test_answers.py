@@ -113,7 +113,6 @@ def test_public_link_one_response_per_visitor_and_a_limit_per_address(client, pe
     assert Answer.objects.get(question=q["text"]).text == "やはり窓口も残して"
     from kyokan.apps.surveys.views import surveys as views
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     for _ in range(views.PUBLIC_SUBMISSIONS_PER_HOUR):
         client.cookies.clear()
         client.post(url, data)

@@ -1,7 +1,6 @@
 """Surveys: preparing them, opening and closing, and answering (signed in or by public link)."""
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kyokan.apps.core import ratelimit
 from kyokan.apps.core.access import public, require
+from kyokan.apps.core.clientip import client_address
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, apply_service_errors, confirm_page, submit
 
@@ -213,14 +214,14 @@ def public_answer(request, token: str):
     survey = get_object_or_404(
         Survey, public_token=token, audience=Survey.Audience.PUBLIC, state__in=["open", "closed"]
     )
-    if request.method == "POST":
-        address = request.META.get("REMOTE_ADDR", "")
-        bucket = f"survey-public:{survey.pk}:{address}"
-        count = cache.get_or_set(bucket, 0, timeout=3600)
-        if count >= PUBLIC_SUBMISSIONS_PER_HOUR:
-            messages.error(request, _("Too many answers from this address; try again later."))
-            return redirect(request.path)
-        cache.incr(bucket)
+    if request.method == "POST" and not ratelimit.hit(
+        f"survey-public:{survey.pk}",
+        client_address(request),
+        limit=PUBLIC_SUBMISSIONS_PER_HOUR,
+        window=3600,
+    ):
+        messages.error(request, _("Too many answers from this address; try again later."))
+        return redirect(request.path)
     if not request.session.session_key:
         request.session.save()
     return _answer(
