@@ -38,6 +38,7 @@ from docx.shared import Mm, Pt
 from lxml import etree
 
 from kyokan.apps.core import japanese_dates, office
+from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.selectors import municipality_get
 
 from . import selectors
@@ -410,7 +411,8 @@ def _wareki(d: date) -> str:
 
 def export_context(version: Version, *, show_changes: bool = False) -> dict:
     """What every format prints: the title block and the numbered sections (a few queries,
-    however many sections)."""
+    however many sections), without control characters (core's ``clean_text``: they
+    break Word and PDF files and mean nothing in a document)."""
     with translation.override("ja"):
         municipality = municipality_get()
         issuer = ""
@@ -419,9 +421,9 @@ def export_context(version: Version, *, show_changes: bool = False) -> dict:
         sections = [
             ExportSection(
                 number=n.number,
-                heading=n.section.heading,
+                heading=clean_text(n.section.heading),
                 depth=n.section.depth,
-                lines=_lines(n.section.body),
+                lines=_lines(clean_text(n.section.body)),
                 change=n.section.change,
             )
             for n in selectors.numbered_sections(version, include_removed=False)
@@ -433,15 +435,16 @@ def export_context(version: Version, *, show_changes: bool = False) -> dict:
                 .order_by("path")
                 .values_list("heading", "depth")
             )
+            removed = [(clean_text(heading), depth) for heading, depth in removed]
         adopted = ""
         if version.adopted_on:
             adopted = f"{_wareki(version.adopted_on)}決定"
             if version.adopted_by_label:
-                adopted += f"（{version.adopted_by_label}）"
+                adopted += f"（{clean_text(version.adopted_by_label)}）"
         return {
             "version": version,
-            "title": version.document.title,
-            "label": version.label,
+            "title": clean_text(version.document.title),
+            "label": clean_text(version.label),
             "state": str(version.get_state_display()),
             "adopted": adopted,
             "issuer": issuer,
@@ -489,7 +492,7 @@ def export_docx(version: Version, *, show_changes: bool = False) -> bytes:
     ``show_changes``, revised and added sections are marked 【改定】/【追加】 and the removed
     sections are listed at the end."""
     ctx = export_context(version, show_changes=show_changes)
-    doc = office.a4_document(f"{ctx['title']} {ctx['label']}")
+    doc = office.a4_document(office.xml_safe(f"{ctx['title']} {ctx['label']}"))
     center, right = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
     title_style = _add_style(doc, "Kyokan Title", size=18, bold=True, align=center)
     title_style.paragraph_format.space_after = Pt(4)
@@ -561,9 +564,15 @@ _MD_BLOCK_START = re.compile(r"^[#>+\-*=_`~|]")
 _MD_ORDERED = re.compile(r"^(\d{1,9})([.)])")
 
 
+_MD_INLINE = re.compile(r"[\\<\[\]&]")
+
+
 def _md_inline(text: str) -> str:
-    """Backslashes and "<" escaped: no raw HTML, no accidental escapes."""
-    return text.replace("\\", "\\\\").replace("<", "\\<")
+    """Backslashes, "<", brackets and "&" escaped: no raw HTML, no autolink, no
+    link or image (``[x](javascript:…)``, ``![](http://…)``, reference definitions), no
+    character reference, no accidental escape. The text is shown as written, as in the
+    other formats (a section's text is plain text, never Markdown)."""
+    return _MD_INLINE.sub(lambda m: "\\" + m.group(0), text)
 
 
 def _md_escape(line: str) -> str:
