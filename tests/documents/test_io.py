@@ -578,3 +578,64 @@ def test_import_view_creates_a_version_from_a_good_file(client_as, draft):
         ("国の動向", 2, Section.Change.UNCHANGED),
         ("施策", 0, Section.Change.UNCHANGED),
     ]
+
+
+def _bomb_docx(document_xml_size: int) -> bytes:
+    """A real .docx whose document.xml is ``document_xml_size`` bytes of one paragraph
+    repeated (it packs about 300 to 1: the probe's 283 KB file unpacked to 85 MB)."""
+    base = zipfile.ZipFile(io.BytesIO(_docx_bytes(_strategy)))
+    out = io.BytesIO()
+    paragraph = "<w:p><w:r><w:t>市民起点のDXを進める。</w:t></w:r></w:p>".encode()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for item in base.infolist():
+            if item.filename != "word/document.xml":
+                archive.writestr(item, base.read(item.filename))
+                continue
+            xml = base.read(item.filename).decode()
+            head, tail = xml.split("<w:body>", 1)
+            with archive.open("word/document.xml", "w", force_zip64=True) as member:
+                member.write(f"{head}<w:body>".encode())
+                written = 0
+                while written < document_xml_size:
+                    member.write(paragraph * 1000)
+                    written += len(paragraph) * 1000
+                member.write(tail.encode())
+    return out.getvalue()
+
+
+def test_the_probes_zip_bomb_is_refused_from_its_directory_without_unpacking():
+    import tracemalloc
+
+    data = _bomb_docx(85 * 1024 * 1024)
+    assert len(data) < 400 * 1024  # a few hundred KB that unpack to 85 MB
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValidationError, match="too large once unpacked"):
+            docio.docx_to_sections(_upload(data))
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024  # nothing was unpacked
+
+
+def test_a_part_packed_suspiciously_tightly_is_refused_under_the_size_limits():
+    data = _bomb_docx(12 * 1024 * 1024)  # within every size limit, but packed ~300:1
+    with pytest.raises(ValidationError, match="more than 100 times its packed size"):
+        docio.docx_to_sections(_upload(data))
+
+
+def test_too_much_xml_is_refused_even_when_the_whole_is_within_the_limit(monkeypatch):
+    monkeypatch.setattr(docio, "MAX_COMPRESSION_RATIO", 10_000)
+    data = _bomb_docx(30 * 1024 * 1024)
+    with pytest.raises(ValidationError, match=r"too large once unpacked \(30"):
+        docio.docx_to_sections(_upload(data))
+
+
+def test_an_ordinary_long_document_is_within_the_limits():
+    def build(doc):
+        for n in range(300):
+            doc.add_heading(f"第{n + 1}項 施策の柱と取組", level=2)
+            doc.add_paragraph("市民起点で行政サービスと業務のあり方を見直す。" * 20)
+
+    sections = docio.docx_to_sections(_upload(_docx_bytes(build)))
+    assert len(sections) == 300

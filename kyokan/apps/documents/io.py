@@ -50,7 +50,15 @@ logger = logging.getLogger(__name__)
 # --- import limits ------------------------------------------------------------------------
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024  # the upload itself
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024  # the zip's declared content (zip bombs)
+# Zip bombs: checked on the archive's directory (the declared sizes) before any member is
+# read. python-docx holds every part in memory and parses the XML parts (lxml takes about
+# ten times the XML's size), so the XML is bounded more tightly than the whole; and a
+# member that unpacks to more than MAX_COMPRESSION_RATIO times its packed size (Word's own
+# files stay well below 30) is refused once it is larger than RATIO_CHECK_FROM.
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+MAX_XML_BYTES = 25 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 100
+RATIO_CHECK_FROM = 1024 * 1024
 MAX_ZIP_ENTRIES = 5_000
 # Paragraphs (including those in table cells): a long strategy runs to a few thousand.
 MAX_IMPORT_PARAGRAPHS = 20_000
@@ -115,6 +123,39 @@ def _too_large(size: int, limit: int) -> ValidationError:
     )
 
 
+def _check_declared_sizes(entries: list[zipfile.ZipInfo]) -> None:
+    """Refuse an archive whose directory declares too much content, too much XML, or a
+    member packed suspiciously tightly (a zip bomb), before anything is unpacked. (The
+    declared sizes bind: zipfile never unpacks more than a member declares.)"""
+    declared = sum(entry.file_size for entry in entries)
+    xml = sum(
+        entry.file_size for entry in entries if entry.filename.lower().endswith((".xml", ".rels"))
+    )
+    if len(entries) > MAX_ZIP_ENTRIES or declared > MAX_UNCOMPRESSED_BYTES or xml > MAX_XML_BYTES:
+        size, limit = (declared, MAX_UNCOMPRESSED_BYTES)
+        if declared <= MAX_UNCOMPRESSED_BYTES and xml > MAX_XML_BYTES:
+            size, limit = (xml, MAX_XML_BYTES)
+        raise _refuse(
+            _(
+                "The document is too large once unpacked (%(size)s; the limit is %(limit)s). "
+                "Remove large images or split the document."
+            )
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+    for entry in entries:
+        if entry.file_size <= RATIO_CHECK_FROM:
+            continue
+        if entry.file_size > MAX_COMPRESSION_RATIO * max(entry.compress_size, 1):
+            raise _refuse(
+                _(
+                    "The file is not imported: a part of it unpacks to %(size)s, more than "
+                    "%(ratio)s times its packed size, which Word documents never do. Save the "
+                    "document again in Word and try again."
+                )
+                % {"size": filesizeformat(entry.file_size), "ratio": MAX_COMPRESSION_RATIO}
+            )
+
+
 def _open_docx(data: bytes):
     """A python-docx Document, after the checks that keep hostile files out."""
     not_docx = _("This file is not a Word document (.docx).")
@@ -132,18 +173,7 @@ def _open_docx(data: bytes):
         raise _refuse(not_docx) from None
     if "word/document.xml" not in {entry.filename for entry in entries}:
         raise _refuse(not_docx)
-    declared = sum(entry.file_size for entry in entries)
-    if len(entries) > MAX_ZIP_ENTRIES or declared > MAX_UNCOMPRESSED_BYTES:
-        raise _refuse(
-            _(
-                "The document is too large once unpacked (%(size)s; the limit is %(limit)s). "
-                "Remove large images or split the document."
-            )
-            % {
-                "size": filesizeformat(declared),
-                "limit": filesizeformat(MAX_UNCOMPRESSED_BYTES),
-            }
-        )
+    _check_declared_sizes(entries)
     try:
         return open_docx(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors …
