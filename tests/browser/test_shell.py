@@ -62,7 +62,7 @@ NAV_LABELS_EN = {
     AUDIT: "Audit trail",
 }
 
-NAV_LINKS = "header nav.site-nav a"
+NAV_LINKS = "header .site-nav-wide nav.site-nav a"
 
 
 def path_of(page) -> str:
@@ -203,3 +203,26 @@ def test_login_and_people_filter_work_without_javascript(new_page, live_server, 
     assert rows.count() < total
     expect(page.locator("main table.data-table")).to_contain_text(target.full_name)
     expect(page.locator(f'main table.data-table a[href="/people/{target.pk}/"]')).to_have_count(1)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_on_a_phone_the_menu_folds_behind_a_button(new_page, live_server, demo, javascript):
+    """Issue 9, item 15: the menu took about 700 px of a phone's screen."""
+    page = new_page(viewport={"width": 390, "height": 844}, java_script_enabled=javascript)
+    login(page, live_server, "jimukyoku")
+    header = page.locator("header.site-header")
+    narrow_links = page.locator("header .site-menu nav.site-nav a")
+    expect(page.locator("header .site-nav-wide")).to_be_hidden()
+    expect(narrow_links.first).to_be_hidden()
+    assert header.bounding_box()["height"] < 260
+    page.locator("header .site-menu > summary").click()
+    expect(narrow_links.first).to_be_visible()
+    with page.expect_navigation():
+        page.locator('header .site-menu nav.site-nav a[href="/people/"]').click()
+    assert path_of(page) == PEOPLE
+
+
+def test_on_a_wide_screen_the_menu_is_a_bar_without_the_button(page, live_server, demo):
+    login(page, live_server, "jimukyoku")
+    expect(page.locator("header .site-menu > summary")).to_be_hidden()
+    expect(page.locator(NAV_LINKS).first).to_be_visible()

@@ -302,8 +302,36 @@ def test_audit_filters_and_csv_export(client_as, sysadmin):
     assert bad.status_code == 200
     csv_response = client.get(reverse("core:audit_export"), {"q": "監査部"})
     content = b"".join(csv_response.streaming_content).decode("utf-8")
-    assert content.startswith("\ufeffid,created_at")
+    from django.utils import translation
+
+    from kyokan.apps.core.models import Department
+
+    with translation.override("ja"):
+        header = f"\ufeffID,{translation.gettext('when')},{translation.gettext('who')}"
+        department = str(Department._meta.verbose_name)
+    assert content.startswith(header)
     assert "監査部" in content
+    assert "core.department" not in content and department in content
+
+
+def test_the_audit_trail_names_object_types_in_the_users_language(client_as, sysadmin):
+    """Issue 9, item 14: internal names (core.department) reached users."""
+    from django.utils import translation
+
+    from kyokan.apps.core import services
+    from kyokan.apps.core.models import AuditEvent, Department
+
+    services.department_create(actor=sysadmin, name="監査部", kind="bureau")
+    client = client_as(Role.SECRETARIAT)
+    event = AuditEvent.objects.filter(target_type="core.department").get()
+    for lang in ("ja", "en"):
+        client.cookies["django_language"] = lang
+        with translation.override(lang):
+            label = str(Department._meta.verbose_name)
+        for url in (reverse("core:audit"), reverse("core:audit_detail", args=[event.pk])):
+            body = client.get(url).content.decode()
+            assert label in body
+            assert "core.department" not in body.replace('value="core.department"', "")
 
 
 def test_unknown_actor_filter_says_so(client_as):

@@ -244,7 +244,10 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, target_types: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["target_type"].choices = [("", _("all")), *((t, t) for t in target_types)]
+        from .links import object_type_label
+
+        labelled = sorted(((t, object_type_label(t)) for t in target_types), key=lambda c: c[1])
+        self.fields["target_type"].choices = [("", _("all")), *labelled]
 
     def clean(self):
         cleaned = super().clean()

@@ -30,3 +30,15 @@ def link_types() -> list[LinkType]:
 
 def link_type(key: str) -> LinkType | None:
     return _types.get(key)
+
+
+def object_type_label(key: str) -> str:
+    """"documents.version" → the model's verbose name in the current language (「版」);
+    an unknown key is shown as it is."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(key)
+    except (LookupError, ValueError):
+        return key
+    return str(model._meta.verbose_name)

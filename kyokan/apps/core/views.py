@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import exports, japanese_dates, selectors, services
 from .access import public, require
 from .dashboard import panels_for
+from .links import object_type_label
 from .forms import (
     AuditFilterForm,
     ClosedDayForm,
@@ -499,26 +500,33 @@ def audit_export(request):
     """The filtered trail as CSV, UTF-8 with BOM so that Excel opens it correctly."""
     _form, qs = _audit_queryset(request)
     header = [
-        "id",
-        "created_at",
-        "actor",
-        "action",
-        "target_type",
-        "target_id",
-        "target",
-        "summary",
-        "before",
-        "after",
-        "hash",
+        _("ID"),
+        _("when"),
+        _("who"),
+        _("action"),
+        _("object type"),
+        _("object ID"),
+        _("object"),
+        _("summary"),
+        _("before"),
+        _("after"),
+        _("hash"),
     ]
+    actions = dict(AuditEvent.Action.choices)
+    types: dict[str, str] = {}
+
+    def type_label(key: str) -> str:
+        if key not in types:
+            types[key] = object_type_label(key) if key else ""
+        return types[key]
 
     rows = (
         [
             e.pk,
-            e.created_at.isoformat(),
+            e.created_at,
             e.actor_name,
-            e.action,
-            e.target_type,
+            str(actions.get(e.action, e.action)),
+            type_label(e.target_type),
             e.target_id,
             e.target_repr,
             e.summary,

@@ -73,3 +73,11 @@ def page_url(context, page_number) -> str:
     query = context["request"].GET.copy()
     query["page"] = page_number
     return "?" + query.urlencode()
+
+
+@register.filter
+def object_type(key: str) -> str:
+    """An object type key ("documents.version") as people read it (「版」 / "version")."""
+    from ..links import object_type_label
+
+    return object_type_label(key) if key else ""
