@@ -217,9 +217,7 @@ def test_behind_a_proxy_a_stranger_cannot_lock_out_someone_else(client, people, 
 def test_a_password_made_of_the_login_id_is_refused(sysadmin, people, suffix):
     person = people["staff"]
     with pytest.raises(ValidationError):
-        services.user_set_password(
-            actor=sysadmin, user=person, password=person.username + suffix
-        )
+        services.user_set_password(actor=sysadmin, user=person, password=person.username + suffix)
 
 
 @pytest.mark.django_db

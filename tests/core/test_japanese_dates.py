@@ -459,3 +459,15 @@ def test_format_date_with_weekday(d, ja, en):
     assert format_date_with_weekday(d) == ja
     assert format_date_with_weekday(d, lang="ja") == ja
     assert format_date_with_weekday(d, lang="en") == en
+
+
+def test_a_moment_is_shown_in_japan_time_whatever_its_zone():
+    from datetime import UTC, datetime
+
+    from kyokan.apps.core.japanese_dates import wareki_datetime
+
+    moment = datetime(2026, 12, 1, 8, 23, tzinfo=UTC)
+    assert wareki_datetime(moment) == "令和8年（2026年）12月1日 17:23"
+    assert wareki_datetime(moment, lang="en") == "1 December 2026 (Reiwa 8) 17:23"
+    late = datetime(2026, 3, 31, 16, 30, tzinfo=UTC)  # already 1 April in Tokyo
+    assert wareki_datetime(late).startswith("令和8年（2026年）4月1日 01:30")

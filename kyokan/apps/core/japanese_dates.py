@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from types import MappingProxyType
+from zoneinfo import ZoneInfo
 
 import jpholiday
 
@@ -133,6 +134,16 @@ def wareki_date(d: date, *, lang: str = "ja", with_western: bool = True) -> str:
         return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year} ({format_era_year(era, n, lang='en')})"
     western = f"（{d.year}年）" if with_western else ""
     return f"{format_era_year(era, n)}{western}{d.month}月{d.day}日"
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+def wareki_datetime(moment: datetime, *, lang: str = "ja", with_western: bool = True) -> str:
+    """A moment as people in the city read it, in Japan time: "令和8年（2026年）12月1日 17:23"
+    (ja) or "1 December 2026 (Reiwa 8) 17:23" (en). Naive values are taken as Japan time."""
+    local = moment.astimezone(TOKYO) if moment.tzinfo is not None else moment
+    return f"{wareki_date(local.date(), lang=lang, with_western=with_western)} {local:%H:%M}"
 
 
 # ---------------------------------------------------------------------------

@@ -33,7 +33,7 @@ def link_type(key: str) -> LinkType | None:
 
 
 def object_type_label(key: str) -> str:
-    """"documents.version" → the model's verbose name in the current language (「版」);
+    """ "documents.version" → the model's verbose name in the current language (「版」);
     an unknown key is shown as it is."""
     from django.apps import apps
 

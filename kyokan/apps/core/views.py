@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import exports, japanese_dates, selectors, services
 from .access import public, require
 from .dashboard import panels_for
-from .links import object_type_label
 from .forms import (
     AuditFilterForm,
     ClosedDayForm,
@@ -30,6 +29,7 @@ from .forms import (
     ResetPasswordForm,
     RolesForm,
 )
+from .links import object_type_label
 from .models import AuditEvent, ClosedDay, Department, FiscalYear, User
 from .viewkit import act as _act
 from .viewkit import confirm_page as _confirm_page

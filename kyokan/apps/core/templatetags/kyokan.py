@@ -32,8 +32,7 @@ def wareki(value, with_western: bool = True) -> str:
 def wareki_datetime(value) -> str:
     if not value:
         return ""
-    local = timezone.localtime(value)
-    return f"{japanese_dates.wareki_date(local.date(), lang=_lang())} {local:%H:%M}"
+    return japanese_dates.wareki_datetime(timezone.localtime(value), lang=_lang())
 
 
 @register.filter
