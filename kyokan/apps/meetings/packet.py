@@ -201,12 +201,14 @@ def _column_widths(table: GeneratedTable, total_mm: float) -> list[float]:
 
 
 class _Docx:
-    """Small helpers over python-docx for the packet's layout."""
+    """Small helpers over python-docx for the packet's layout. Every text goes through
+    ``office.xml_safe``: a control character (e.g. in a title typed or imported) would
+    otherwise make python-docx fail or Word refuse the file."""
 
     def __init__(self, title: str):
         # A4, 20 mm margins, "- N -" page numbers, one Japanese font for Latin and East
         # Asian text (document defaults and the Normal style) at 10.5 pt.
-        self.doc = office.a4_document(title, font=DOCX_FONT, size=10.5)
+        self.doc = office.a4_document(office.xml_safe(title), font=DOCX_FONT, size=10.5)
 
     def paragraph(
         self,
@@ -221,7 +223,7 @@ class _Docx:
     ):
         paragraph = self.doc.add_paragraph()
         if text:
-            run = paragraph.add_run(text)
+            run = paragraph.add_run(office.xml_safe(text))
             run.bold = bold or None
             if size:
                 run.font.size = Pt(size)
@@ -238,7 +240,7 @@ class _Docx:
     def label(self, text: str, *, page_break: bool) -> None:
         """資料番号 top-right: bold, right-aligned, in a box (a character border)."""
         paragraph = self.paragraph(align=ALIGN.RIGHT, page_break=page_break)
-        run = paragraph.add_run(f" {text} ")
+        run = paragraph.add_run(f" {office.xml_safe(text)} ")
         run.bold = True
         run.font.size = Pt(12)
         border = OxmlElement("w:bdr")
@@ -248,7 +250,7 @@ class _Docx:
         office.insert_rpr_child(run._r.get_or_add_rPr(), border, "w:bdr")
 
     def _cell(self, cell, text: str, *, bold=False, right=False, shade=False, width=None):
-        cell.text = text
+        cell.text = office.xml_safe(text)
         paragraph = cell.paragraphs[0]
         if right:
             paragraph.alignment = ALIGN.RIGHT
