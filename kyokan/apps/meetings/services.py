@@ -149,6 +149,45 @@ def _next_open_meeting(meeting: Meeting) -> Meeting | None:
 # --- invitations ------------------------------------------------------------------------
 
 
+# The personal link's token is a credential: the audit trail (and its CSV) records that an
+# invitation has one, never the token itself.
+TOKEN_IN_AUDIT = "[personal link issued; not recorded]"
+
+
+def _invitation_snapshot(invitation: Invitation) -> dict:
+    data = snapshot(invitation)
+    if data.get("token"):
+        data["token"] = TOKEN_IN_AUDIT
+    return data
+
+
+def _invitation_create(*, actor, invitation: Invitation) -> Invitation:
+    """``audited_create`` for an invitation, with the token left out of the record."""
+    invitation.full_clean()
+    invitation.save(force_insert=True)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        target=invitation,
+        after=_invitation_snapshot(invitation),
+    )
+    return invitation
+
+
+def _invitation_delete(*, actor, invitation: Invitation) -> None:
+    before = _invitation_snapshot(invitation)
+    pk, label = str(invitation.pk), str(invitation)
+    invitation.delete()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        target_type=Invitation._meta.label_lower,
+        target_id=pk,
+        target_repr=label,
+        before=before,
+    )
+
+
 @dataclass
 class InviteResult:
     added: list[Invitation]
@@ -167,9 +206,9 @@ def invitations_add(
         if person.pk in existing:
             already += 1
             continue
-        invitation = audited_create(
+        invitation = _invitation_create(
             actor=actor,
-            instance=Invitation(meeting=meeting, person=person, required=required),
+            invitation=Invitation(meeting=meeting, person=person, required=required),
         )
         existing.add(person.pk)
         added.append(invitation)
@@ -185,9 +224,9 @@ def invitation_add_guest(
     """An external guest without an account: reached by e-mail with a personal link."""
     if meeting.invitations.filter(person__isnull=True, email__iexact=email).exists():
         raise ValidationError({"email": _("A guest with this e-mail is already invited.")})
-    return audited_create(
+    return _invitation_create(
         actor=actor,
-        instance=Invitation(
+        invitation=Invitation(
             meeting=meeting, name=name, email=email, affiliation=affiliation, required=required
         ),
     )
@@ -195,6 +234,8 @@ def invitation_add_guest(
 
 @transaction.atomic
 def invitation_update(*, actor, invitation: Invitation, **changes) -> bool:
+    if "token" in changes:  # it would be recorded in the audit trail
+        raise ValueError("An invitation's token is never changed through invitation_update.")
     return audited_update(actor=actor, instance=invitation, changes=changes)
 
 
@@ -202,7 +243,7 @@ def invitation_update(*, actor, invitation: Invitation, **changes) -> bool:
 def invitation_remove(*, actor, invitation: Invitation) -> None:
     if invitation.insights.exists():
         raise ValidationError(_("This invitee's inputs are recorded; they cannot be removed."))
-    audited_delete(actor=actor, instance=invitation)
+    _invitation_delete(actor=actor, invitation=invitation)
 
 
 @transaction.atomic
@@ -332,7 +373,8 @@ def meeting_notify(*, actor, meeting: Meeting) -> list[str]:
     if recipients:
         calendar = ics.meetings_calendar([meeting])
         when = timezone.localtime(meeting.starts_at)
-        subject = f"【開催決定】{meeting}（{when:%Y-%m-%d %H:%M}）"
+        # A line break in a header would make the mail fail (and so the whole request).
+        subject = f"【開催決定】{ics.one_line(str(meeting))}（{when:%Y-%m-%d %H:%M}）"
         body = (
             f"{meeting} の日程が決まりました。\n\n"
             f"日時: {when:%Y-%m-%d %H:%M}\n"
