@@ -63,7 +63,8 @@ def test_csv_has_a_bom_a_header_and_one_row_per_response(answered, client_as, pe
     assert row[2] == staff.department.parent.name
     assert row[3] == "Staff"  # the role's label in the request's language
     assert row[4] == staff.full_name
-    assert row[5:] == ['=HYPERLINK("x")', "内部管理", "電子申請; チャット", "4", "1234.5"]
+    # A formula typed by a respondent is neutralised (OWASP): it never runs in Excel.
+    assert row[5:] == ['\'=HYPERLINK("x")', "内部管理", "電子申請; チャット", "4", "1234.5"]
     other = next(r for r in data if r[0] != str(response.pk))
     assert other[5:] == ["短い", "", "", "2", ""]
 
@@ -75,15 +76,19 @@ def test_names_are_exported_only_to_the_secretariat(answered, client_as, people)
     assert people[Role.STAFF].full_name not in {cell for row in rows for cell in row}
 
 
-def test_an_anonymous_survey_exports_no_names(people, client_as):
+def test_an_anonymous_survey_exports_no_names_bureaus_roles_or_times(people, client_as):
     secretariat = people[Role.SECRETARIAT]
     survey, q = make_survey(secretariat, anonymous=True, title="匿名")
     services.survey_open(actor=secretariat, survey=survey)
-    services.response_save(survey=survey, answers={q["text"].pk: "はい"}, user=people[Role.STAFF])
+    for role in (Role.STAFF, Role.PROMOTER, Role.HQ_MEMBER, Role.HQ_CHIEF, Role.SECRETARIAT):
+        services.response_save(survey=survey, answers={q["text"].pk: "はい"}, user=people[role])
     _body, rows = _csv(_english(client_as(Role.SECRETARIAT)), survey)
-    assert rows[0][:4] == ["response id", "submitted at", "bureau", "role"]
-    assert "name" not in rows[0]
-    assert rows[1][2] == people[Role.STAFF].department.parent.name  # the bureau is kept
+    assert rows[0][0] == "response id"
+    assert rows[0][1:] == [q[k].text for k in ("text", "single", "multiple", "likert", "number")]
+    assert len(rows) == 6
+    cells = {cell for row in rows for cell in row}
+    assert people[Role.STAFF].department.parent.name not in cells
+    assert not cells & {"Staff", "HQ member", people[Role.STAFF].full_name}
 
 
 def test_xlsx_opens_with_typed_cells_bold_header_and_frozen_row(answered, client_as, people):
@@ -105,9 +110,10 @@ def test_xlsx_opens_with_typed_cells_bold_header_and_frozen_row(answered, client
         r for r in sheet.iter_rows(min_row=2) if r[4].value == people[Role.STAFF].full_name
     )
     values = [c.value for c in staff_row]
-    assert isinstance(values[0], int)
+    assert values[0] == str(Response.objects.get(respondent=people[Role.STAFF]).pk)
     assert isinstance(values[1], datetime)
     assert values[5] == '=HYPERLINK("x")' and staff_row[5].data_type == "s"  # not a formula
+    assert staff_row[5].quotePrefix
     assert values[6:] == ["内部管理", "電子申請; チャット", 4, 1234.5]
 
 

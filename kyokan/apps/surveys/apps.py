@@ -8,6 +8,6 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from . import panels
+        from . import exporting, panels  # noqa: F401  (exporting registers its builder)
 
         panels.register()

@@ -6,6 +6,16 @@ from kyokan.apps.core.models import Department
 from kyokan.apps.core.roles import Role
 
 from .models import LIKERT_LABELS, Question, Survey
+from .once import OnceField
+from .services import clean_number, has_answers
+
+
+def plain_number(value) -> str:
+    """A stored Decimal as typed: 0 → "0", 100 → "100", 1.5000 → "1.5" (never "1E+2")."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text or "0"
 
 
 class SurveyForm(forms.ModelForm):
@@ -25,6 +35,7 @@ class SurveyForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For the audience “chosen roles”."),
     )
+    once = OnceField()
 
     class Meta:
         model = Survey
@@ -41,6 +52,18 @@ class SurveyForm(forms.ModelForm):
             "round_label",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            return
+        del self.fields["once"]
+        if has_answers(self.instance):
+            field = self.fields["anonymous"]
+            field.disabled = True
+            field.help_text = _(
+                "Fixed: the survey has answers, so whether it is anonymous cannot change."
+            )
+
     def clean(self):
         cleaned = super().clean()
         audience = cleaned.get("audience")
@@ -49,6 +72,8 @@ class SurveyForm(forms.ModelForm):
         if audience == Survey.Audience.ROLES and not cleaned.get("roles"):
             self.add_error("roles", _("Choose at least one role."))
         if audience == Survey.Audience.PUBLIC and cleaned.get("anonymous") is False:
+            if self.fields["anonymous"].disabled:
+                self.add_error("audience", _("A survey with named answers cannot become public."))
             cleaned["anonymous"] = True  # public answers are never named
         return cleaned
 
@@ -60,6 +85,7 @@ class QuestionForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("For single and multiple choice: one option per line."),
     )
+    once = OnceField()
 
     class Meta:
         model = Question
@@ -69,6 +95,7 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["choices_text"].initial = "\n".join(self.instance.choices)
+            del self.fields["once"]
 
     def clean(self):
         cleaned = super().clean()
@@ -80,6 +107,8 @@ class QuestionForm(forms.ModelForm):
     def data_for_service(self) -> dict:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
         data["choices"] = self.cleaned_data["choices"]
+        if "once" in self.fields:
+            data["once"] = self.cleaned_data.get("once")
         return data
 
 
@@ -112,10 +141,14 @@ class AnswerForm(forms.Form):
                     widget=forms.RadioSelect,
                     **common,
                 )
-                initial = int(existing.number) if existing and existing.number else None
+                initial = int(existing.number) if existing and existing.number is not None else None
             elif q.kind == Question.Kind.NUMBER:
-                field = forms.CharField(max_length=30, **common)
-                initial = existing.number.normalize() if existing and existing.number else None
+                field = forms.CharField(max_length=30, validators=[clean_number], **common)
+                initial = (
+                    plain_number(existing.number)
+                    if existing and existing.number is not None
+                    else None
+                )
             else:
                 field = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), **common)
                 initial = existing.text if existing else None
@@ -124,3 +157,13 @@ class AnswerForm(forms.Form):
 
     def raw_answers(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+
+class EditCodeForm(forms.Form):
+    """The code an anonymous respondent was given to change their answers."""
+
+    edit_code = forms.CharField(
+        label=_("edit code"),
+        max_length=40,
+        help_text=_("The code shown after you first answered, e.g. ABCD-EFGH-JKMN-PQRS."),
+    )

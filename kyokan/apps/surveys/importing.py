@@ -8,6 +8,15 @@
    saves all rows or — if any row has a problem — none, raising :class:`ImportRejected`
    with the problems (spreadsheet row number, question, message).
 
+A large import must not lock the database for everyone (SQLite has one writer at a time):
+the file is read and every row checked *outside* any write transaction; the rows are then
+written in short transactions of ``WRITE_CHUNK`` responses into an :class:`ImportBatch`
+that counts only once it is published, in one last short transaction. Until then results,
+exports and analyses leave its rows out; if writing fails, the batch is deleted with its
+rows. So it stays all or nothing for the person, and others answer meanwhile.
+
+An anonymous survey keeps no bureau or role: those columns are not imported.
+
 Cells are read as follows: choice questions by option text (multiple choice split on ";"
 or "、" when the whole cell is not itself an option); Likert as 1–5 (or the level's label,
 or text starting with the level, e.g. "4 ややそう思う"); numbers as written (full-width
@@ -16,11 +25,10 @@ department names; the role column with role names or codes.
 """
 
 import csv
-import hashlib
-import hmac
+import datetime as dt
 import io
+import logging
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -28,7 +36,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -37,9 +45,12 @@ from kyokan.apps.core.models import AuditEvent, Department
 from kyokan.apps.core.roles import Role
 
 from . import services
-from .models import LIKERT_LABELS, Answer, Question, Response, Survey
+from .models import LIKERT_LABELS, Answer, ImportBatch, ImportUpload, Question, Response, Survey
 
+logger = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+WRITE_CHUNK = 1_000  # responses per write transaction (with their answers)
+UPLOAD_LIFETIME = dt.timedelta(hours=2)
 MULTIPLE_SEPARATORS = re.compile(r"[;；、]")
 
 
@@ -225,11 +236,6 @@ def _role_index() -> dict[str, str]:
     return index
 
 
-def _respondent_key(survey: Survey, batch: str, row: int) -> str:
-    message = f"survey:{survey.pk}:import:{batch}:row:{row}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
 @dataclass
 class _Row:
     number: int
@@ -265,15 +271,14 @@ def _check_row(survey, questions, mapping, number, cells, departments, roles):
             for message in messages:
                 errors.append(RowError(number, question.text if question else "", message))
     row = _Row(number=number, answers=cleaned)
+    if survey.anonymous:
+        return (None if errors else row), errors  # no bureau or role is kept
     department_text = cell(mapping.department).strip()
     if department_text:
         found = departments.get(normalize(department_text), [])
         if len(found) == 1:
             row.department = found[0]
-            if survey.anonymous:
-                row.department = found[0].parent or found[0]  # only the bureau is kept
-            else:
-                row.attributes["bureau"] = department_text
+            row.attributes["bureau"] = department_text
         else:
             message = (
                 _("“%(value)s” is not a department name.")
@@ -294,13 +299,15 @@ def _check_row(survey, questions, mapping, number, cells, departments, roles):
     return (None if errors else row), errors
 
 
-@transaction.atomic
 def responses_import(
     *, actor, survey: Survey, table: Table, mapping: ColumnMap, filename: str = ""
 ) -> int:
     """Import every non-blank row of ``table`` as a response, or none: if any row has a
     problem, raise :class:`ImportRejected` listing all problems. Returns the number of
-    responses created; records one audit event for the whole import."""
+    responses created; records one audit event for the whole import.
+
+    Deliberately not one transaction (see the module's docstring): checked outside any
+    write, written in short chunks, published at the end."""
     # A copy with its questions loaded once: clean_answers reads them for every row.
     survey = Survey.objects.prefetch_related("questions").get(pk=survey.pk)
     if survey.state not in (Survey.State.OPEN, Survey.State.CLOSED):
@@ -308,9 +315,10 @@ def responses_import(
     questions = sorted(survey.questions.all(), key=lambda q: (q.order, q.pk))
     if not any(mapping.questions.get(q.pk) is not None for q in questions):
         raise ValidationError(_("Choose the column of at least one question."))
-    departments = _department_index() if mapping.department is not None else {}
+    departments = (
+        _department_index() if mapping.department is not None and not survey.anonymous else {}
+    )
     roles = _role_index()
-    batch = secrets.token_hex(8)
     ready: list[_Row] = []
     errors: list[RowError] = []
     for index, cells in enumerate(table.rows):
@@ -322,29 +330,54 @@ def responses_import(
             ready.append(row)
     if errors:
         raise ImportRejected(errors)
+    batch = _batch_start(actor=actor, survey=survey, filename=filename)
+    try:
+        for start in range(0, len(ready), WRITE_CHUNK):
+            _batch_write(survey=survey, batch=batch, rows=ready[start : start + WRITE_CHUNK])
+        _batch_publish(actor=actor, survey=survey, batch=batch, count=len(ready))
+    except Exception:
+        logger.exception("Import into survey %s failed; its rows are removed", survey.pk)
+        _batch_discard(batch=batch)
+        raise
+    return len(ready)
+
+
+@transaction.atomic
+def _batch_start(*, actor, survey: Survey, filename: str) -> ImportBatch:
+    return ImportBatch.objects.create(
+        survey=survey, filename=filename[:255], created_by=actor, published=False
+    )
+
+
+@transaction.atomic
+def _batch_write(*, survey: Survey, batch: ImportBatch, rows: list[_Row]) -> None:
+    """One short write: a chunk of responses and their answers (not counted yet)."""
+    anonymous = survey.anonymous
     responses = Response.objects.bulk_create(
-        (
-            Response(
-                survey=survey,
-                respondent=None,
-                respondent_key=_respondent_key(survey, batch, row.number),
-                department=row.department,
-                role=row.role,
-                source=Response.Source.IMPORT,
-                attributes={"import_batch": batch, "import_row": row.number, **row.attributes},
-            )
-            for row in ready
-        ),
-        batch_size=1000,
+        Response(
+            survey=survey,
+            respondent=None,
+            department=None if anonymous else row.department,
+            role="" if anonymous else row.role,
+            source=Response.Source.IMPORT,
+            attributes={} if anonymous else {"import_row": row.number, **row.attributes},
+            import_batch=batch,
+        )
+        for row in rows
     )
     Answer.objects.bulk_create(
         (
             Answer(response=response, question_id=qid, **values)
-            for response, row in zip(responses, ready, strict=True)
+            for response, row in zip(responses, rows, strict=True)
             for qid, values in row.answers.items()
         ),
-        batch_size=1000,
+        batch_size=2000,
     )
+
+
+@transaction.atomic
+def _batch_publish(*, actor, survey: Survey, batch: ImportBatch, count: int) -> None:
+    ImportBatch.objects.filter(pk=batch.pk).update(published=True, rows=count)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.LOAD,
@@ -352,9 +385,64 @@ def responses_import(
         summary=ngettext(
             "%(n)s response imported from %(file)s",
             "%(n)s responses imported from %(file)s",
-            len(responses),
+            count,
         )
-        % {"n": len(responses), "file": filename or "CSV"},
-        after={"batch": batch, "responses": len(responses), "file": filename},
+        % {"n": count, "file": batch.filename or "CSV"},
+        after={"batch": batch.pk, "responses": count, "file": batch.filename},
     )
-    return len(responses)
+
+
+def _batch_discard(*, batch: ImportBatch) -> None:
+    """Remove an unpublished batch's rows in short transactions, then the batch."""
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Response.objects.filter(import_batch=batch).values_list("pk", flat=True)[
+                    :WRITE_CHUNK
+                ]
+            )
+            if not ids:
+                break
+            Answer.objects.filter(response__in=ids).delete()
+            Response.objects.filter(pk__in=ids).delete()
+    ImportBatch.objects.filter(pk=batch.pk).delete()
+
+
+# --- the file kept between the steps of the wizard ---------------------------------------
+
+
+@transaction.atomic
+def import_upload_keep(*, actor, survey: Survey, name: str, text: str) -> ImportUpload:
+    """Keep an uploaded file's text until it is imported, discarded or expires (technical
+    state of the wizard, like a session: not audited; the import itself is)."""
+    import_upload_purge()
+    ImportUpload.objects.filter(survey=survey, owner=actor).delete()
+    return ImportUpload.objects.create(
+        survey=survey,
+        owner=actor,
+        name=name[:255],
+        text=text,
+        expires_at=timezone.now() + UPLOAD_LIFETIME,
+    )
+
+
+def import_upload_get(*, actor, survey: Survey, upload_id) -> ImportUpload | None:
+    if not upload_id:
+        return None
+    try:
+        return ImportUpload.objects.filter(
+            pk=upload_id, survey=survey, owner=actor, expires_at__gt=timezone.now()
+        ).first()
+    except (ValueError, ValidationError):
+        return None
+
+
+@transaction.atomic
+def import_upload_discard(*, actor, survey: Survey) -> None:
+    ImportUpload.objects.filter(survey=survey, owner=actor).delete()
+
+
+def import_upload_purge() -> int:
+    """Delete every expired upload."""
+    deleted, _by_model = ImportUpload.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

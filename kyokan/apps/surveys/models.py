@@ -7,18 +7,28 @@ per public-link visitor), editable until the survey closes.
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.models import Department
+from kyokan.apps.core.validation import validate_sane_date
 
 
 def _token() -> str:
     return secrets.token_urlsafe(18)
+
+
+def random_id() -> int:
+    """A random primary key (2**32 … 2**62): the ids of responses, answers and
+    participations say nothing about the order in which they were written. (On SQLite the
+    key is the row id itself, so the rows are not even stored in the order written.)"""
+    return secrets.randbelow(2**62 - 2**32) + 2**32
 
 
 class Survey(models.Model):
@@ -36,8 +46,8 @@ class Survey(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
-    opens_on = models.DateField(_("opens on"))
-    closes_on = models.DateField(_("closes on"))
+    opens_on = models.DateField(_("opens on"), validators=[validate_sane_date])
+    closes_on = models.DateField(_("closes on"), validators=[validate_sane_date])
     audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
     departments = models.ManyToManyField(
         Department, verbose_name=_("departments"), blank=True, related_name="+"
@@ -46,7 +56,10 @@ class Survey(models.Model):
     anonymous = models.BooleanField(
         _("anonymous"),
         default=False,
-        help_text=_("Answers are not linked to names; only the bureau and role are kept."),
+        help_text=_(
+            "Answers are not linked to anyone: neither names nor bureau and role are kept "
+            "with them. Fixed once the first answer exists."
+        ),
     )
     state = models.CharField(
         _("state"), max_length=6, choices=State.choices, default=State.DRAFT, db_index=True
@@ -128,12 +141,78 @@ LIKERT_LABELS = [
 MAX_TEXT_ANSWER = 10_000
 
 
+class ImportBatch(models.Model):
+    """One import of responses from a CSV file. Its responses are written in short chunks
+    and count only once the batch is published (all rows written); a failed import is
+    deleted with its rows, so the import stays all or nothing for the person."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="import_batches")
+    filename = models.CharField(max_length=255, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    published = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("response import")
+        verbose_name_plural = _("response imports")
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.filename}"
+
+
+class ImportUpload(models.Model):
+    """The decoded CSV kept between the steps of the import wizard (instead of the
+    session), deleted after the import, when the person starts again, or when it expires."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255, blank=True)
+    text = models.TextField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("uploaded file to import")
+        verbose_name_plural = _("uploaded files to import")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResponseQuerySet(models.QuerySet):
+    def counted(self):
+        """The responses that count: not voided, and not part of an import still running."""
+        return self.filter(voided_at__isnull=True).filter(
+            Q(import_batch__isnull=True) | Q(import_batch__published=True)
+        )
+
+
+class AnswerQuerySet(models.QuerySet):
+    def counted(self):
+        """Answers of responses that count (see ``ResponseQuerySet.counted``)."""
+        return self.filter(response__voided_at__isnull=True).filter(
+            Q(response__import_batch__isnull=True) | Q(response__import_batch__published=True)
+        )
+
+
 class Response(models.Model):
+    """One respondent's answers.
+
+    A named survey's response names its respondent, bureau and role and has times. An
+    anonymous survey's response stores nothing that joins it to a person: no respondent,
+    no key derived from the person, no bureau or role, no time, a random id, and only the
+    hash of the edit code that the respondent alone holds. That they took part is stored
+    apart, in :class:`Participation`, with no link to the response."""
+
     class Source(models.TextChoices):
         WEB = "web", _("画面から回答")
         PUBLIC = "public", _("公開リンク")
         IMPORT = "import", _("取込")
 
+    id = models.BigAutoField(primary_key=True, default=random_id, editable=False)
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
     respondent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,24 +221,33 @@ class Response(models.Model):
         blank=True,
         related_name="survey_responses",
     )
-    # One response per person (or public visitor): a keyed hash, so that an anonymous
-    # survey never stores who answered.
-    respondent_key = models.CharField(max_length=64)
     department = models.ForeignKey(
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     role = models.CharField(max_length=20, blank=True)
     source = models.CharField(max_length=6, choices=Source.choices, default=Source.WEB)
     attributes = models.JSONField(default=dict, blank=True)
-    submitted_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Named responses only (an anonymous response keeps no time at all).
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # Anonymous responses: SHA-256 of the random edit code shown once to the respondent.
+    edit_code_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    import_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="responses"
+    )
+    voided_at = models.DateTimeField(_("voided"), null=True, blank=True)
+    void_reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "respondent_key"], name="response_one_per_respondent"
+                fields=["survey", "respondent"],
+                condition=Q(respondent__isnull=False),
+                name="response_one_per_respondent",
             )
         ]
 
@@ -167,12 +255,48 @@ class Response(models.Model):
         return f"{self.survey} #{self.pk}"
 
 
+class Participation(models.Model):
+    """That a person (or a public-link visitor) has answered an anonymous survey: for one
+    response per person and the response rate. Deliberately without any link to the
+    response, without a time, and with a random id."""
+
+    id = models.BigAutoField(primary_key=True, default=random_id, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # Public-link visitors: a keyed hash of their browser session (no person behind it).
+    visitor_key = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "user"],
+                condition=Q(user__isnull=False),
+                name="participation_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["survey", "visitor_key"],
+                condition=~Q(visitor_key=""),
+                name="participation_one_per_visitor",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id}: {self.pk}"
+
+
 class Answer(models.Model):
+    id = models.BigAutoField(primary_key=True, default=random_id, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     text = models.TextField(blank=True, validators=[MaxLengthValidator(MAX_TEXT_ANSWER)])
     number = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     choices = models.JSONField(default=list, blank=True)
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")
@@ -183,3 +307,21 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.text or self.number or self.choices}"
+
+
+class FormSubmission(models.Model):
+    """A one-time form token that has been used (see ``once.py``): a second submission of
+    the same form (a double click, a reload) finds the first one's result instead of
+    creating the object again."""
+
+    key = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    result_url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return self.key

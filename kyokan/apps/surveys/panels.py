@@ -10,7 +10,7 @@ def _open(user) -> dict:
     surveys = selectors.open_for(user)
     return {
         "surveys": surveys,
-        "answered": {s.pk for s in surveys if selectors.my_response(s, user)},
+        "answered": selectors.answered_by(surveys, user),
     }
 
 

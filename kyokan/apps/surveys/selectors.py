@@ -7,34 +7,111 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from kyokan.apps.core.models import User
+from kyokan.apps.core.predicates import roles_of
 from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES, Role
 
-from .models import LIKERT_LABELS, Answer, Question, Response, Survey
-from .services import accepting_answers, is_in_audience, respondent_key_for_user
+from .models import LIKERT_LABELS, Answer, Participation, Question, Response, Survey
+from .services import accepting_answers, edit_code_hash, is_in_audience, visitor_key
+
+# Anonymous surveys never show a group of fewer respondents than this.
+MIN_GROUP = 5
+
+
+def can_see(survey: Survey, user) -> bool:
+    """A survey (its title and questions) is seen by those who run surveys, those who read
+    results (once it has opened), and its audience (once it has opened)."""
+    if user.has_perm("surveys.manage_surveys"):
+        return True
+    if survey.state == Survey.State.DRAFT:
+        return False
+    return user.has_perm("surveys.view_results") or is_in_audience(survey, user)
+
+
+def _audience_filter(user) -> Q:
+    """The surveys addressed to ``user`` (as ``is_in_audience``), as a query."""
+    roles = roles_of(user)
+    q = Q(audience=Survey.Audience.PUBLIC)
+    if roles & CITY_STAFF_ROLES:
+        q |= Q(audience=Survey.Audience.ALL_STAFF)
+    if roles & HQ_ROLES:
+        q |= Q(audience=Survey.Audience.HQ)
+    by_role = [
+        pk
+        for pk, wanted in Survey.objects.filter(audience=Survey.Audience.ROLES).values_list(
+            "pk", "roles"
+        )
+        if roles & set(wanted or [])
+    ]
+    if by_role:
+        q |= Q(pk__in=by_role)
+    department = user.department
+    if department is not None:
+        ids = [department.pk] + ([department.parent_id] if department.parent_id else [])
+        q |= Q(audience=Survey.Audience.DEPARTMENTS, departments__in=ids)
+    return q
 
 
 def surveys_for(user) -> QuerySet[Survey]:
-    qs = Survey.objects.annotate(response_count=Count("responses"))
+    counted = Q(responses__voided_at__isnull=True) & (
+        Q(responses__import_batch__isnull=True) | Q(responses__import_batch__published=True)
+    )
+    qs = Survey.objects.all()
     if not user.has_perm("surveys.manage_surveys"):
         qs = qs.exclude(state=Survey.State.DRAFT)
+        if not user.has_perm("surveys.view_results"):
+            wanted = Survey.objects.filter(_audience_filter(user)).values("pk")
+            qs = qs.filter(pk__in=wanted)
+    qs = qs.annotate(response_count=Count("responses", filter=counted))
     return qs.order_by("-opens_on", "-id")
 
 
-def my_response(survey: Survey, user) -> Response | None:
-    return (
-        Response.objects.filter(survey=survey, respondent_key=respondent_key_for_user(survey, user))
-        .prefetch_related("answers")
-        .first()
-    )
+def my_response(survey: Survey, user, *, edit_code: str | None = None) -> Response | None:
+    """The user's own response: by name in a named survey; in an anonymous one only
+    through the edit code the respondent holds (there is no other way to find it)."""
+    if survey.anonymous:
+        if not edit_code:
+            return None
+        found = Response.objects.filter(survey=survey, edit_code_hash=edit_code_hash(edit_code))
+    else:
+        if not getattr(user, "is_authenticated", False):
+            return None
+        found = Response.objects.filter(survey=survey, respondent=user)
+    return found.prefetch_related("answers").first()
+
+
+def has_answered(survey: Survey, user=None, *, visitor: str | None = None) -> bool:
+    if survey.anonymous:
+        if visitor:
+            return Participation.objects.filter(
+                survey=survey, visitor_key=visitor_key(survey, visitor)
+            ).exists()
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return Participation.objects.filter(survey=survey, user=user).exists()
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Response.objects.filter(survey=survey, respondent=user).exists()
 
 
 def answered_by(surveys, user) -> set[int]:
-    """Which of these surveys the user has answered, in one query."""
-    keys = {respondent_key_for_user(s, user): s.pk for s in surveys}
-    found = Response.objects.filter(respondent_key__in=keys).values_list(
-        "respondent_key", flat=True
+    """Which of these surveys the user has answered, in two queries."""
+    ids = [s.pk for s in surveys]
+    named = Response.objects.filter(survey__in=ids, respondent=user).values_list(
+        "survey", flat=True
     )
-    return {keys[k] for k in found}
+    anonymous = Participation.objects.filter(survey__in=ids, user=user).values_list(
+        "survey", flat=True
+    )
+    return set(named) | set(anonymous)
+
+
+def counted_responses(survey: Survey) -> int:
+    return Response.objects.filter(survey=survey).counted().count()
+
+
+def suppressed(survey: Survey, n: int) -> bool:
+    """Whether a group of ``n`` respondents of this survey must not be shown."""
+    return survey.anonymous and 0 < n < MIN_GROUP
 
 
 def open_for(user) -> list[Survey]:
@@ -63,16 +140,20 @@ def audience_people(survey: Survey) -> QuerySet[User]:
 def response_rate(survey: Survey) -> dict:
     """Response rate per bureau. Who has not answered is listed for named surveys only.
 
-    A named survey is counted in the database (a few queries, whatever the audience's
-    size); an anonymous one stores no respondent, so each person's keyed hash is checked."""
+    A named survey's respondents are its responses' respondents; an anonymous survey's are
+    its participations (which say who took part, not which answers are theirs)."""
     audience = audience_people(survey).annotate(
         bureau=Coalesce("department__parent__name", "department__name")
     )
     if survey.anonymous:
-        answered_keys = set(survey.responses.values_list("respondent_key", flat=True))
+        answered_ids = set(
+            Participation.objects.filter(survey=survey, user__isnull=False).values_list(
+                "user", flat=True
+            )
+        )
 
         def has_answered(pk: int) -> bool:
-            return respondent_key_for_user(survey, User(pk=pk)) in answered_keys
+            return pk in answered_ids
 
         missing = []
     else:
@@ -106,7 +187,7 @@ def response_rate(survey: Survey) -> dict:
         "rows": table,
         "audience": total,
         "answered": answered,
-        "responses": survey.responses.count(),
+        "responses": counted_responses(survey),
         "rate": answered / total if total else None,
         "missing": missing,
         "missing_count": total - answered if not survey.anonymous else 0,
@@ -114,9 +195,13 @@ def response_rate(survey: Survey) -> dict:
 
 
 def question_results(question: Question) -> dict:
-    """Counts (choices, Likert), summary statistics (numbers) or the answers (text)."""
-    answers = Answer.objects.filter(question=question)
+    """Counts (choices, Likert), summary statistics (numbers) or the answers (text).
+    For an anonymous survey, a question answered by fewer than MIN_GROUP respondents gives
+    only ``{"n": n, "suppressed": True}``."""
+    answers = Answer.objects.counted().filter(question=question)
     n = answers.count()
+    if suppressed(question.survey, n):
+        return {"n": n, "suppressed": True}
     if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
         counts = Counter(
             i for choices in answers.values_list("choices", flat=True) for i in choices
@@ -136,17 +221,27 @@ def question_results(question: Question) -> dict:
         middle = len(values) // 2
         median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
         return {"n": n, "mean": mean, "median": median, "min": values[0], "max": values[-1]}
-    return {"n": n, "texts": answers.exclude(text="").order_by("id")}
+    # In the order written (named), imported rows in their file's order; an anonymous
+    # survey's answers have no order (random ids).
+    texts = answers.exclude(text="").order_by(
+        "response__submitted_at", "response__import_batch", "response__attributes__import_row", "id"
+    )
+    return {"n": n, "texts": texts}
 
 
 def results(survey: Survey) -> list[tuple[Question, dict]]:
-    return [(q, question_results(q)) for q in survey.questions.order_by("order", "id")]
+    return [
+        (q, question_results(q))
+        for q in survey.questions.select_related("survey").order_by("order", "id")
+    ]
 
 
 def cross_tab(question: Question, by: str) -> dict:
     """A choice or Likert question broken down by bureau ("department") or role."""
-    answers = Answer.objects.filter(question=question).select_related(
-        "response__department__parent"
+    answers = (
+        Answer.objects.counted()
+        .filter(question=question)
+        .select_related("response__department__parent")
     )
     labels = (
         question.choices
@@ -175,9 +270,9 @@ def compare_rounds(survey: Survey) -> list[dict]:
     previous = survey.previous_round
     if previous is None:
         return []
-    earlier = {q.text: q for q in previous.questions.all()}
+    earlier = {q.text: q for q in previous.questions.select_related("survey")}
     rows = []
-    for question in survey.questions.order_by("order", "id"):
+    for question in survey.questions.select_related("survey").order_by("order", "id"):
         before = earlier.get(question.text)
         if before is None or before.kind != question.kind:
             continue

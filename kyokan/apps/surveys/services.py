@@ -1,37 +1,73 @@
-"""Writes of the surveys app. Every function records an audit event — except that an
-anonymous survey's response is recorded without its author, so that the audit trail cannot
-undo the anonymity the respondents were promised."""
+"""Writes of the surveys app. Every function records an audit event.
+
+Anonymous surveys are anonymous against everyone, whoever holds the database and the keys
+included. For an anonymous survey:
+
+- that a person took part is a :class:`~.models.Participation` (survey and person, random
+  id, no time), written with a named audit entry "took part" that names no response;
+- the response itself has a random id, no respondent, no key derived from the person, no
+  bureau or role and no time; its answers have random ids; it can be changed only with the
+  edit code shown once to the respondent (the response keeps only its SHA-256);
+- changing or voiding it is audited without naming the respondent.
+"""
 
 import hashlib
 import hmac
+import secrets
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Max
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
+from kyokan.apps.core.audit import (
+    audit_record,
+    audited_create,
+    audited_delete,
+    audited_update,
+    snapshot,
+)
 from kyokan.apps.core.models import AuditEvent
 from kyokan.apps.core.predicates import roles_of
 from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES
 
-from .models import MAX_TEXT_ANSWER, Answer, Question, Response, Survey
+from .models import MAX_TEXT_ANSWER, Answer, Participation, Question, Response, Survey
+from .once import claim, done
+
+# --- edit codes (anonymous surveys) ----------------------------------------------------
+
+# No 0/O, 1/I/L: the code is read from the screen and typed again.
+EDIT_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+EDIT_CODE_LENGTH = 16  # 16 × log2(31) ≈ 79 bits
 
 
-def _key(*parts) -> str:
-    message = ":".join(str(p) for p in parts).encode()
+def new_edit_code() -> str:
+    code = "".join(secrets.choice(EDIT_CODE_ALPHABET) for _ in range(EDIT_CODE_LENGTH))
+    return "-".join(code[i : i + 4] for i in range(0, EDIT_CODE_LENGTH, 4))
+
+
+def normalize_edit_code(code: str) -> str:
+    """As typed (full width, lower case, spaces or hyphens) → the canonical letters."""
+    text = unicodedata.normalize("NFKC", code or "").upper()
+    return "".join(c for c in text if c in EDIT_CODE_ALPHABET)
+
+
+def edit_code_hash(code: str) -> str:
+    """SHA-256 of the code (no key: the code itself is a 79-bit random secret, so
+    nothing the server or the database holds can lead from a person to the hash)."""
+    return hashlib.sha256(normalize_edit_code(code).encode()).hexdigest()
+
+
+def visitor_key(survey: Survey, visitor: str) -> str:
+    """A public-link visitor (their browser session) as a keyed hash: one response per
+    session. There is no person behind a visitor."""
+    message = f"survey:{survey.pk}:visitor:{visitor}".encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-def respondent_key_for_user(survey: Survey, user) -> str:
-    return _key("survey", survey.pk, "user", user.pk)
-
-
-def respondent_key_for_visitor(survey: Survey, visitor: str) -> str:
-    return _key("survey", survey.pk, "visitor", visitor)
 
 
 def is_in_audience(survey: Survey, user) -> bool:
@@ -54,21 +90,62 @@ def is_in_audience(survey: Survey, user) -> bool:
     return False
 
 
+def has_answers(survey: Survey) -> bool:
+    """Whether anyone has answered (or responses were imported): the anonymous/named
+    choice is then fixed."""
+    if survey.pk is None:
+        return False
+    return (
+        Response.objects.filter(survey=survey).exists()
+        or Participation.objects.filter(survey=survey).exists()
+    )
+
+
 # --- surveys and questions ------------------------------------------------------------------
 
 
+def _survey_snapshot(survey: Survey) -> dict:
+    """The audit snapshot of a survey: that a public link exists, never the link's token."""
+    data = snapshot(survey)
+    data["public_token"] = "(set)" if survey.public_token else ""
+    return data
+
+
 @transaction.atomic
-def survey_create(*, actor, departments=(), **fields) -> Survey:
-    survey = audited_create(actor=actor, instance=Survey(created_by=actor, **fields))
+def survey_create(*, actor, departments=(), once: str | None = None, **fields) -> Survey:
+    """Create a survey. ``once``: the form's one-time token (a repeated submission raises
+    ``once.AlreadySubmitted`` with the first survey's URL)."""
+    claimed = claim(actor=actor, token=once)
+    if fields.get("audience") == Survey.Audience.PUBLIC:
+        fields["anonymous"] = True  # public answers are never named
+    survey = Survey(created_by=actor, **fields)
+    survey.full_clean()
+    survey.save(force_insert=True)
+    audit_record(
+        actor=actor, action=AuditEvent.Action.CREATE, target=survey, after=_survey_snapshot(survey)
+    )
     if departments:
         survey.departments.set(departments)
     if survey.previous_round_id:
         questions_copy(actor=actor, source=survey.previous_round, target=survey)
+    done(claimed, reverse("surveys:detail", args=[survey.pk]))
     return survey
 
 
 @transaction.atomic
 def survey_update(*, actor, survey: Survey, departments=None, **changes) -> bool:
+    stored = Survey.objects.select_for_update().get(pk=survey.pk)
+    if changes.get("audience", stored.audience) == Survey.Audience.PUBLIC:
+        changes["anonymous"] = True
+    switching = "anonymous" in changes and bool(changes["anonymous"]) != stored.anonymous
+    if switching and has_answers(stored):
+        raise ValidationError(
+            {
+                "anonymous": _(
+                    "Whether the survey is anonymous cannot be changed once it has answers."
+                )
+            }
+        )
     changed = audited_update(actor=actor, instance=survey, changes=changes)
     if departments is not None and set(departments) != set(survey.departments.all()):
         survey.departments.set(departments)
@@ -108,10 +185,13 @@ def questions_copy(*, actor, source: Survey, target: Survey) -> int:
 
 
 @transaction.atomic
-def question_create(*, actor, survey: Survey, **fields) -> Question:
+def question_create(*, actor, survey: Survey, once: str | None = None, **fields) -> Question:
+    claimed = claim(actor=actor, token=once)
     _require_draft(survey)
     order = (survey.questions.aggregate(n=Max("order"))["n"] or 0) + 1
-    return audited_create(actor=actor, instance=Question(survey=survey, order=order, **fields))
+    question = audited_create(actor=actor, instance=Question(survey=survey, order=order, **fields))
+    done(claimed, reverse("surveys:detail", args=[survey.pk]))
+    return question
 
 
 @transaction.atomic
@@ -142,7 +222,20 @@ def survey_open(*, actor, survey: Survey, record_past: bool = False) -> bool:
 def survey_close(*, actor, survey: Survey) -> bool:
     if survey.state != Survey.State.OPEN:
         raise ValidationError(_("Only an open survey can be closed."))
-    return audited_update(actor=actor, instance=survey, changes={"state": Survey.State.CLOSED})
+    changed = audited_update(actor=actor, instance=survey, changes={"state": Survey.State.CLOSED})
+    if survey.anonymous:
+        _rewrite_anonymous_rows(survey)
+    return changed
+
+
+def _rewrite_anonymous_rows(survey: Survey) -> None:
+    """Write every anonymous row of the survey again in one transaction, so that the
+    database's own bookkeeping (PostgreSQL's per-row transaction ids) no longer tells which
+    participation and which response were written together. (The old row versions are
+    removed by the next VACUUM.) Harmless on SQLite, where the rows carry no such ids."""
+    Participation.objects.filter(survey=survey).update(visitor_key=F("visitor_key"))
+    Response.objects.filter(survey=survey).update(edit_code_hash=F("edit_code_hash"))
+    Answer.objects.filter(response__survey=survey).update(text=F("text"))
 
 
 def accepting_answers(survey: Survey) -> bool:
@@ -151,6 +244,39 @@ def accepting_answers(survey: Survey) -> bool:
 
 
 # --- answers ---------------------------------------------------------------------------------
+
+
+def number_limits() -> tuple[int, int]:
+    """(digits before the decimal point, digits after it) that the answer's number column
+    holds, read from the model field so that the check always matches the column."""
+    field = Answer._meta.get_field("number")
+    return field.max_digits - field.decimal_places, field.decimal_places
+
+
+def clean_number(value) -> Decimal:
+    """A typed number (half- or full-width digits, thousands separators) as a Decimal that
+    the column holds, or ValidationError with a message that says what fits."""
+    text = unicodedata.normalize("NFKC", str(value)).replace(",", "").strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(_("Enter a number."), code="invalid") from None
+    if not number.is_finite():
+        raise ValidationError(_("Enter a number."), code="invalid")
+    whole, decimals = number_limits()
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > decimals:
+        raise ValidationError(
+            _("Enter at most %(n)s digits after the decimal point.") % {"n": decimals},
+            code="decimal_places",
+        )
+    if abs(number) >= Decimal(10) ** whole:
+        limit = f"{Decimal(10) ** whole - Decimal(1).scaleb(-decimals):,.{decimals}f}"
+        raise ValidationError(
+            _("Enter a number between -%(limit)s and %(limit)s.") % {"limit": limit},
+            code="max_digits",
+        )
+    return number
 
 
 def clean_answers(survey: Survey, raw: dict[int, object]) -> dict[int, dict]:
@@ -184,13 +310,7 @@ def _clean_one(question: Question, value) -> dict:
             )
         return {"text": text}
     if question.kind == kind.NUMBER:
-        try:
-            number = Decimal(str(value).replace(",", "").strip())
-        except InvalidOperation:
-            raise ValidationError(_("Enter a number.")) from None
-        if not number.is_finite() or abs(number) >= Decimal("1e10"):
-            raise ValidationError(_("Enter a number."))
-        return {"number": number}
+        return {"number": clean_number(value)}
     if question.kind == kind.LIKERT:
         try:
             level = int(value)
@@ -211,6 +331,35 @@ def _clean_one(question: Question, value) -> dict:
     return {"choices": picked}
 
 
+def _primary_role(user) -> str:
+    return next(iter(sorted(roles_of(user))), "")
+
+
+def _identity(survey: Survey, user, visitor: str | None) -> tuple[str, dict]:
+    """(source, participation lookup) of whoever answers; refuses those who may not."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        if not is_in_audience(survey, user):
+            raise ValidationError(_("This survey is not addressed to you."))
+        return Response.Source.WEB, {"user": user}
+    if survey.audience == Survey.Audience.PUBLIC and visitor:
+        return Response.Source.PUBLIC, {"visitor_key": visitor_key(survey, visitor)}
+    raise ValidationError(_("Log in to answer this survey."))
+
+
+def _replace_answers(response: Response, cleaned: dict[int, dict]) -> None:
+    response.answers.all().delete()
+    Answer.objects.bulk_create(
+        Answer(response=response, question_id=qid, **values) for qid, values in cleaned.items()
+    )
+
+
+def _refuse_voided(response: Response) -> None:
+    if response.voided_at is not None:
+        raise ValidationError(
+            _("These answers were voided by the secretariat and can no longer be changed.")
+        )
+
+
 @transaction.atomic
 def response_save(
     *,
@@ -218,58 +367,136 @@ def response_save(
     answers: dict[int, object],
     user=None,
     visitor: str | None = None,
+    edit_code: str | None = None,
     attributes: dict | None = None,
     _record_past: bool = False,
 ) -> Response:
     """Save (or replace) one respondent's answers while the survey is open.
-    (``_record_past`` lets the demo record answers of a survey that ran in the past.)"""
+
+    Named survey: the response names the respondent, who may change it until closing.
+    Anonymous survey: see the module's docstring. A first answer gets a new edit code,
+    returned once as ``response.edit_code`` (never stored); changing the answers needs
+    that code (``edit_code``). (``_record_past`` lets the demo record answers of a survey
+    that ran in the past.)"""
     if not accepting_answers(survey) and not (_record_past and survey.state == Survey.State.OPEN):
         raise ValidationError(_("This survey is not accepting answers."))
     cleaned = clean_answers(survey, answers)
-    if user is not None and getattr(user, "is_authenticated", False):
-        if not is_in_audience(survey, user):
-            raise ValidationError(_("This survey is not addressed to you."))
-        key = respondent_key_for_user(survey, user)
-        source = Response.Source.WEB
-        department = user.department
-        role = next(iter(sorted(roles_of(user))), "")
-    elif survey.audience == Survey.Audience.PUBLIC and visitor:
-        key, source, department, role = (
-            respondent_key_for_visitor(survey, visitor), Response.Source.PUBLIC, None, ""
-        )  # fmt: skip
-    else:
-        raise ValidationError(_("Log in to answer this survey."))
-    if survey.anonymous and department is not None and department.parent_id:
-        department = department.parent  # anonymous: only the bureau is kept
-    response = (
-        Response.objects.select_for_update().filter(survey=survey, respondent_key=key).first()
-    )
+    source, who = _identity(survey, user, visitor)
+    if survey.anonymous or source == Response.Source.PUBLIC:
+        return _anonymous_save(survey, cleaned, source, who, user, edit_code)
+    now = timezone.now()
+    response = Response.objects.select_for_update().filter(survey=survey, respondent=user).first()
     created = response is None
     if created:
         response = Response.objects.create(
             survey=survey,
-            respondent=None if survey.anonymous or source == Response.Source.PUBLIC else user,
-            respondent_key=key,
-            department=department,
-            role=role,
+            respondent=user,
+            department=user.department,
+            role=_primary_role(user),
             source=source,
             attributes=attributes or {},
+            submitted_at=now,
+            updated_at=now,
         )
     else:
-        response.answers.all().delete()
+        _refuse_voided(response)
+        response.updated_at = now
         response.save(update_fields=["updated_at"])
-    Answer.objects.bulk_create(
-        Answer(response=response, question_id=qid, **values) for qid, values in cleaned.items()
-    )
-    named = not survey.anonymous and source == Response.Source.WEB
+    _replace_answers(response, cleaned)
+    response.edit_code = None
     audit_record(
-        actor=user if named else None,
-        actor_name="" if named else _("(anonymous respondent)"),
+        actor=user,
         action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
         target=survey,
         target_type="surveys.response",
         target_id=str(response.pk),
         target_repr=str(survey)[:200],
         summary=_("Survey answered") if created else _("Survey answers changed"),
+    )
+    return response
+
+
+def _anonymous_save(survey, cleaned, source, who, user, edit_code) -> Response:
+    named_actor = user if source == Response.Source.WEB else None
+    if edit_code:
+        response = (
+            Response.objects.select_for_update()
+            .filter(survey=survey, edit_code_hash=edit_code_hash(edit_code))
+            .exclude(edit_code_hash="")
+            .first()
+        )
+        if response is None:
+            raise ValidationError(
+                {"edit_code": _("This edit code does not match any answers to this survey.")}
+            )
+        _refuse_voided(response)
+        _replace_answers(response, cleaned)
+        response.edit_code = None
+        # No actor and no response id: the entry cannot be joined to the answers.
+        audit_record(
+            actor=None,
+            actor_name=_("(anonymous respondent)"),
+            action=AuditEvent.Action.UPDATE,
+            target=survey,
+            target_type="surveys.survey",
+            summary=_("Anonymous answers changed (with the respondent's edit code)"),
+        )
+        return response
+    if Participation.objects.filter(survey=survey, **who).exists():
+        raise ValidationError(
+            _(
+                "You have already answered this survey. To change your answers, enter the "
+                "edit code you were given."
+            ),
+            code="already_answered",
+        )
+    try:
+        with transaction.atomic():
+            Participation.objects.create(survey=survey, **who)
+    except IntegrityError:  # a second submission at the same moment
+        raise ValidationError(
+            _("You have already answered this survey."), code="already_answered"
+        ) from None
+    code = new_edit_code()
+    response = Response.objects.create(
+        survey=survey, source=source, edit_code_hash=edit_code_hash(code)
+    )
+    _replace_answers(response, cleaned)
+    response.edit_code = code
+    # Who took part, never which response is theirs.
+    audit_record(
+        actor=named_actor,
+        actor_name="" if named_actor else _("(anonymous respondent)"),
+        action=AuditEvent.Action.CREATE,
+        target=survey,
+        target_type="surveys.participation",
+        target_id="",
+        target_repr=str(survey)[:200],
+        summary=_("Took part in an anonymous survey (the answers are kept apart)"),
+    )
+    return response
+
+
+@transaction.atomic
+def response_void(*, actor, response: Response, reason: str) -> Response:
+    """Leave a response out of results, exports and analyses (it is kept, marked voided,
+    with the reason): one bad answer never blocks a survey."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for voiding these answers.")})
+    response = Response.objects.select_for_update().get(pk=response.pk)
+    if response.voided_at is not None:
+        raise ValidationError(_("These answers are already voided."))
+    response.voided_at = timezone.now()
+    response.void_reason = reason[:500]
+    response.save(update_fields=["voided_at", "void_reason"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        target=response,
+        target_type="surveys.response",
+        target_repr=str(response.survey)[:200],
+        summary=_("Survey response voided"),
+        after={"voided": True, "reason": response.void_reason},
     )
     return response

@@ -4,13 +4,10 @@
 2. choose the column of each question, and optionally of the bureau and the role;
 3. import: all rows or, if any row has a problem, none (the problems are listed).
 
-Between the steps the decoded text is kept in the session (compressed, at most
-``MAX_STASHED_BYTES``, one file per survey) and removed after the import or when the
-person starts again; a session ends after a working day anyway.
+Between the steps the decoded text is kept in the database (``ImportUpload``, owned by the
+person, at most one per survey and person) and only its random id in the session; it is
+deleted after the import, when the person starts again, or when it expires (2 hours).
 """
-
-import base64
-import zlib
 
 from django import forms
 from django.contrib import messages
@@ -29,7 +26,6 @@ from .. import importing
 from ..models import Question, Survey
 from .common import survey_obj, survey_url
 
-MAX_STASHED_BYTES = 4 * 1024 * 1024  # the compressed text kept between the steps
 PREVIEW_ROWS = 5
 ERRORS_SHOWN = 50
 DEPARTMENT_HEADINGS = {"bureau", "department", "部局", "所属", "部署", "所属部局"}
@@ -43,29 +39,24 @@ def _session_key(survey: Survey) -> str:
     return f"surveys:import:{survey.pk}"
 
 
-def _stash(session, survey: Survey, name: str, text: str) -> None:
-    data = base64.b64encode(zlib.compress(text.encode(), 6)).decode("ascii")
-    if len(data) > MAX_STASHED_BYTES:
-        raise ValidationError(
-            _("The file is too large to keep between the steps; split it into smaller files.")
-        )
-    session[_session_key(survey)] = {"name": name, "data": data}
+def _stash(request, survey: Survey, name: str, text: str) -> None:
+    upload = importing.import_upload_keep(actor=request.user, survey=survey, name=name, text=text)
+    request.session[_session_key(survey)] = str(upload.pk)
 
 
-def _unstash(session, survey: Survey) -> tuple[str, str] | None:
-    stored = session.get(_session_key(survey))
-    if not stored:
+def _unstash(request, survey: Survey) -> tuple[str, str] | None:
+    upload = importing.import_upload_get(
+        actor=request.user, survey=survey, upload_id=request.session.get(_session_key(survey))
+    )
+    if upload is None:
+        request.session.pop(_session_key(survey), None)
         return None
-    try:
-        text = zlib.decompress(base64.b64decode(stored["data"])).decode()
-    except (KeyError, ValueError, zlib.error):
-        session.pop(_session_key(survey), None)
-        return None
-    return stored.get("name", ""), text
+    return upload.name, upload.text
 
 
-def _discard(session, survey: Survey) -> None:
-    session.pop(_session_key(survey), None)
+def _discard(request, survey: Survey) -> None:
+    importing.import_upload_discard(actor=request.user, survey=survey)
+    request.session.pop(_session_key(survey), None)
 
 
 # --- forms ------------------------------------------------------------------------------
@@ -119,9 +110,10 @@ def _guess_question(header: list[str], question: Question) -> str:
 class MappingForm(forms.Form):
     """One choice of column per question, and for the bureau and the role."""
 
-    def __init__(self, *args, questions, header, **kwargs):
+    def __init__(self, *args, questions, header, anonymous=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        self.anonymous = anonymous
         columns = [("", _("— not imported —"))] + [
             (str(i), importing.column_label(i, header)) for i in range(len(header))
         ]
@@ -152,6 +144,8 @@ class MappingForm(forms.Form):
             help_text=_("Matched with role names such as 職員 or 推進員."),
             initial=_guess(header, ROLE_HEADINGS | {_normal(_("role"))}),
         )
+        if anonymous:  # an anonymous survey keeps no bureau or role
+            del self.fields["department_column"], self.fields["role_column"]
 
     @staticmethod
     def _column(value: str) -> int | None:
@@ -167,8 +161,8 @@ class MappingForm(forms.Form):
         data = self.cleaned_data
         return importing.ColumnMap(
             questions={q.pk: self._column(data.get(f"q{q.pk}")) for q in self.questions},
-            department=self._column(data.get("department_column")),
-            role=self._column(data.get("role_column")),
+            department=None if self.anonymous else self._column(data.get("department_column")),
+            role=None if self.anonymous else self._column(data.get("role_column")),
         )
 
 
@@ -206,19 +200,15 @@ def import_responses(request, pk: int, obj: Survey):
     here = reverse("surveys:import", args=[obj.pk])
     step = request.POST.get("step") if request.method == "POST" else None
     if step == "discard":
-        _discard(request.session, obj)
+        _discard(request, obj)
         return redirect(here)
     if step == "upload":
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                _stash(request.session, obj, form.cleaned_data["file"].name, form.text)
-            except ValidationError as exc:
-                form.add_error("file", exc)
-            else:
-                return redirect(here)
+            _stash(request, obj, form.cleaned_data["file"].name, form.text)
+            return redirect(here)
         return _upload_page(request, obj, form)
-    stashed = _unstash(request.session, obj)
+    stashed = _unstash(request, obj)
     if stashed is None:
         if step == "import":
             messages.error(request, _("The uploaded file was not kept; upload it again."))
@@ -228,7 +218,10 @@ def import_responses(request, pk: int, obj: Survey):
     table = importing.parse(text)
     questions = obj.questions.order_by("order", "id")
     form = MappingForm(
-        request.POST if step == "import" else None, questions=questions, header=table.header
+        request.POST if step == "import" else None,
+        questions=questions,
+        header=table.header,
+        anonymous=obj.anonymous,
     )
     if step == "import" and form.is_valid():
         try:
@@ -246,7 +239,7 @@ def import_responses(request, pk: int, obj: Survey):
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            _discard(request.session, obj)
+            _discard(request, obj)
             messages.success(
                 request,
                 ngettext(

@@ -6,19 +6,24 @@ Every page's query count is independent of the number of responses: the selector
 per question, and the exports prefetch the answers per chunk of responses.
 """
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.urls import path
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
-from kyokan.apps.core import office
+from kyokan.apps.core import exports, office
 from kyokan.apps.core.access import require
 from kyokan.apps.core.models import User
 from kyokan.apps.core.roles import Role
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import csv_download
+from kyokan.apps.core.viewkit import apply_service_errors, confirm_page, form_page
 
-from .. import charts, exporting, selectors
+from .. import charts, exporting, selectors, services
 from ..models import LIKERT_LABELS, Answer, Question, Response, Survey
 from .common import survey_obj
 
@@ -41,6 +46,9 @@ def _count_rows(result: dict) -> list[dict]:
 
 def _question_item(question: Question, result: dict) -> dict:
     item = {"question": question, "result": result, "n": result.get("n") or 0}
+    if result.get("suppressed"):
+        item["suppressed"] = True
+        return item
     if question.kind in charts.CHART_KINDS:
         item["rows"] = _count_rows(result)
         chart = charts.question_chart(question, result)
@@ -68,6 +76,7 @@ def results(request, pk: int, obj: Survey):
             "rate_chart": charts.svg(rate_chart, uid="chart-rate") if rate_chart else "",
             "named": _named(obj),
             "can_manage": request.user.has_perm("surveys.manage_surveys", obj),
+            "min_group": selectors.MIN_GROUP,
         },
     )
 
@@ -126,12 +135,16 @@ def cross_tab(question: Question, by: str) -> dict:
     width = len(question.choices) if question.kind in multiple_kinds else 5
     counts: dict[str, list[int]] = {}
     sizes: dict[str, int] = {}
-    answers = Answer.objects.filter(question=question).values_list(
-        "choices",
-        "number",
-        "response__role",
-        "response__department__name",
-        "response__department__parent__name",
+    answers = (
+        Answer.objects.counted()
+        .filter(question=question)
+        .values_list(
+            "choices",
+            "number",
+            "response__role",
+            "response__department__name",
+            "response__department__parent__name",
+        )
     )
     for choices, number, role, department, bureau in answers:
         if by == "role":
@@ -151,6 +164,13 @@ def crosstab(request, pk: int, qpk: int, obj: Survey):
     question = get_object_or_404(
         Question.objects.filter(survey=obj, kind__in=CROSS_TAB_KINDS), pk=qpk
     )
+    if obj.anonymous:
+        # An anonymous survey keeps no bureau or role with the answers.
+        return render(
+            request,
+            "surveys/crosstab.html",
+            {"survey": obj, "question": question, "anonymous": True},
+        )
     by = request.GET.get("by")
     if by not in CROSS_TAB_BY:
         by = "department"
@@ -209,6 +229,9 @@ def _compare_item(question: Question, before: dict, after: dict) -> dict:
         "n_before": before.get("n") or 0,
         "n_after": after.get("n") or 0,
     }
+    if before.get("suppressed") or after.get("suppressed"):
+        item["suppressed"] = True  # an anonymous round with fewer than MIN_GROUP answers
+        return item
     if question.kind in CROSS_TAB_KINDS:
         earlier = dict(before.get("rows", []))
         later = dict(after.get("rows", []))
@@ -251,8 +274,9 @@ def compare(request, pk: int, obj: Survey):
             "survey": obj,
             "previous": obj.previous_round,
             "items": [_compare_item(r["question"], r["before"], r["after"]) for r in rows],
-            "responses_before": obj.previous_round.responses.count(),
-            "responses_after": obj.responses.count(),
+            "responses_before": selectors.counted_responses(obj.previous_round),
+            "responses_after": selectors.counted_responses(obj),
+            "min_group": selectors.MIN_GROUP,
         },
     )
 
@@ -260,22 +284,125 @@ def compare(request, pk: int, obj: Survey):
 # --- exports ------------------------------------------------------------------------------
 
 
+def _export_refused(request, survey: Survey, exc: ValidationError):
+    messages.error(request, " ".join(exc.messages))
+    return redirect("surveys:results", pk=survey.pk)
+
+
 @require("surveys.view_results", obj=survey_obj)
 def export_csv(request, pk: int, obj: Survey):
-    table = exporting.response_table(obj, with_names=exporting.names_allowed(obj, request.user))
-    return csv_download(
-        exporting.filename(obj, "csv"),
-        table.header,
-        (exporting.csv_cells(row) for row in table.rows),
-    )
+    try:
+        return exporting.csv_response(obj, with_names=exporting.names_allowed(obj, request.user))
+    except ValidationError as exc:
+        return _export_refused(request, obj, exc)
 
 
 @require("surveys.view_results", obj=survey_obj)
 def export_xlsx(request, pk: int, obj: Survey):
-    content = exporting.xlsx_bytes(obj, with_names=exporting.names_allowed(obj, request.user))
-    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
+    """Small surveys download at once; large ones are built in the background (core's
+    export jobs: a page with the progress and then the download)."""
+    try:
+        count = exporting.check_exportable(obj)
+        if count > exporting.BACKGROUND_XLSX_ROWS:
+            job = exports.export_start(
+                actor=request.user,
+                builder="surveys.responses_xlsx",
+                params={"survey": obj.pk},
+                title=_("Responses to %(name)s (Excel)") % {"name": obj},
+            )
+            return redirect(job.get_absolute_url())
+        content = exporting.xlsx_bytes(obj, with_names=exporting.names_allowed(obj, request.user))
+    except ValidationError as exc:
+        return _export_refused(request, obj, exc)
+    response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = office.content_disposition(exporting.filename(obj, "xlsx"))
     return response
+
+
+# --- voiding a response -------------------------------------------------------------------
+
+
+class VoidForm(forms.Form):
+    response = forms.CharField(
+        label=gettext_lazy("response id"),
+        max_length=20,
+        help_text=gettext_lazy("As in the first column of the CSV or Excel export."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, survey: Survey, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.survey = survey
+
+    def clean_response(self):
+        value = self.cleaned_data["response"].strip()
+        found = None
+        if value.isdigit() and len(value) <= 19:
+            found = Response.objects.filter(survey=self.survey, pk=int(value)).first()
+        if found is None:
+            raise ValidationError(_("No response of this survey has this id."))
+        if found.voided_at is not None:
+            raise ValidationError(_("These answers are already voided."))
+        self.found = found
+        return value
+
+
+@require("surveys.manage_surveys", obj=survey_obj)
+@require_http_methods(["GET", "POST"])
+def response_void(request, pk: int, obj: Survey):
+    """Void one response (with a reason, after a confirmation): it stays stored, marked,
+    and is left out of results, exports and analyses."""
+    data = request.POST if request.method == "POST" else None
+    form = VoidForm(data, survey=obj, initial={"response": request.GET.get("response", "")})
+    title = _("Void a response: %(name)s") % {"name": obj}
+    back = reverse("surveys:results", args=[obj.pk])
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirmed") == "1":
+            try:
+                services.response_void(
+                    actor=request.user, response=form.found, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(request, _("The response was voided."))
+                return redirect(back)
+        else:
+            answers = form.found.answers.count()
+            return confirm_page(
+                request,
+                title=title,
+                message=_(
+                    "Response %(id)s (%(n)s answers) will no longer count in results, "
+                    "exports and analyses. Reason: %(reason)s"
+                )
+                % {
+                    "id": form.found.pk,
+                    "n": answers,
+                    "reason": form.cleaned_data["reason"],
+                },
+                submit_label=_("Void the response"),
+                danger=True,
+                cancel_url=back,
+                hidden={
+                    "response": form.cleaned_data["response"],
+                    "reason": form.cleaned_data["reason"],
+                    "confirmed": "1",
+                },
+            )
+    return form_page(
+        request,
+        form,
+        title=title,
+        intro=_(
+            "A voided response is kept, marked with the reason, and left out of results, "
+            "exports and analyses; the respondent cannot change it any more."
+        ),
+        submit_label=_("Next"),
+        cancel_url=back,
+    )
 
 
 urlpatterns = [
@@ -285,4 +412,5 @@ urlpatterns = [
     path("surveys/<int:pk>/compare/", compare, name="compare"),
     path("surveys/<int:pk>/export.csv", export_csv, name="export_csv"),
     path("surveys/<int:pk>/export.xlsx", export_xlsx, name="export_xlsx"),
+    path("surveys/<int:pk>/void/", response_void, name="void"),
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -15,11 +16,22 @@ from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, apply_service_errors, confirm_page, submit
 
 from .. import selectors, services
-from ..forms import AnswerForm, QuestionForm, SurveyForm
+from ..forms import AnswerForm, EditCodeForm, QuestionForm, SurveyForm
 from ..models import Survey
+from ..once import AlreadySubmitted
 from .common import question_obj, survey_obj, survey_url
 
 PUBLIC_SUBMISSIONS_PER_HOUR = 20
+
+
+def _once(request, view):
+    """Run a creating view; a repeated submission of the same form goes where the first
+    one led (nothing is created twice)."""
+    try:
+        return view()
+    except AlreadySubmitted as repeated:
+        messages.info(request, _("This form was already sent; nothing was created twice."))
+        return redirect(repeated.result_url or reverse("surveys:list"))
 
 
 @require("surveys.view_surveys")
@@ -36,21 +48,24 @@ def survey_list(request):
 @require_http_methods(["GET", "POST"])
 def survey_create(request):
     form = SurveyForm(request.POST or None)
-    return submit(
+    return _once(
         request,
-        form,
-        save=lambda data: services.survey_create(actor=request.user, **data),
-        success=_("The survey was created; add its questions."),
-        next_url=survey_url,
-        title=_("New survey"),
-        intro=_("A later round repeats the questions of the earlier survey you choose."),
-        cancel_url=reverse("surveys:list"),
+        lambda: submit(
+            request,
+            form,
+            save=lambda data: services.survey_create(actor=request.user, **data),
+            success=_("The survey was created; add its questions."),
+            next_url=survey_url,
+            title=_("New survey"),
+            intro=_("A later round repeats the questions of the earlier survey you choose."),
+            cancel_url=reverse("surveys:list"),
+        ),
     )
 
 
 @require("surveys.view_surveys", obj=survey_obj)
 def survey_detail(request, pk: int, obj: Survey):
-    if obj.state == Survey.State.DRAFT and not request.user.has_perm("surveys.manage_surveys"):
+    if not selectors.can_see(obj, request.user):
         raise Http404
     return render(
         request,
@@ -60,7 +75,7 @@ def survey_detail(request, pk: int, obj: Survey):
             "questions": obj.questions.order_by("order", "id"),
             "can_answer": services.accepting_answers(obj)
             and services.is_in_audience(obj, request.user),
-            "my_response": selectors.my_response(obj, request.user),
+            "my_response": selectors.has_answered(obj, request.user),
             "public_url": request.build_absolute_uri(
                 reverse("surveys:public_answer", args=[obj.public_token])
             ),
@@ -116,16 +131,19 @@ def survey_state(request, pk: int, action: str, obj: Survey):
 @require_http_methods(["GET", "POST"])
 def question_create(request, pk: int, obj: Survey):
     form = QuestionForm(request.POST or None)
-    return submit(
+    return _once(
         request,
-        form,
-        save=lambda _data: services.question_create(
-            actor=request.user, survey=obj, **form.data_for_service()
+        lambda: submit(
+            request,
+            form,
+            save=lambda _data: services.question_create(
+                actor=request.user, survey=obj, **form.data_for_service()
+            ),
+            success=_("The question was added."),
+            next_url=lambda _q: survey_url(obj),
+            title=_("Add a question to %(name)s") % {"name": obj},
+            cancel_url=survey_url(obj),
         ),
-        success=_("The question was added."),
-        next_url=lambda _q: survey_url(obj),
-        title=_("Add a question to %(name)s") % {"name": obj},
-        cancel_url=survey_url(obj),
     )
 
 
@@ -168,24 +186,68 @@ def question_delete(request, pk: int, obj):
     )
 
 
+def edit_code_cookie(survey: Survey) -> str:
+    return f"kyokan_survey_{survey.pk}"
+
+
+def _keep_edit_code(request, response, survey: Survey, code: str) -> None:
+    """The edit code lives only in the respondent's browser (a cookie until the survey
+    closes) and on the screen: never in the session or anywhere on the server."""
+    days = max((survey.closes_on - timezone.localdate()).days + 1, 1)
+    response.set_cookie(
+        edit_code_cookie(survey),
+        services.normalize_edit_code(code),
+        max_age=days * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+
+
 def _answer(request, survey: Survey, *, user=None, visitor=None, template: str):
     questions = survey.questions.order_by("order", "id")
-    existing = selectors.my_response(survey, user) if user else None
+    code = request.COOKIES.get(edit_code_cookie(survey)) if survey.anonymous else None
+    step = request.POST.get("step") if request.method == "POST" else None
+    code_form = EditCodeForm(request.POST if step == "code" else None)
+    if step == "code" and code_form.is_valid():
+        typed = code_form.cleaned_data["edit_code"]
+        if selectors.my_response(survey, user, edit_code=typed) is not None:
+            response = redirect(request.path)
+            _keep_edit_code(request, response, survey, typed)
+            return response
+        code_form.add_error(
+            "edit_code", _("This edit code does not match any answers to this survey.")
+        )
+    existing = selectors.my_response(survey, user, edit_code=code)
+    if existing is None:
+        code = None  # a code from an old cookie that matches nothing
+    answered = existing is not None or selectors.has_answered(survey, user, visitor=visitor)
+    # An anonymous respondent who has answered changes the answers only with their code.
+    locked = survey.anonymous and answered and existing is None
+    voided = existing is not None and existing.voided_at is not None
     form = AnswerForm(
-        request.POST or None,
+        request.POST if step != "code" and request.method == "POST" else None,
         questions=questions,
         initial_answers={a.question_id: a for a in existing.answers.all()} if existing else None,
     )
-    if request.method == "POST" and form.is_valid():
+    sending = step != "code" and request.method == "POST" and not locked and not voided
+    if sending and form.is_valid():
         try:
-            services.response_save(
-                survey=survey, answers=form.raw_answers(), user=user, visitor=visitor
+            saved = services.response_save(
+                survey=survey,
+                answers=form.raw_answers(),
+                user=user,
+                visitor=visitor,
+                edit_code=code,
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("Thank you. Your answers were saved."))
-            return redirect(request.path)
+            response = redirect(request.path)
+            if saved.edit_code:
+                _keep_edit_code(request, response, survey, saved.edit_code)
+            return response
     return render(
         request,
         template,
@@ -193,7 +255,12 @@ def _answer(request, survey: Survey, *, user=None, visitor=None, template: str):
             "survey": survey,
             "form": form,
             "accepting": services.accepting_answers(survey),
-            "answered": existing is not None,
+            "answered": answered,
+            "locked": locked,
+            "voided": voided,
+            "void_reason": existing.void_reason if voided else "",
+            "edit_code": code,
+            "code_form": code_form,
         },
     )
 
@@ -202,6 +269,8 @@ def _answer(request, survey: Survey, *, user=None, visitor=None, template: str):
 @require_http_methods(["GET", "POST"])
 def answer(request, pk: int, obj: Survey):
     if obj.state == Survey.State.DRAFT or not services.is_in_audience(obj, request.user):
+        if not selectors.can_see(obj, request.user):
+            raise Http404
         raise PermissionDenied
     return _answer(request, obj, user=request.user, template="surveys/answer.html")
 
