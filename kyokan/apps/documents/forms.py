@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core.forms import JapaneseDateField
 
 from .models import Comment, Document, Endorsement, RevisionStep, Section, SectionKind
+from .once import OnceFormMixin
 
 
 class DocumentForm(forms.ModelForm):
@@ -12,7 +13,13 @@ class DocumentForm(forms.ModelForm):
         fields = ["kind", "title", "description"]
 
 
-class VersionLabelForm(forms.Form):
+class NewDocumentForm(OnceFormMixin, DocumentForm):
+    pass
+
+
+class VersionLabelForm(OnceFormMixin, forms.Form):
+    """The label of a new version or revision (a creation form: sent once)."""
+
     label = forms.CharField(
         label=_("version label"), max_length=120, help_text=_("e.g. 令和4年度改定案")
     )
@@ -29,7 +36,7 @@ class SectionForm(forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 14})}
 
 
-class NewSectionForm(forms.ModelForm):
+class NewSectionForm(OnceFormMixin, forms.ModelForm):
     parent = forms.ModelChoiceField(
         label=_("under"),
         queryset=Section.objects.none(),
@@ -68,7 +75,7 @@ class AdoptForm(forms.Form):
         self.fields["meeting"].choices = [("", "—"), *meetings]
 
 
-class CommentForm(forms.ModelForm):
+class CommentForm(OnceFormMixin, forms.ModelForm):
     parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -103,6 +110,10 @@ class StepForm(forms.ModelForm):
     class Meta:
         model = RevisionStep
         fields = ["title", "due_date", "status", "note"]
+
+
+class NewStepForm(OnceFormMixin, StepForm):
+    pass
 
 
 class CompareForm(forms.Form):

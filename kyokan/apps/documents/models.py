@@ -297,3 +297,24 @@ class RevisionStep(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SubmittedForm(models.Model):
+    """A creation form's one-time key, used up by the service that created something with
+    it (``documents.once``): a second POST of the same form finds what the first made."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submitted form")
+        verbose_name_plural = _("submitted forms")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="submitted_form_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_type} {self.target_id}"

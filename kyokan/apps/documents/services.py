@@ -22,6 +22,7 @@ from .models import (
     Section,
     Version,
 )
+from .once import creates_once
 
 
 class EditConflict(Exception):
@@ -59,6 +60,7 @@ def _require_editable(version: Version) -> None:
 
 
 @transaction.atomic
+@creates_once
 def document_create(*, actor, kind: str, title: str, description: str = "") -> Document:
     return audited_create(
         actor=actor, instance=Document(kind=kind, title=title, description=description)
@@ -75,6 +77,7 @@ def _next_number(document: Document) -> int:
 
 
 @transaction.atomic
+@creates_once
 def version_create(
     *, actor, document: Document, label: str, sections: list[SectionData] = ()
 ) -> Version:
@@ -149,6 +152,7 @@ def _bulk_sections(*, actor, version: Version, sections) -> int:
 
 
 @transaction.atomic
+@creates_once
 def version_revise(*, actor, version: Version, label: str) -> Version:
     """Start a revision: a new draft that copies every section of ``version`` (keeping each
     section's lineage, so the two can be compared) marked unchanged."""
@@ -298,6 +302,7 @@ def _renumber(version: Version, parent: Section | None) -> None:
 
 
 @transaction.atomic
+@creates_once
 def section_create(
     *,
     actor,
@@ -427,6 +432,7 @@ def _require_consultation(version: Version) -> None:
 
 
 @transaction.atomic
+@creates_once
 def comment_add(*, actor, section: Section, body: str, parent: Comment | None = None) -> Comment:
     _require_consultation(section.version)
     if section.version.comment_deadline and section.version.comment_deadline < timezone.localdate():
@@ -472,6 +478,7 @@ def endorsement_set(*, actor, version: Version, stance: str, note: str = "") -> 
 
 
 @transaction.atomic
+@creates_once
 def term_create(*, actor, **fields) -> GlossaryTerm:
     return audited_create(actor=actor, instance=GlossaryTerm(**fields))
 
@@ -487,6 +494,7 @@ def term_delete(*, actor, term: GlossaryTerm) -> None:
 
 
 @transaction.atomic
+@creates_once
 def step_create(*, actor, document: Document, title: str, **fields) -> RevisionStep:
     order = (document.plan.aggregate(n=Max("order"))["n"] or 0) + 1
     return audited_create(

@@ -9,6 +9,7 @@ from kyokan.apps.core import japanese_dates
 from kyokan.apps.core.forms import JapaneseDateField, PersonField
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.roles import Role
+from kyokan.apps.documents.once import OnceFormMixin
 
 from .models import (
     AgendaItem,
@@ -30,7 +31,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class SeriesForm(forms.ModelForm):
+class SeriesForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = MeetingSeries
         fields = ["name", "kind", "description"]
@@ -92,6 +93,10 @@ class MeetingForm(forms.ModelForm):
         super()._post_clean()
 
 
+class NewMeetingForm(OnceFormMixin, MeetingForm):
+    pass
+
+
 class MeetingEditForm(MeetingForm):
     class Meta(MeetingForm.Meta):
         fields = [f for f in MeetingForm.Meta.fields if f not in ("series", "number")]
@@ -142,7 +147,7 @@ class InviteForm(forms.Form):
         return cleaned
 
 
-class GuestForm(forms.ModelForm):
+class GuestForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Invitation
         fields = ["name", "email", "affiliation", "required"]
@@ -201,7 +206,7 @@ def parse_slots(text: str) -> list[tuple[datetime, datetime]]:
     return slots
 
 
-class PollForm(forms.Form):
+class PollForm(OnceFormMixin, forms.Form):
     candidates = forms.CharField(
         label=_("candidate dates"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -264,6 +269,10 @@ class AgendaItemForm(forms.ModelForm):
         fields = ["title", "presenter", "presenter_text", "duration_minutes"]
 
 
+class NewAgendaItemForm(OnceFormMixin, AgendaItemForm):
+    pass
+
+
 class MinutesForm(forms.Form):
     minutes_text = forms.CharField(
         label=_("minutes (議事録)"), required=False, widget=forms.Textarea(attrs={"rows": 12})
@@ -279,7 +288,7 @@ def _agenda_field(meeting, **kwargs):
     )
 
 
-class PaperUploadForm(forms.Form):
+class PaperUploadForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("title"), max_length=200)
     file = forms.FileField(
         label=_("file"),
@@ -291,7 +300,7 @@ class PaperUploadForm(forms.Form):
         self.fields["agenda_item"] = _agenda_field(meeting)
 
 
-class PaperGenerateForm(forms.Form):
+class PaperGenerateForm(OnceFormMixin, forms.Form):
     generator = forms.ChoiceField(label=_("generated from"), choices=())
     title = forms.CharField(
         label=_("title"),
@@ -306,7 +315,7 @@ class PaperGenerateForm(forms.Form):
         self.fields["agenda_item"] = _agenda_field(meeting)
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(OnceFormMixin, forms.Form):
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, meeting, **kwargs):
@@ -314,7 +323,7 @@ class DecisionForm(forms.Form):
         self.fields["agenda_item"] = _agenda_field(meeting)
 
 
-class ActionItemForm(forms.Form):
+class ActionItemForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("task"), max_length=200)
     owner = PersonField(label=_("owner"))
     department = forms.ModelChoiceField(

@@ -21,6 +21,7 @@ from kyokan.apps.core.audit import (
     snapshot,
 )
 from kyokan.apps.core.models import AuditEvent, Department, User
+from kyokan.apps.documents.once import creates_once
 
 from . import ics
 from .models import (
@@ -47,6 +48,7 @@ CARRY_OVER_TITLE = "前回までのアクションアイテムの確認"
 
 
 @transaction.atomic
+@creates_once
 def series_create(*, actor, name: str, kind: str, description: str = "") -> MeetingSeries:
     return audited_create(
         actor=actor, instance=MeetingSeries(name=name, kind=kind, description=description)
@@ -54,6 +56,7 @@ def series_create(*, actor, name: str, kind: str, description: str = "") -> Meet
 
 
 @transaction.atomic
+@creates_once
 def course_create(*, actor, title: str, description: str = "") -> Course:
     return audited_create(actor=actor, instance=Course(title=title, description=description))
 
@@ -63,6 +66,7 @@ def next_number(series: MeetingSeries) -> int:
 
 
 @transaction.atomic
+@creates_once
 def meeting_create(*, actor, series: MeetingSeries, number: int | None = None, **fields) -> Meeting:
     """Create a meeting (numbered next in its series unless given) and carry the series'
     open action items onto its agenda."""
@@ -218,6 +222,7 @@ def invitations_add(
 
 
 @transaction.atomic
+@creates_once
 def invitation_add_guest(
     *, actor, meeting: Meeting, name: str, email: str, affiliation: str = "", required=False
 ) -> Invitation:
@@ -262,6 +267,7 @@ def attendance_record(*, actor, meeting: Meeting, attendance: dict[int, str]) ->
 
 
 @transaction.atomic
+@creates_once
 def poll_open(
     *,
     actor,
@@ -403,6 +409,7 @@ def meeting_notify(*, actor, meeting: Meeting) -> list[str]:
 
 
 @transaction.atomic
+@creates_once
 def agenda_item_create(*, actor, meeting: Meeting, title: str, **fields) -> AgendaItem:
     order = (meeting.agenda_items.aggregate(n=Max("order"))["n"] or 0) + 1
     return audited_create(
@@ -515,6 +522,7 @@ def _next_paper_number(meeting: Meeting) -> int:
 
 
 @transaction.atomic
+@creates_once
 def paper_upload(
     *, actor, meeting: Meeting, title: str, file: UploadedFile, agenda_item=None
 ) -> Paper:
@@ -532,6 +540,7 @@ def paper_upload(
 
 
 @transaction.atomic
+@creates_once
 def paper_add_generated(
     *, actor, meeting: Meeting, generator: str, title: str = "", agenda_item=None
 ) -> Paper:
@@ -567,6 +576,7 @@ def paper_delete(*, actor, paper: Paper) -> None:
 
 
 @transaction.atomic
+@creates_once
 def decision_add(*, actor, meeting: Meeting, text: str, agenda_item=None) -> Decision:
     return audited_create(
         actor=actor, instance=Decision(meeting=meeting, text=text, agenda_item=agenda_item)
@@ -579,6 +589,7 @@ def decision_delete(*, actor, decision: Decision) -> None:
 
 
 @transaction.atomic
+@creates_once
 def action_item_create(
     *,
     actor,
@@ -633,6 +644,7 @@ def action_item_reopen(*, actor, action: ActionItem) -> bool:
 
 
 @transaction.atomic
+@creates_once
 def insight_create(
     *, actor, meeting: Meeting, expert: Invitation, title: str, body: str, tags: str = ""
 ) -> Insight:

@@ -22,12 +22,15 @@ from ..forms import (
     ConsultationForm,
     DocumentForm,
     EndorsementForm,
+    NewDocumentForm,
     NewSectionForm,
+    NewStepForm,
     SectionForm,
     StepForm,
     VersionLabelForm,
 )
 from ..models import Comment, Document, RevisionStep, Section, Version
+from ..once import AlreadySubmitted, duplicate_message, once_used, submit_once
 from .common import document_obj, section_obj, version_obj, version_url
 
 
@@ -55,9 +58,9 @@ def document_list(request):
 @require("documents.edit_documents")
 @require_http_methods(["GET", "POST"])
 def document_create(request):
-    return submit(
+    return submit_once(
         request,
-        DocumentForm(request.POST or None),
+        NewDocumentForm(request.POST or None),
         save=lambda data: services.document_create(actor=request.user, **data),
         success=_("The document was created. Add its first version or import it from Word."),
         next_url=_document_url,
@@ -99,11 +102,11 @@ def document_edit(request, pk: int, obj: Document):
 @require("documents.edit_documents", obj=document_obj)
 @require_http_methods(["GET", "POST"])
 def version_new(request, pk: int, obj: Document):
-    return submit(
+    return submit_once(
         request,
         VersionLabelForm(request.POST or None),
         save=lambda data: services.version_create(
-            actor=request.user, document=obj, label=data["label"]
+            actor=request.user, document=obj, label=data["label"], once=data["once"]
         ),
         success=_("The draft was created; add its sections."),
         next_url=version_url,
@@ -137,11 +140,11 @@ def version_detail(request, pk: int, obj: Version):
 @require("documents.edit_documents", obj=version_obj)
 @require_http_methods(["GET", "POST"])
 def version_revise(request, pk: int, obj: Version):
-    return submit(
+    return submit_once(
         request,
         VersionLabelForm(request.POST or None),
         save=lambda data: services.version_revise(
-            actor=request.user, version=obj, label=data["label"]
+            actor=request.user, version=obj, label=data["label"], once=data["once"]
         ),
         success=_("The revision was started as a copy; edited sections are marked 改定."),
         next_url=version_url,
@@ -268,7 +271,7 @@ def section_new(request, pk: int, obj: Version):
     form = NewSectionForm(
         request.POST or None, version=obj, initial={"parent": request.GET.get("parent")}
     )
-    return submit(
+    return submit_once(
         request,
         form,
         save=lambda data: services.section_create(actor=request.user, version=obj, **data),
@@ -380,6 +383,9 @@ def section_move(request, pk: int, direction: str, obj: Section):
 @require("documents.view_documents", obj=section_obj)
 @require_http_methods(["GET", "POST"])
 def section_comments(request, pk: int, obj: Section):
+    if once_used(request):
+        messages.info(request, duplicate_message())
+        return redirect(request.path)
     form = CommentForm(request.POST or None)
     can_comment = request.user.has_perm("documents.comment")
     if request.method == "POST" and can_comment and form.is_valid():
@@ -388,8 +394,15 @@ def section_comments(request, pk: int, obj: Section):
             parent = get_object_or_404(Comment, pk=form.cleaned_data["parent"], section=obj)
         try:
             services.comment_add(
-                actor=request.user, section=obj, body=form.cleaned_data["body"], parent=parent
+                actor=request.user,
+                section=obj,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                once=form.cleaned_data["once"],
             )
+        except AlreadySubmitted:
+            messages.info(request, duplicate_message())
+            return redirect(request.path)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -466,9 +479,9 @@ def _step(pk: int, **_kwargs) -> RevisionStep:
 @require("documents.edit_documents", obj=document_obj)
 @require_http_methods(["GET", "POST"])
 def step_create(request, pk: int, obj: Document):
-    return submit(
+    return submit_once(
         request,
-        StepForm(request.POST or None),
+        NewStepForm(request.POST or None),
         save=lambda data: services.step_create(actor=request.user, document=obj, **data),
         success=_("The step was added to the revision plan."),
         next_url=lambda _s: _document_url(obj) + "#plan",

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core import office
 from kyokan.apps.core.access import public, require
-from kyokan.apps.core.viewkit import submit
 
 from .. import io, selectors, services
 from ..models import Document, Version
+from ..once import OnceFormMixin, submit_once
 from .common import document_obj, version_obj, version_url
 
 CONTENT_TYPES = {
@@ -73,7 +73,7 @@ def public_export(request, pk: int, fmt: str):
 # --- import -------------------------------------------------------------------------------------
 
 
-class ImportForm(forms.Form):
+class ImportForm(OnceFormMixin, forms.Form):
     label = forms.CharField(
         label=gettext_lazy("Version label"),
         max_length=Version._meta.get_field("label").max_length,
@@ -114,10 +114,14 @@ def import_docx(request, pk: int, obj: Document):
         except ValidationError as exc:  # shown under the file field
             raise ValidationError({"file": exc.messages}) from exc
         return services.version_create(
-            actor=request.user, document=obj, label=data["label"], sections=sections
+            actor=request.user,
+            document=obj,
+            label=data["label"],
+            sections=sections,
+            once=data["once"],
         )
 
-    return submit(
+    return submit_once(
         request,
         form,
         save=save,

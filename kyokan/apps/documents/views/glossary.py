@@ -17,6 +17,7 @@ from kyokan.apps.core.viewkit import act, confirm_page, csv_download, submit
 
 from .. import services
 from ..models import GlossaryTerm
+from ..once import OnceFormMixin, submit_once
 from ..terms import normalise, normalise_for_search
 
 # --- forms ----------------------------------------------------------------------------------
@@ -120,6 +121,10 @@ class GlossaryTermForm(forms.ModelForm):
         return cleaned
 
 
+class NewGlossaryTermForm(OnceFormMixin, GlossaryTermForm):
+    pass
+
+
 # --- list, search and export ----------------------------------------------------------------
 
 
@@ -186,9 +191,9 @@ def _glossary_url() -> str:
 @require("documents.edit_documents")
 @require_http_methods(["GET", "POST"])
 def term_create(request):
-    return submit(
+    return submit_once(
         request,
-        GlossaryTermForm(request.POST or None),
+        NewGlossaryTermForm(request.POST or None),
         save=lambda data: services.term_create(actor=request.user, **data),
         success=_("The term was added to the glossary."),
         next_url=lambda _r: _glossary_url(),

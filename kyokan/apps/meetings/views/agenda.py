@@ -12,6 +12,7 @@ from kyokan.apps.core import office
 from kyokan.apps.core.access import require
 from kyokan.apps.core.links import link_type, link_types
 from kyokan.apps.core.viewkit import act, confirm_page, submit
+from kyokan.apps.documents.once import submit_once
 
 from .. import packet, services
 from ..forms import (
@@ -19,6 +20,7 @@ from ..forms import (
     AgendaItemForm,
     DecisionForm,
     MinutesForm,
+    NewAgendaItemForm,
     PaperGenerateForm,
     PaperUploadForm,
 )
@@ -37,9 +39,9 @@ def _item(pk: int) -> AgendaItem:
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
 def item_create(request, pk: int, obj: Meeting):
-    return submit(
+    return submit_once(
         request,
-        AgendaItemForm(request.POST or None),
+        NewAgendaItemForm(request.POST or None),
         save=lambda data: services.agenda_item_create(actor=request.user, meeting=obj, **data),
         success=_("The agenda item was added."),
         next_url=lambda _i: meeting_url(obj, "agenda"),
@@ -171,7 +173,7 @@ def link_remove(request, pk: int):
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
 def paper_upload(request, pk: int, obj: Meeting):
-    return submit(
+    return submit_once(
         request,
         PaperUploadForm(request.POST or None, request.FILES or None, meeting=obj),
         save=lambda data: services.paper_upload(actor=request.user, meeting=obj, **data),
@@ -186,7 +188,7 @@ def paper_upload(request, pk: int, obj: Meeting):
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
 def paper_generate(request, pk: int, obj: Meeting):
-    return submit(
+    return submit_once(
         request,
         PaperGenerateForm(request.POST or None, meeting=obj),
         save=lambda data: services.paper_add_generated(actor=request.user, meeting=obj, **data),
@@ -269,7 +271,7 @@ def packet_pdf(request, pk: int, obj: Meeting):
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
 def decision_add(request, pk: int, obj: Meeting):
-    return submit(
+    return submit_once(
         request,
         DecisionForm(
             request.POST or None, meeting=obj, initial={"agenda_item": request.GET.get("item")}
@@ -308,7 +310,7 @@ def decision_delete(request, pk: int):
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
 def action_create(request, pk: int, obj: Meeting):
-    return submit(
+    return submit_once(
         request,
         ActionItemForm(
             request.POST or None, meeting=obj, initial={"agenda_item": request.GET.get("item")}

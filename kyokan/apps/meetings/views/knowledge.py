@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from kyokan.apps.core.access import require
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, csv_download, submit
+from kyokan.apps.documents.once import OnceFormMixin, submit_once
 
 from .. import selectors, services
 from ..models import Insight, Invitation, Meeting
@@ -62,6 +63,10 @@ class InsightForm(forms.Form):
     def __init__(self, *args, meeting: Meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = meeting.invitations.select_related("person")
+
+
+class NewInsightForm(OnceFormMixin, InsightForm):
+    pass
 
 
 def _affiliation(invitation: Invitation) -> str:
@@ -138,9 +143,9 @@ def insight_obj(pk: int, **_kwargs) -> Insight:
 @require_http_methods(["GET", "POST"])
 def insight_create(request, pk: int, obj: Meeting):
     back = meeting_url(obj, "insights")
-    return submit(
+    return submit_once(
         request,
-        InsightForm(request.POST or None, meeting=obj),
+        NewInsightForm(request.POST or None, meeting=obj),
         save=lambda data: services.insight_create(actor=request.user, meeting=obj, **data),
         success=_("The expert's input was recorded."),
         next_url=lambda _r: back,

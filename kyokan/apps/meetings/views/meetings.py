@@ -10,6 +10,7 @@ from kyokan.apps.core.access import require
 from kyokan.apps.core.models import User
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
+from kyokan.apps.documents.once import submit_once
 
 from .. import selectors, services
 from ..forms import (
@@ -19,7 +20,7 @@ from ..forms import (
     InviteForm,
     MeetingEditForm,
     MeetingFilterForm,
-    MeetingForm,
+    NewMeetingForm,
     SeriesForm,
 )
 from ..models import ActionItem, Invitation, Meeting
@@ -46,7 +47,7 @@ def meeting_list(request):
 @require("meetings.manage_meetings")
 @require_http_methods(["GET", "POST"])
 def series_create(request):
-    return submit(
+    return submit_once(
         request,
         SeriesForm(request.POST or None),
         save=lambda data: services.series_create(actor=request.user, **data),
@@ -60,8 +61,8 @@ def series_create(request):
 @require("meetings.manage_meetings")
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
-    form = MeetingForm(request.POST or None, initial={"series": request.GET.get("series")})
-    return submit(
+    form = NewMeetingForm(request.POST or None, initial={"series": request.GET.get("series")})
+    return submit_once(
         request,
         form,
         save=lambda data: services.meeting_create(actor=request.user, **data),
@@ -171,7 +172,7 @@ def invite(request, pk: int, obj: Meeting):
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
 def guest_add(request, pk: int, obj: Meeting):
-    return submit(
+    return submit_once(
         request,
         GuestForm(request.POST or None),
         save=lambda data: services.invitation_add_guest(actor=request.user, meeting=obj, **data),

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import public, require
 from kyokan.apps.core.selectors import municipality_get
-from kyokan.apps.core.viewkit import apply_service_errors, submit
+from kyokan.apps.core.viewkit import apply_service_errors
+from kyokan.apps.documents.once import submit_once
 
 from .. import ics, selectors, services
 from ..forms import PollAnswerForm, PollForm
@@ -21,7 +22,7 @@ from .common import meeting_obj, meeting_url, my_invitation
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
 def poll_create(request, pk: int, obj: Meeting):
-    return submit(
+    return submit_once(
         request,
         PollForm(request.POST or None),
         save=lambda data: services.poll_open(actor=request.user, meeting=obj, **data),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from kyokan.apps.core.access import require
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import submit
+from kyokan.apps.documents.once import OnceFormMixin, submit_once
 
 from .. import selectors, services
 from ..models import Course, Invitation, Meeting, SkillAssessment, SkillAxis
@@ -37,7 +38,7 @@ PHASE_TITLES = {
 # --- forms ----------------------------------------------------------------------------------
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = Course
         fields = ["title", "description"]
@@ -114,7 +115,7 @@ def training(request):
 @require("meetings.manage_meetings")
 @require_http_methods(["GET", "POST"])
 def course_create(request):
-    return submit(
+    return submit_once(
         request,
         CourseForm(request.POST or None),
         save=lambda data: services.course_create(actor=request.user, **data),
