@@ -6,6 +6,8 @@ from kyokan.apps.surveys.models import Answer
 
 from .models import AnalysisRun, CommentSet
 
+BULK_SHOWN = 20  # bulk submissions listed on the page (all of them are in the exports)
+
 
 def runs() -> QuerySet[AnalysisRun]:
     return AnalysisRun.objects.select_related("question__survey", "comment_set", "created_by")
@@ -18,7 +20,8 @@ def comment_sets() -> QuerySet[CommentSet]:
 def texts_by_id(run: AnalysisRun, ids: set[str]) -> dict[str, str]:
     """The original texts of the given items (for representatives), in one query."""
     if run.question_id:
-        answers = Answer.objects.filter(question=run.question_id, response_id__in=ids)
+        numeric = [int(i) for i in ids if str(i).isdigit()]
+        answers = Answer.objects.filter(question=run.question_id, response_id__in=numeric)
         return {str(a.response_id): a.text for a in answers}
     from kyokan import insight
 
@@ -66,6 +69,13 @@ def result_view(run: AnalysisRun) -> dict:
             by_department.items(), key=lambda kv: (-int(kv[1]), kv[0])
         )[:8]
     groups = stats.get("groups", {})
+    if run.question_id and run.question.survey.anonymous:
+        # Nothing about bureaus or roles is stored with anonymous answers (older results
+        # were stripped of it when the answers were migrated).
+        groups = {}
+        for cluster in coarse:
+            cluster["by_department"] = []
+    bulk = stats.get("bulk") or []
     return {
         "stats": stats,
         "tree": coarse,
@@ -73,4 +83,6 @@ def result_view(run: AnalysisRun) -> dict:
         "roles": sorted(groups.get("role", {}).items()),
         "alignment": alignment,
         "items": len(result.get("items", [])),
+        "bulk": bulk[:BULK_SHOWN],
+        "bulk_total": len(bulk),
     }

@@ -14,6 +14,7 @@ from kyokan.apps.core.models import AuditEvent
 from kyokan.apps.core.roles import Role
 from kyokan.apps.documents import selectors as documents
 from kyokan.apps.surveys.models import Answer, Question
+from kyokan.apps.surveys.selectors import MIN_GROUP
 
 from .models import AnalysisRun, CommentSet
 
@@ -24,7 +25,8 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 def question_comments(question: Question) -> insight.Comments:
     """A free-text question's answers with their bureau and role as attributes."""
     answers = (
-        Answer.objects.filter(question=question)
+        Answer.objects.counted()
+        .filter(question=question)
         .exclude(text="")
         .select_related("response__department__parent")
         .order_by("id")
@@ -37,6 +39,8 @@ def question_comments(question: Question) -> insight.Comments:
         bureaus.append((department.parent or department).name if department else "")
         role = answer.response.role
         roles.append(str(Role(role).label) if role in Role.values else "")
+    if question.survey.anonymous:  # nothing of the kind is stored; no empty groups either
+        return insight.Comments(ids=ids, texts=texts, attributes={})
     return insight.Comments(ids=ids, texts=texts, attributes={"department": bureaus, "role": roles})
 
 
@@ -80,8 +84,14 @@ def analysis_start(
     if question is not None:
         if question.kind != Question.Kind.TEXT:
             raise ValidationError(_("Only free-text questions can be analysed."))
-        if not question.answers.exclude(text="").exists():
+        answered = Answer.objects.counted().filter(question=question).exclude(text="").count()
+        if not answered:
             raise ValidationError(_("This question has no answer to analyse yet."))
+        if question.survey.anonymous and answered < MIN_GROUP:
+            raise ValidationError(
+                _("Hidden: fewer than %(n)s respondents. An anonymous survey's answers are "
+                  "analysed once at least %(n)s have answered.") % {"n": MIN_GROUP}
+            )  # fmt: skip
     if coarse and fine and coarse > fine:
         raise ValidationError({"fine": _("There must be at least as many fine clusters.")})
     reference = documents.dx_definition() if with_reference else None

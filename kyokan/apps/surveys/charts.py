@@ -36,7 +36,7 @@ WIDTH_INCHES = 6.4
 LABEL_WRAP = 16  # characters per line of a bar's label (full-width characters are wide)
 LABEL_LINES = 3
 SVG_CACHE_SECONDS = 60 * 60 * 24
-_RENDER_VERSION = "1"  # bump when the drawing changes, so that cached SVGs are redrawn
+_RENDER_VERSION = "2"  # bump when the drawing changes, so that cached SVGs are redrawn
 
 _lock = threading.Lock()
 
@@ -118,6 +118,10 @@ def _figure_class():
     # Element ids derived from a fixed salt: the same chart gives the same SVG.
     matplotlib.rcParams["svg.hashsalt"] = "kyokan"
     matplotlib.rcParams["svg.fonttype"] = "path"  # no font needed where the SVG is shown
+    # Every text is drawn as written: "$x$" in an option is not mathematics (mathtext
+    # raised on "$\\frac" and made the results page fail), and never LaTeX.
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
     from matplotlib.figure import Figure
 
     return Figure

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kyokan import insight
-from kyokan.apps.core import office
+from kyokan.apps.core import exports, office
 from kyokan.apps.core.access import require
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import csv_download, submit
+from kyokan.apps.core.viewkit import submit
 from kyokan.apps.surveys.models import Question
 
 from .. import charts, selectors, services
@@ -24,6 +24,14 @@ from ..models import AnalysisRun, CommentSet
 
 def _run(pk: int, **_kwargs) -> AnalysisRun:
     return get_object_or_404(selectors.runs(), pk=pk)
+
+
+def _id_param(request, name: str) -> int:
+    """An id from the query string: 404 unless it is a plain positive number."""
+    value = request.GET.get(name, "")
+    if not value.isascii() or not value.isdigit() or len(value) > 19:
+        raise Http404
+    return int(value)
 
 
 def _run_url(run) -> str:
@@ -47,10 +55,11 @@ def run_list(request):
 def run_create(request):
     question = comment_set = None
     if request.GET.get("question"):
-        question = get_object_or_404(Question.objects.select_related("survey"),
-                                     pk=request.GET["question"])  # fmt: skip
+        question = get_object_or_404(
+            Question.objects.select_related("survey"), pk=_id_param(request, "question")
+        )
     elif request.GET.get("comment_set"):
-        comment_set = get_object_or_404(CommentSet, pk=request.GET["comment_set"])
+        comment_set = get_object_or_404(CommentSet, pk=_id_param(request, "comment_set"))
     else:
         messages.info(request, _("Choose a free-text question's results or a comment set."))
         return redirect("insight:list")
@@ -79,12 +88,17 @@ def run_detail(request, pk: int, obj: AnalysisRun):
     if obj.status == AnalysisRun.Status.DONE:
         context.update(selectors.result_view(obj))
         context["map_svg"] = charts.opinion_map_svg(obj.result, title=_("Opinion map"))
+        shown, total = charts.map_points(obj.result)
+        context["map_shown"], context["map_total"] = len(shown), total
         previous = selectors.previous_round_run(obj)
-        if previous and obj.reference_text:
-            context["previous"] = previous
-            context["change"] = sorted(
-                insight.compare_alignment(previous.result, obj.result, "department").items()
-            )
+        if previous and obj.reference_text and context["departments"]:
+            try:
+                change = insight.compare_alignment(previous.result, obj.result, "department")
+            except ValueError:  # a round without bureaus (anonymous) or without reference
+                change = {}
+            if change:
+                context["previous"] = previous
+                context["change"] = sorted(change.items())
     return render(request, "insight/run_detail.html", context)
 
 
@@ -114,45 +128,38 @@ def run_export(request, pk: int, fmt: str, obj: AnalysisRun):
     labels = {c["id"]: c["label"] for c in result["clusters"]}
     header = ["id", "coarse", "coarse_label", "fine", "fine_label", "x", "y", "duplicate_of",
               "alignment"]  # fmt: skip
-    rows = [
-        [
-            item["id"],
-            item["clusters"][0] or "",
-            labels.get(item["clusters"][0], ""),
-            item["clusters"][1] or "",
-            labels.get(item["clusters"][1], ""),
-            item["x"] if item["x"] is not None else "",
-            item["y"] if item["y"] is not None else "",
-            item["duplicate_of"] or "",
-            item.get("alignment", ""),
-        ]
-        for item in result["items"]
-    ]
+
+    def rows():
+        # Every value goes through core.exports: an imported comment id "=HYPERLINK(…)"
+        # stays text, control characters are removed.
+        for item in result["items"]:
+            yield [
+                item["id"],
+                item["clusters"][0] or "",
+                labels.get(item["clusters"][0], ""),
+                item["clusters"][1] or "",
+                labels.get(item["clusters"][1], ""),
+                item["x"] if item["x"] is not None else "",
+                item["y"] if item["y"] is not None else "",
+                item["duplicate_of"] or "",
+                item.get("alignment", ""),
+            ]
+
     if fmt == "csv":
-        return csv_download(f"{name}.csv", header, rows)
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "items"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    clusters = book.create_sheet("clusters")
-    clusters.append(["id", "level", "parent", "label", "keywords", "size"])
-    for c in result["clusters"]:
-        clusters.append([c["id"], c["level"], c["parent"] or "", c["label"],
-                         "、".join(c["keywords"]), c["size"]])  # fmt: skip
-    from io import BytesIO
-
-    out = BytesIO()
-    book.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return exports.csv_response(f"{name}.csv", header, rows())
+    clusters = (
+        [c["id"], c["level"], c["parent"] or "", c["label"], "、".join(c["keywords"]), c["size"]]
+        for c in result["clusters"]
     )
-    response["Content-Disposition"] = office.content_disposition(f"{name}.xlsx")
-    return response
+    return exports.xlsx_response(
+        f"{name}.xlsx",
+        [
+            exports.Sheet("items", header, rows()),
+            exports.Sheet(
+                "clusters", ["id", "level", "parent", "label", "keywords", "size"], clusters
+            ),
+        ],
+    )
 
 
 @require("insight.run_analyses")
