@@ -282,7 +282,8 @@ LOGGING = {
 KYOKAN_PAGE_SIZE = 25
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
-# E-mail (meeting notices). Development prints mails to the console; production uses SMTP.
+# E-mail (notifications, sent by the task worker). Development prints mails to the console;
+# production uses SMTP: KYOKAN_EMAIL_HOST, _PORT, _USER, _PASSWORD, _TLS or _SSL, _TIMEOUT.
 EMAIL_BACKEND = os.environ.get(
     "KYOKAN_EMAIL_BACKEND",
     "django.core.mail.backends.smtp.EmailBackend"
@@ -295,6 +296,11 @@ EMAIL_HOST_USER = os.environ.get("KYOKAN_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KYOKAN_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("KYOKAN_EMAIL_TLS", "0") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("KYOKAN_FROM_EMAIL", "kyokan@localhost")
+EMAIL_USE_SSL = os.environ.get("KYOKAN_EMAIL_SSL", "0") == "1"
+# A server that does not answer is given up after this many seconds (the send is retried).
+EMAIL_TIMEOUT = int(os.environ.get("KYOKAN_EMAIL_TIMEOUT", "20"))
+# The site's address as people reach it: links in e-mails are made absolute with it.
+KYOKAN_BASE_URL = os.environ.get("KYOKAN_BASE_URL", "http://127.0.0.1:8000")
 # The domain part of calendar event ids (UID) in .ics files.
 KYOKAN_ICS_DOMAIN = os.environ.get("KYOKAN_ICS_DOMAIN", "kyokan.invalid")
 # Uploads: larger files are streamed to disk; papers have their own limit (20 MB).

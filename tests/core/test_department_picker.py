@@ -21,9 +21,7 @@ def tree(sysadmin):
     senryaku = services.department_create(actor=sysadmin, name="経営戦略部", kind="bureau")
     somu = services.department_create(actor=sysadmin, name="総務部", kind="bureau")
     services.department_create(actor=sysadmin, name="総務課", kind="division", parent=somu)
-    services.department_create(
-        actor=sysadmin, name="情報戦略課", kind="division", parent=senryaku
-    )
+    services.department_create(actor=sysadmin, name="情報戦略課", kind="division", parent=senryaku)
     services.department_create(actor=sysadmin, name="人事課", kind="division", parent=somu)
     services.department_create(actor=sysadmin, name="企画課", kind="division", parent=senryaku)
     return senryaku, somu
@@ -50,8 +48,8 @@ def test_the_picker_follows_the_tree(tree, field_class):
         assert names[0] == group  # the bureau itself first, then its divisions
 
 
-def test_inactive_departments_are_left_out(tree, sysadmin):
-    senryaku, _somu = tree
+@pytest.mark.usefixtures("tree")
+def test_inactive_departments_are_left_out(sysadmin):
     kikaku = Department.objects.get(name="企画課")
     services.department_update(actor=sysadmin, department=kikaku, is_active=False)
     names = [n for _g, ns in _field_order(DepartmentChoiceField()) for n in ns]
@@ -71,7 +69,9 @@ def test_the_picker_validates_against_its_queryset(tree):
 def test_the_people_filter_renders_groups_in_tree_order(tree, client_as):
     body = client_as("secretariat").get(reverse("core:people")).content.decode()
     assert body.index('optgroup label="経営戦略部"') < body.index('optgroup label="総務部"')
-    senryaku = body[body.index('optgroup label="経営戦略部"') : body.index('optgroup label="総務部"')]
+    senryaku = body[
+        body.index('optgroup label="経営戦略部"') : body.index('optgroup label="総務部"')
+    ]
     assert "情報戦略課" in senryaku and "企画課" in senryaku and "総務課" not in senryaku
     assert PeopleFilterForm().fields["department"].bureau_label
 

@@ -25,6 +25,8 @@ EXPECTED: dict[str, set[str]] = {
     "core.view_calendar": CITY_STAFF,
     "core.manage_calendar": {R.SECRETARIAT, R.SYSADMIN},
     "core.view_audit": {R.SECRETARIAT, R.SYSADMIN},
+    "core.view_notifications": EVERYONE,
+    "core.view_outbox": {R.SECRETARIAT, R.SYSADMIN},
 }
 
 

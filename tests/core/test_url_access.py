@@ -45,7 +45,16 @@ def objects(people, sysadmin):
         "fiscal_year": FiscalYear.objects.get(),
         "audit_event": AuditEvent.objects.order_by("id").first(),
         "export_job": _export_job(people),
+        "outgoing_email": _outgoing_email(),
     }
+
+
+def _outgoing_email():
+    from kyokan.apps.core.models import OutgoingEmail
+
+    return OutgoingEmail.objects.create(
+        to="x@example.jp", kind="core.digest", subject="件名", body="本文", status="failed"
+    )
 
 
 def _export_job(people):
@@ -231,6 +240,7 @@ ARGS = {
     "documents:term_delete": lambda o: {"pk": o["term"].pk},
     "documents:public_document": lambda o: {"pk": o["document"].pk},
     "documents:public_version": lambda o: {"pk": o["adopted_version"].pk},
+    "core:outbox_retry": lambda o: {"pk": o["outgoing_email"].pk},
     "core:export_detail": lambda o: {"pk": o["export_job"].pk},
     "core:export_progress": lambda o: {"pk": o["export_job"].pk},
     "core:export_download": lambda o: {"pk": o["export_job"].pk},

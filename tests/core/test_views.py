@@ -192,9 +192,13 @@ def test_wrong_old_password_changes_nothing(client_as, people):
 
 def test_profile_edit(client_as, people):
     client = client_as(Role.CITIZEN)
-    client.post(reverse("core:profile_edit"), {"full_name_kana": "しみん", "email": "a@example.jp"})
+    client.post(
+        reverse("core:profile_edit"),
+        {"full_name_kana": "しみん", "email": "a@example.jp", "language": "en"},
+    )
     people[Role.CITIZEN].refresh_from_db()
     assert people[Role.CITIZEN].email == "a@example.jp"
+    assert people[Role.CITIZEN].language == "en"  # the language of their e-mails
 
 
 # --- departments ----------------------------------------------------------------------

@@ -33,7 +33,10 @@ def shell(request) -> dict:
                 nav.append({"url": url, "label": label, "current": current})
     municipality = selectors.municipality_get()
     lang = "ja" if getattr(request, "LANGUAGE_CODE", "ja") == "ja" else "en"
+    from .notifications import unread_count
+
     return {
+        "unread_notifications": unread_count(user) if user is not None else 0,
         "municipality": municipality,
         "nav_items": nav,
         "current_fiscal_year_label": japanese_dates.fiscal_year_label(

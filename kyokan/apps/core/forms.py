@@ -260,7 +260,7 @@ class PersonCreateForm(PersonForm, RolesForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name_kana", "email"]
+        fields = ["full_name_kana", "email", "language"]
 
 
 class OwnPasswordForm(PasswordChangeForm):
@@ -376,3 +376,22 @@ class PersonField(forms.CharField):
                 params={"value": value, "ids": ", ".join(u.username for u in matches)},
             )
         return matches[0]
+
+
+class NotificationSettingsForm(forms.Form):
+    """One choice per registered kind of notification."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import NotificationSetting
+        from .notifications import channels_for, kinds
+
+        self.kinds = [k for k in kinds() if k.key != "core.digest"]
+        current = {k.key: channels_for([user], k.key)[user.pk] for k in self.kinds}
+        for kind in self.kinds:
+            self.fields[kind.key] = forms.ChoiceField(
+                label=kind.label,
+                choices=NotificationSetting.Channel.choices,
+                initial=current[kind.key],
+                widget=forms.RadioSelect,
+            )

@@ -170,6 +170,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("registered"), default=timezone.now)
+    # The language of the person's e-mails and notifications (the UI follows the switch).
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=5,
+        choices=[("ja", "日本語"), ("en", "English")],
+        default="ja",
+    )
 
     objects = UserManager()
 
@@ -449,3 +456,98 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window}: {self.count}"
+
+
+class Notification(models.Model):
+    """Something that waits for a person, shown under the bell (core.notifications)."""
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"), max_length=5000, blank=True)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    # A reminder run that already told this person this thing does not tell them again.
+    dedupe_key = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    digest_pending = models.BooleanField(default=False)  # waits for the daily digest e-mail
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notif_inbox"),
+            models.Index(fields=["digest_pending", "recipient"], name="notif_digest"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="notif_once_per_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class NotificationSetting(models.Model):
+    """How one person wants one kind of notification: in the app only, by e-mail at once,
+    or in the daily digest e-mail."""
+
+    class Channel(models.TextChoices):
+        APP = "app", _("in Kyokan only")
+        EMAIL = "email", _("e-mail at once")
+        DIGEST = "digest", _("daily digest e-mail")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notification_settings")
+    kind = models.CharField(max_length=60)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notif_setting_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.channel}"
+
+
+class OutgoingEmail(models.Model):
+    """An e-mail on its way: sent by the task worker, retried, and kept when it fails so
+    that the secretariat sees it (never lost silently)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    recipient = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    to = models.EmailField(_("to"))
+    kind = models.CharField(_("kind"), max_length=60)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    # [{"name": "meeting.ics", "mimetype": "text/calendar", "content": "<base64>"}]
+    attachments = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("queued"), default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -192,3 +192,32 @@ def audit_target_types() -> list[str]:
 
 def recent_audit_events(limit: int = 10) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.order_by("-id")[:limit]
+
+
+# --- notifications ----------------------------------------------------------------------
+
+
+def notifications_for(user):
+    """The person's notifications, unread first, newest first."""
+    from django.db.models import BooleanField, Case, When
+
+    from .models import Notification
+
+    return (
+        Notification.objects.filter(recipient=user)
+        .annotate(
+            unread=Case(
+                When(read_at__isnull=True, then=True), default=False, output_field=BooleanField()
+            )
+        )
+        .order_by("-unread", "-created_at", "-id")
+    )
+
+
+def outbox(*, status: str):
+    from .models import OutgoingEmail
+
+    qs = OutgoingEmail.objects.select_related("recipient").defer("body", "attachments")
+    if status in OutgoingEmail.Status.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")

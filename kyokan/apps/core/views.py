@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import exports, japanese_dates, selectors, services
+from . import exports, japanese_dates, notifications, selectors, services
 from .access import public, require
 from .dashboard import panels_for
 from .forms import (
@@ -21,6 +21,7 @@ from .forms import (
     DepartmentForm,
     FiscalYearForm,
     MunicipalityForm,
+    NotificationSettingsForm,
     OwnPasswordForm,
     PeopleFilterForm,
     PersonCreateForm,
@@ -537,6 +538,97 @@ def audit_export(request):
         for e in qs.order_by("id").iterator(chunk_size=2000)
     )
     return exports.csv_response("audit.csv", header, rows)
+
+
+# --- notifications ----------------------------------------------------------------------
+
+
+@require("core.view_notifications")
+def notification_list(request):
+    qs = selectors.notifications_for(request.user)
+    return render(
+        request,
+        "core/notifications.html",
+        {
+            "page": selectors.paginate(request, qs),
+            "unread": notifications.unread_count(request.user),
+        },
+    )
+
+
+@require("core.view_notifications")
+@require_POST
+def notification_read(request):
+    """Mark one notification (``id``) or all of them read, then go back (or to its link)."""
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    raw = request.POST.get("id", "")
+    ids = [int(raw)] if raw.isdigit() else None
+    notifications.notification_mark_read(user=request.user, ids=ids)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=False):
+        target = reverse("core:notifications")
+    return redirect(target)
+
+
+@require("core.view_notifications")
+@require_http_methods(["GET", "POST"])
+def notification_settings(request):
+    form = NotificationSettingsForm(request.POST or None, user=request.user)
+    return _submit(
+        request,
+        form,
+        save=lambda data: notifications.notification_settings_save(
+            actor=request.user, user=request.user, channels=data
+        ),
+        success=_("Your notification settings were saved."),
+        next_url=lambda _r: reverse("core:notification_settings"),
+        title=_("Notification settings"),
+        cancel_url=reverse("core:notifications"),
+        intro=_(
+            "For each kind of notification, choose whether it only appears under the bell in "
+            "Kyokan, is also sent to you by e-mail at once, or is gathered in one e-mail a day."
+        ),
+    )
+
+
+@require("core.view_outbox")
+def outbox(request):
+    status = request.GET.get("status", "failed")
+    qs = selectors.outbox(status=status)
+    return render(
+        request,
+        "core/outbox.html",
+        {"page": selectors.paginate(request, qs), "status": status},
+    )
+
+
+def _outgoing(pk: int, **_kwargs):
+    from .models import OutgoingEmail
+
+    return get_object_or_404(OutgoingEmail, pk=pk)
+
+
+@require("core.view_outbox", obj=_outgoing)
+@require_http_methods(["GET", "POST"])
+def outbox_retry(request, pk: int, obj):
+    back = reverse("core:outbox")
+    if request.method != "POST":
+        return _confirm_page(
+            request,
+            title=_("Send this e-mail again?"),
+            message=_("“%(subject)s” to %(to)s") % {"subject": obj.subject, "to": obj.to},
+            submit_label=_("Send again"),
+            cancel_url=back,
+        )
+    return _act(
+        request,
+        lambda: notifications.email_retry(actor=request.user, email=obj),
+        success=_("The e-mail is queued again."),
+        next_url=back,
+        error_url=back,
+    )
 
 
 # --- background exports -----------------------------------------------------------------
