@@ -17,11 +17,18 @@ def _departments(user) -> dict:
     return selectors.department_counts()
 
 
+def _my_work(user) -> dict:
+    from .mywork import next_items
+
+    return {"items": next_items(user)}
+
+
 def _audit(user) -> dict:
     return {"events": selectors.recent_audit_events(8)}
 
 
 def register() -> None:
+    register_panel(Panel("core.my_work", "core/panels/my_work.html", "core.use_app", _my_work, 5))
     register_panel(Panel("core.people", "core/panels/people.html", "core.view_people", _people, 20))
     register_panel(
         Panel(

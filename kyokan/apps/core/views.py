@@ -540,6 +540,16 @@ def audit_export(request):
     return exports.csv_response("audit.csv", header, rows)
 
 
+# --- my work --------------------------------------------------------------------------
+
+
+@require("core.use_app")
+def my_work(request):
+    from .mywork import work_for
+
+    return render(request, "core/my_work.html", {"groups": work_for(request.user)})
+
+
 # --- notifications ----------------------------------------------------------------------
 
 
