@@ -17,6 +17,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kyokan.apps.core.validation import validate_sane_date
+
 # The longest text a section holds: a long chapter of a strategy runs to a few thousand
 # characters; beyond this a section should be split (and the diff stays fast).
 SECTION_BODY_MAX_LENGTH = 30_000
@@ -101,8 +103,12 @@ class Version(models.Model):
         blank=True,
         related_name="revisions",
     )
-    comment_deadline = models.DateField(_("comments until"), null=True, blank=True)
-    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    comment_deadline = models.DateField(
+        _("comments until"), null=True, blank=True, validators=[validate_sane_date]
+    )
+    adopted_on = models.DateField(
+        _("adopted on"), null=True, blank=True, validators=[validate_sane_date]
+    )
     # The meeting that adopted it, as a generic link (documents do not depend on meetings).
     adopted_by_type = models.CharField(max_length=60, blank=True)
     adopted_by_id = models.CharField(max_length=40, blank=True)
@@ -284,7 +290,7 @@ class RevisionStep(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="plan")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     title = models.CharField(_("step"), max_length=200)
-    due_date = models.DateField(_("date"), null=True, blank=True)
+    due_date = models.DateField(_("date"), null=True, blank=True, validators=[validate_sane_date])
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.PLANNED
     )

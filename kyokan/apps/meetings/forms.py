@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core import japanese_dates
-from kyokan.apps.core.forms import JapaneseDateField, PersonField
+from kyokan.apps.core.forms import JapaneseDateField, JapaneseDateTimeField, PersonField
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.roles import Role
+from kyokan.apps.core.validation import DATE_MAX, DATE_MIN
 from kyokan.apps.documents.once import OnceFormMixin
 
 from .models import (
@@ -21,14 +22,15 @@ from .models import (
 )
 from .papers import generator_choices
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M"]
-
 
 class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-time picker, limited to 1900–2100 as the field is."""
+
     input_type = "datetime-local"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+        attrs = {"min": f"{DATE_MIN:%Y-%m-%d}T00:00", "max": f"{DATE_MAX:%Y-%m-%d}T23:59"}
+        super().__init__(format="%Y-%m-%dT%H:%M", attrs=attrs, **kwargs)
 
 
 class SeriesForm(OnceFormMixin, forms.ModelForm):
@@ -44,16 +46,13 @@ class MeetingForm(forms.ModelForm):
         required=False,
         help_text=_("Leave empty for the next number in the series."),
     )
-    starts_at = forms.DateTimeField(
+    starts_at = JapaneseDateTimeField(
         label=_("starts"),
         required=False,
-        input_formats=DATETIME_FORMATS,
         widget=DateTimeInput(),
         help_text=_("Leave empty while the date is being polled."),
     )
-    ends_at = forms.DateTimeField(
-        label=_("ends"), required=False, input_formats=DATETIME_FORMATS, widget=DateTimeInput()
-    )
+    ends_at = JapaneseDateTimeField(label=_("ends"), required=False, widget=DateTimeInput())
     online_url = forms.URLField(
         label=_("online meeting link"), required=False, assume_scheme="https", max_length=200
     )
@@ -196,6 +195,12 @@ def parse_slots(text: str) -> list[tuple[datetime, datetime]]:
             errors.append(
                 _("Line %(n)s: write a date and a time range, e.g. 2022-02-04 14:00-15:30.")
                 % {"n": number}
+            )
+            continue
+        if not DATE_MIN <= day <= DATE_MAX:
+            errors.append(
+                _("Line %(n)s: the date must be between %(min)s and %(max)s.")
+                % {"n": number, "min": DATE_MIN, "max": DATE_MAX}
             )
             continue
         slots.append(

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.models import Department
+from kyokan.apps.core.validation import validate_sane_date, validate_sane_datetime
 
 
 def _token() -> str:
@@ -83,8 +84,12 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PLANNING
     )
-    starts_at = models.DateTimeField(_("starts"), null=True, blank=True, db_index=True)
-    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    starts_at = models.DateTimeField(
+        _("starts"), null=True, blank=True, db_index=True, validators=[validate_sane_datetime]
+    )
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, validators=[validate_sane_datetime]
+    )
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -175,7 +180,9 @@ class Invitation(models.Model):
 class DatePoll(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="poll")
     message = models.TextField(_("message to invitees"), blank=True)
-    deadline = models.DateField(_("answer by"), null=True, blank=True)
+    deadline = models.DateField(
+        _("answer by"), null=True, blank=True, validators=[validate_sane_date]
+    )
     is_open = models.BooleanField(_("open"), default=True)
     chosen = models.ForeignKey(
         "PollCandidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -191,8 +198,8 @@ class DatePoll(models.Model):
 
 class PollCandidate(models.Model):
     poll = models.ForeignKey(DatePoll, on_delete=models.CASCADE, related_name="candidates")
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_sane_datetime])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_sane_datetime])
 
     class Meta:
         verbose_name = _("candidate date")
@@ -386,7 +393,7 @@ class ActionItem(models.Model):
         blank=True,
         related_name="action_items",
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[validate_sane_date])
     status = models.CharField(_("status"), max_length=5, choices=Status.choices, default="open")
     done_at = models.DateTimeField(_("completed"), null=True, blank=True)
     result = models.TextField(_("result"), blank=True)
