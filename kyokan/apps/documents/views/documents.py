@@ -29,7 +29,7 @@ from ..forms import (
     StepForm,
     VersionLabelForm,
 )
-from ..models import Comment, Document, RevisionStep, Section, Version
+from ..models import Comment, Document, DocumentKind, RevisionStep, Section, Version
 from ..once import AlreadySubmitted, duplicate_message, once_used, submit_once
 from .common import document_obj, section_obj, version_obj, version_url
 
@@ -44,6 +44,8 @@ def _document_url(document) -> str:
 @require("documents.view_documents")
 def document_list(request):
     kind = request.GET.get("kind", "")
+    if kind not in DocumentKind.values:  # an unknown kind lists every document
+        kind = ""
     return render(
         request,
         "documents/document_list.html",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core import office
 from kyokan.apps.core.access import require
+from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.links import link_type, link_types
 from kyokan.apps.core.viewkit import act, confirm_page, submit
 from kyokan.apps.documents.once import submit_once
@@ -121,12 +122,15 @@ def item_links(request, pk: int):
     """Link objects of other modules to an agenda item: search by type, then add."""
     item = _item(pk)
     chosen = link_type(request.GET.get("type", "")) if request.GET.get("type") else None
-    query = request.GET.get("q", "").strip()
+    # Typed text reaches the other modules' searches: no NUL (PostgreSQL refuses it) or
+    # other control character.
+    query = clean_text(request.GET.get("q", "")).strip()
     if request.method == "POST":
         kind = link_type(request.POST.get("type", ""))
         target_id = request.POST.get("target_id", "")
         # The object must be one the search offers this user: ids are never trusted as typed.
-        matches = dict(kind.search(request.POST.get("q", ""), request.user)) if kind else {}
+        typed = clean_text(request.POST.get("q", "")).strip()
+        matches = dict(kind.search(typed, request.user)) if kind else {}
         if target_id not in matches:
             messages.error(request, _("Choose an object from the search results."))
         else:

@@ -1,9 +1,18 @@
 """What the meetings views share: object loaders for permission checks and URLs."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from ..models import ActionItem, Invitation, Meeting, Paper
+
+
+def id_or_404(value) -> int:
+    """An id sent in a form or a query string: digits that fit the column, else 404."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise Http404
+    return int(text)
 
 
 def meeting_obj(pk: int, **_kwargs) -> Meeting:

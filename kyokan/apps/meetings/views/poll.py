@@ -16,7 +16,7 @@ from kyokan.apps.documents.once import submit_once
 from .. import ics, selectors, services
 from ..forms import PollAnswerForm, PollForm
 from ..models import DatePoll, Invitation, Meeting, PollCandidate
-from .common import meeting_obj, meeting_url, my_invitation
+from .common import id_or_404, meeting_obj, meeting_url, my_invitation
 
 
 @require("meetings.manage_meetings", obj=meeting_obj)
@@ -134,7 +134,9 @@ def _ics_response(meeting: Meeting) -> HttpResponse:
 @require_POST
 def poll_fix(request, pk: int, obj: Meeting):
     poll = _poll_of(obj)
-    candidate = get_object_or_404(PollCandidate, pk=request.POST.get("candidate"), poll=poll)
+    candidate = get_object_or_404(
+        PollCandidate, pk=id_or_404(request.POST.get("candidate")), poll=poll
+    )
     try:
         without = services.poll_fix(
             actor=request.user,
