@@ -75,3 +75,11 @@ def kata_to_hira(text: str) -> str:
 def duplicate_key(normalised: str) -> str:
     """Key under which two answers count as the same text (see module docstring)."""
     return _NOT_LETTER_OR_DIGIT.sub("", kata_to_hira(normalised.lower()))
+
+
+def fold(text: str) -> str:
+    """The search and comparison form of Japanese text: NFKC (full/half width alike), case
+    folded, katakana as hiragana, without whitespace — so that ＤＸ, dx and DX, ﾃﾞｼﾞﾀﾙ and
+    デジタル, でじたる and デジタル match. Only ever a copy: the original is kept."""
+    folded = kata_to_hira(unicodedata.normalize("NFKC", text).casefold())
+    return "".join(folded.split())

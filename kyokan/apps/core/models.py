@@ -551,3 +551,24 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.to}: {self.subject}"
+
+
+class SearchEntry(models.Model):
+    """One object in the site search (core.search): its title, text and folded copy."""
+
+    kind = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    title_folded = models.CharField(max_length=300, blank=True)
+    folded = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.object_id} {self.title}"

@@ -36,6 +36,7 @@ urlpatterns = [
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("audit/<int:pk>/", views.audit_detail, name="audit_detail"),
     path("my-work/", views.my_work, name="my_work"),
+    path("search/", views.site_search, name="search"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
     path("notifications/settings/", views.notification_settings, name="notification_settings"),

@@ -540,6 +540,19 @@ def audit_export(request):
     return exports.csv_response("audit.csv", header, rows)
 
 
+# --- site search ------------------------------------------------------------------------
+
+
+@require("core.use_app")
+def site_search(request):
+    from .search import MAX_QUERY
+    from .search import site_search as search
+
+    query = request.GET.get("q", "")[:MAX_QUERY].strip()
+    groups = search(request.user, query) if query else []
+    return render(request, "core/search.html", {"query": query, "groups": groups})
+
+
 # --- my work --------------------------------------------------------------------------
 
 
