@@ -1,6 +1,9 @@
 """The glossary: who sees and edits it, the search that ignores width, case and kana, the
 checks that keep a spelling from being claimed twice, and the CSV export."""
 
+import csv
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -221,3 +224,16 @@ def test_a_term_may_keep_its_own_spellings_when_edited(client_as, digital):
     assert response.status_code == 302
     digital.refresh_from_db()
     assert digital.notes == "見直し済み"
+
+
+def test_the_export_neutralises_formulas_and_control_characters(client_as, sysadmin, city):
+    services.term_create(
+        actor=sysadmin, preferred='=HYPERLINK("http://evil.example/","x")',
+        definition="-2+3\x0b", notes="＝1+1", variants="@A1",
+    )  # fmt: skip
+    response = client_as(Role.STAFF).get(reverse("documents:glossary_export"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = next(r for r in csv.reader(io.StringIO(text)) if "HYPERLINK" in r[0])
+    assert row[0] == '\'=HYPERLINK("http://evil.example/","x")'
+    assert row[2] == "'-2+3" and row[3] == "'@A1" and row[4] == "'＝1+1"
+    assert "\x0b" not in text

@@ -1,5 +1,7 @@
 """Knowledge: searching the experts' inputs, exporting them, and recording them."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -264,3 +266,18 @@ def test_query_count_does_not_grow(params, client_as, sysadmin):
     small = count()
     _grow(sysadmin, 30, 100)
     assert count() == small
+
+
+def test_csv_export_neutralises_formulas_and_control_characters(client_as, sysadmin, exchange):
+    expert = exchange.invitations.get()
+    services.insight_create(
+        actor=sysadmin, meeting=exchange, expert=expert,
+        title='=HYPERLINK("http://evil.example/","開く")', body="+1+2\x01\x1f", tags="@SUM(A1)",
+    )  # fmt: skip
+    response = client_as(Role.STAFF).get(reverse("meetings:knowledge_export"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    row = next(r for r in rows if "HYPERLINK" in r[4])
+    assert row[4] == '\'=HYPERLINK("http://evil.example/","開く")'
+    assert row[5] == "'+1+2" and row[6] == "'@SUM(A1)"
+    assert not any(c in text for c in "\x01\x1f")

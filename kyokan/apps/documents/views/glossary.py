@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
+from kyokan.apps.core.exports import csv_response
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import act, confirm_page, csv_download, submit
+from kyokan.apps.core.viewkit import act, confirm_page, submit
 
 from .. import services
 from ..models import GlossaryTerm
@@ -160,7 +161,8 @@ def glossary(request):
 
 @require("documents.view_documents")
 def glossary_export(request):
-    """The glossary (or the search results) as CSV, UTF-8 with BOM so that Excel opens it."""
+    """The glossary (or the search results) as CSV (core's export helper: UTF-8 with BOM,
+    formula-looking text neutralised, control characters removed)."""
     _form, q = _search(request)
     header = [_("preferred term"), _("reading"), _("definition"), _("variants"), _("notes")]
 
@@ -174,7 +176,7 @@ def glossary_export(request):
                 term.notes,
             ]
 
-    return csv_download("glossary.csv", header, rows())
+    return csv_response("glossary.csv", header, rows())
 
 
 # --- editing ---------------------------------------------------------------------------------

@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
+from kyokan.apps.core.exports import csv_response
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import act, confirm_page, csv_download, submit
+from kyokan.apps.core.viewkit import act, confirm_page, submit
 from kyokan.apps.documents.once import OnceFormMixin, submit_once
 
 from .. import selectors, services
@@ -101,7 +102,8 @@ def knowledge(request):
 
 @require("meetings.view_knowledge")
 def knowledge_export(request):
-    """The search results as CSV, UTF-8 with BOM so that Excel opens it correctly."""
+    """The search results as CSV (core's export helper: UTF-8 with BOM, formula-looking
+    text neutralised, control characters removed)."""
     _form, q = _search(request)
     qs = selectors.insights_search(q)
     header = [
@@ -127,7 +129,7 @@ def knowledge_export(request):
                 "、".join(tag_list(insight.tags)),
             ]
 
-    return csv_download("knowledge.csv", header, rows())
+    return csv_response("knowledge.csv", header, rows())
 
 
 # --- recording inputs -------------------------------------------------------------------------
