@@ -248,3 +248,20 @@ def test_the_benchmark_data_and_figures(sysadmin, city):
     figures = {f["page"]: f for f in bench.diff_figures(repeat=1)}
     assert set(figures) == {"documents.diff.30k_edits", "documents.diff.30k_different"}
     assert all(f["median_ms"] < 1000 for f in figures.values())
+
+
+def test_the_compare_page_says_when_it_compared_coarsely(client_as, sysadmin, draft, monkeypatch):
+    old, new = CASES["spread edits 30k"]
+    section = draft.sections.get()
+    services.section_update(
+        actor=sysadmin, section=section, expected_revision=section.revision, body=old
+    )
+    services.version_adopt(actor=sysadmin, version=draft, adopted_on=draft.created_at.date())
+    revision = services.version_revise(actor=sysadmin, version=draft, label="改定案")
+    copy = revision.sections.get()
+    services.section_update(actor=sysadmin, section=copy, expected_revision=copy.revision, body=new)
+    url = reverse("documents:compare", args=[revision.pk]) + f"?against={draft.pk}"
+    client = client_as(Role.STAFF)
+    assert "To keep the comparison fast" not in client.get(url).content.decode()
+    monkeypatch.setattr(selectors, "COMPARE_SECONDS", 0)
+    assert "To keep the comparison fast" in client.get(url).content.decode()
