@@ -134,3 +134,18 @@ def test_a_post_without_a_key_still_creates(client_as, consulting):
     client.post(url, {"body": "キーなし"})
     client.post(url, {"body": "キーなし"})
     assert Comment.objects.filter(section=section, body="キーなし").count() == 2
+
+
+def test_old_keys_are_let_go(people, consulting):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kyokan.apps.documents.models import SubmittedForm
+
+    staff = people[Role.STAFF]
+    section = consulting.sections.first()
+    services.comment_add(actor=staff, section=section, body="古い", once="old-key")
+    SubmittedForm.objects.update(created_at=timezone.now() - timedelta(days=8))
+    services.comment_add(actor=staff, section=section, body="新しい", once=new_key())
+    assert not SubmittedForm.objects.filter(key="old-key").exists()

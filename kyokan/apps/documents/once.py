@@ -15,12 +15,14 @@ Used by documents and meetings; small enough to move into core when other apps n
 
 import functools
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.apps import apps
 from django.contrib import messages
 from django.db import IntegrityError, models, transaction
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kyokan.apps.core import viewkit
@@ -28,6 +30,7 @@ from kyokan.apps.core import viewkit
 from .models import SubmittedForm
 
 ONCE_FIELD = "once"
+KEEP = timedelta(days=7)
 
 
 def new_key() -> str:
@@ -68,6 +71,8 @@ def once_claim(*, actor, key: str) -> SubmittedForm | None:
     AlreadySubmitted. No key (or no logged-in actor): nothing to claim."""
     if not key or not getattr(actor, "is_authenticated", False):
         return None
+    # A form is resent within seconds; a person's keys older than a week are let go.
+    SubmittedForm.objects.filter(user=actor, created_at__lt=timezone.now() - KEEP).delete()
     try:
         with transaction.atomic():
             return SubmittedForm.objects.create(user=actor, key=key[:64])
