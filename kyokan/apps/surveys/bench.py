@@ -31,14 +31,16 @@ def fill(admin, log) -> None:
     people = list(User.objects.filter(username__startswith="bench0").select_related(
         "department__parent")[:RESPONSES])  # fmt: skip
     rng = random.Random(3)
+    now = timezone.now()
     responses = Response.objects.bulk_create(
         (
             Response(
                 survey=survey,
                 respondent=p,
-                respondent_key=services.respondent_key_for_user(survey, p),
                 department=p.department,
                 role="staff",
+                submitted_at=now,
+                updated_at=now,
             )
             for p in people
         ),
