@@ -28,11 +28,36 @@ def test_demo_city_has_every_role_and_a_sound_audit_trail(capsys):
     held = set(User.objects.values_list("role_assignments__role", flat=True))
     assert held == {r.value for r in Role}
     assert User.objects.get(username="jimukyoku").check_password(DEMO_PASSWORD)
-    assert list(FiscalYear.objects.values_list("year", flat=True)) == list(range(2021, 2032))
+    from django.utils import timezone
+
+    from kyokan.apps.core.japanese_dates import fiscal_year_of
+
+    fy = fiscal_year_of(timezone.localdate())
+    assert list(FiscalYear.objects.values_list("year", flat=True)) == list(range(fy - 5, fy + 6))
     promoters = User.objects.filter(role_assignments__role=Role.PROMOTER)
     bureaus = Department.objects.filter(parent__isnull=True)
     assert promoters.count() == bureaus.count()
     assert audit_verify().ok
+
+
+@pytest.mark.parametrize("today", ["2026-12-01", "2027-03-28", "2026-04-01", "2026-12-29"])
+def test_the_demo_timeline_never_contradicts_the_calendar(today):
+    from datetime import date
+
+    from kyokan.apps.core import japanese_dates
+    from kyokan.apps.core.demo import demo_timeline
+
+    timeline = demo_timeline(date.fromisoformat(today))
+    closed = {c: "点検" for c in timeline.closed}
+    for offset in (-400, -90, -21, -1, 0, 1, 30, 75, 120):
+        day = timeline.day(offset)
+        assert japanese_dates.is_business_day(day, extra_closed=closed), (offset, day)
+        if offset < 0:
+            assert day < timeline.today
+        else:
+            assert day >= timeline.today
+    assert timeline.at(-1, 14).date() < timeline.today
+    assert timeline.fiscal_year in timeline.fiscal_years
 
 
 @pytest.mark.django_db(transaction=True)

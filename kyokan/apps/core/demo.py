@@ -7,14 +7,15 @@ audit trail like any other.
 
 import importlib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
-from . import services
+from . import japanese_dates, services
 from .models import Department, User
 from .roles import Role
 
@@ -64,10 +65,58 @@ GIVEN_KANA = (
 ).split()
 
 
+@dataclass(frozen=True)
+class DemoTimeline:
+    """The demo's calendar, built relative to the day it is loaded: the seed's story (5th
+    meeting held, the definition drafted, the 6th polled, the 7th planned, adoption within
+    the year) happens around ``today`` in the current fiscal year; earlier fiscal years hold
+    what came before. Every date a loader uses comes from here, so nothing contradicts the
+    calendar: held things are in the past, planned ones in the future, meetings on days the
+    city office is open."""
+
+    today: date
+    closed: tuple[date, ...] = ()  # the demo's own closed days
+
+    @property
+    def fiscal_year(self) -> int:
+        return japanese_dates.fiscal_year_of(self.today)
+
+    @property
+    def fiscal_years(self) -> range:
+        """Five years back (what came before) to five ahead (the future vision)."""
+        return range(self.fiscal_year - 5, self.fiscal_year + 6)
+
+    def is_open(self, d: date) -> bool:
+        return japanese_dates.is_business_day(d, extra_closed={c: "" for c in self.closed})
+
+    def day(self, offset: int) -> date:
+        """The office day nearest to ``today + offset`` days, never crossing ``today``:
+        past offsets move earlier, future (and zero) offsets move later."""
+        d = self.today + timedelta(days=offset)
+        step = -1 if offset < 0 else 1
+        while not self.is_open(d) or (offset < 0 and d >= self.today):
+            d += timedelta(days=step)
+        return d
+
+    def at(self, offset: int, hour: int, minute: int = 0) -> datetime:
+        """An aware moment (Japan time) on :meth:`day`; a past offset is safely in the past."""
+        return timezone.make_aware(datetime.combine(self.day(offset), time(hour, minute)))
+
+
+def demo_timeline(today: date | None = None) -> DemoTimeline:
+    today = today or timezone.localdate()
+    # The demo's closed day (庁舎点検) falls on a weekday some weeks before today.
+    inspection = today - timedelta(days=40)
+    while inspection.weekday() >= 5 or not japanese_dates.is_business_day(inspection):
+        inspection -= timedelta(days=1)
+    return DemoTimeline(today=today, closed=(inspection,))
+
+
 @dataclass
 class DemoContext:
-    """What the loaders share: the acting administrator and named records."""
+    """What the loaders share: the acting administrator, named records and the timeline."""
 
+    timeline: DemoTimeline = field(default_factory=demo_timeline)
     actor: User | None = None
     departments: dict[str, Department] = field(default_factory=dict)
     people: dict[str, User] = field(default_factory=dict)
@@ -222,13 +271,19 @@ def load(ctx: DemoContext) -> None:
             roles=[(Role.CITIZEN, None)],
         )
         i += 1
-    # Fiscal years 令和3年度 (2021) to 令和13年度 (2031), as in the seed's timeline.
-    notes = {2021: "デジタル強靱化戦略", 2024: "次期デジタル強靱化戦略", 2031: "将来像"}
-    for year in range(2021, 2032):
+    # The seed's timeline (令和3年度 → 令和6年度 next strategy → 令和13年度) is laid over the
+    # years around today: the story's year is the current one.
+    fy = ctx.timeline.fiscal_year
+    notes = {
+        fy: "デジタル強靱化戦略の改定・DXの定義",
+        fy + 1: "次期デジタル強靱化戦略・(仮)DX取組方針",
+        fy + 3: "将来像 ステップ1",
+        fy + 5: "将来像 ステップ2",
+    }
+    for year in ctx.timeline.fiscal_years:
         services.fiscal_year_create(actor=ctx.actor, year=year, note=notes.get(year, ""))
-    services.closed_day_create(
-        actor=ctx.actor, date=date(2022, 11, 21), name="庁舎電気設備点検（臨時閉庁）"
-    )
+    for day in ctx.timeline.closed:
+        services.closed_day_create(actor=ctx.actor, date=day, name="庁舎電気設備点検（臨時閉庁）")
 
 
 def _app_loaders():
@@ -268,8 +323,9 @@ def demo_is_needed() -> bool:
 
 
 @transaction.atomic
-def demo_load() -> DemoContext:
-    ctx = DemoContext()
+def demo_load(today: date | None = None) -> DemoContext:
+    """Build the demo city relative to ``today`` (by default the day it is loaded)."""
+    ctx = DemoContext(timeline=demo_timeline(today))
     for loader in _app_loaders():
         loader(ctx)
     return ctx
