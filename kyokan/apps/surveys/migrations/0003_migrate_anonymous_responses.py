@@ -107,9 +107,9 @@ def migrate_anonymous(apps, schema_editor):
                 )
                 for a in answers
             )
+            mapping[str(old.pk)] = str(new.pk)  # (before delete() clears old.pk)
             Answer.objects.filter(response=old).delete()
             old.delete()
-            mapping[str(old.pk)] = str(new.pk)
         for run in AnalysisRun.objects.filter(question__survey=survey).exclude(result=None):
             run.result = _remap_analysis(run.result, mapping)
             run.save(update_fields=["result"])
