@@ -27,6 +27,7 @@ EXPECTED: dict[str, set[str]] = {
     "core.view_audit": {R.SECRETARIAT, R.SYSADMIN},
     "core.view_notifications": EVERYONE,
     "core.view_outbox": {R.SECRETARIAT, R.SYSADMIN},
+    "core.import_staff": {R.SYSADMIN},
 }
 
 

@@ -46,7 +46,16 @@ def objects(people, sysadmin):
         "audit_event": AuditEvent.objects.order_by("id").first(),
         "export_job": _export_job(people),
         "outgoing_email": _outgoing_email(),
+        "staff_import": _staff_import(),
     }
+
+
+def _staff_import():
+    from kyokan.apps.core.models import StaffImport
+
+    return StaffImport.objects.create(
+        effective_on=date(2023, 4, 1), filename="hr.csv", content=b"\xef\xbb\xbf"
+    )
 
 
 def _outgoing_email():
@@ -240,6 +249,8 @@ ARGS = {
     "documents:term_delete": lambda o: {"pk": o["term"].pk},
     "documents:public_document": lambda o: {"pk": o["document"].pk},
     "documents:public_version": lambda o: {"pk": o["adopted_version"].pk},
+    "core:staff_import_detail": lambda o: {"pk": o["staff_import"].pk},
+    "core:staff_import_apply": lambda o: {"pk": o["staff_import"].pk},
     "core:outbox_retry": lambda o: {"pk": o["outgoing_email"].pk},
     "core:export_detail": lambda o: {"pk": o["export_job"].pk},
     "core:export_progress": lambda o: {"pk": o["export_job"].pk},
@@ -262,6 +273,7 @@ ARGS = {
     "surveys:export_csv": lambda o: {"pk": o["survey"].pk},
     "surveys:export_xlsx": lambda o: {"pk": o["survey"].pk},
     "surveys:import": lambda o: {"pk": o["survey"].pk},
+    "surveys:void": lambda o: {"pk": o["survey"].pk},
     "meetings:detail": lambda o: {"pk": o["meeting"].pk},
     "meetings:edit": lambda o: {"pk": o["meeting"].pk},
     "meetings:status": lambda o: {"pk": o["meeting"].pk, "status": "held"},

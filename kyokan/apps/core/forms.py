@@ -395,3 +395,14 @@ class NotificationSettingsForm(forms.Form):
                 initial=current[kind.key],
                 widget=forms.RadioSelect,
             )
+
+
+class StaffImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("HR file (CSV or Excel)"),
+        help_text=_("CSV in UTF-8 (with or without BOM) or Shift_JIS, or .xlsx; 5 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+    effective = JapaneseDateField(
+        label=_("effective date (発令日)"), help_text=_("e.g. 令和8年4月1日")
+    )

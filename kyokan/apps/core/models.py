@@ -100,6 +100,17 @@ class Department(models.Model):
     code = models.CharField(_("code"), max_length=20, blank=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # A reorganisation (HR import) abolishes or merges a division; it stays, with what it
+    # owned, and its history of names (DepartmentName).
+    abolished_on = models.DateField(_("abolished on"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+    )
 
     class Meta:
         verbose_name = _("department")
@@ -170,6 +181,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("registered"), default=timezone.now)
+    # 職員番号: the key of the HR system's records (HR import, directory login).
+    staff_number = models.CharField(
+        _("staff number"), max_length=20, unique=True, null=True, blank=True
+    )
+    left_on = models.DateField(_("left on"), null=True, blank=True)
     # The language of the person's e-mails and notifications (the UI follows the switch).
     language = models.CharField(
         _("language of e-mails"),
@@ -572,3 +588,64 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.object_id} {self.title}"
+
+
+class DepartmentName(models.Model):
+    """What a department was called from ``valid_from`` to ``valid_to`` (inclusive): past
+    meetings, documents and answers show the name it had then."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(_("name"), max_length=80)
+    valid_from = models.DateField(null=True, blank=True)  # None: since before Kyokan knew
+    valid_to = models.DateField(null=True, blank=True)  # None: still
+
+    class Meta:
+        ordering = ["department", "valid_from"]
+        indexes = [models.Index(fields=["department", "valid_to"], name="dept_name_period")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.valid_from}–{self.valid_to or ''})"
+
+
+class Assignment(models.Model):
+    """Where a person worked, and as what, from ``valid_from`` to ``valid_to`` (inclusive)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    title = models.CharField(_("job title"), max_length=60, blank=True)
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "valid_from"]
+        indexes = [models.Index(fields=["user", "valid_to"], name="assignment_period")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}@{self.department_id} ({self.valid_from}–{self.valid_to or ''})"
+
+
+class StaffImport(models.Model):
+    """One HR import (人事・組織データ): previewed, then applied all or nothing."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("previewed")
+        APPLIED = "applied", _("applied")
+
+    effective_on = models.DateField(_("effective date"), validators=[validate_sane_date])
+    filename = models.CharField(_("file"), max_length=200)
+    content = models.BinaryField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    counts = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("HR import")
+        verbose_name_plural = _("HR imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.effective_on})"

@@ -221,3 +221,9 @@ def outbox(*, status: str):
     if status in OutgoingEmail.Status.values:
         qs = qs.filter(status=status)
     return qs.order_by("-created_at", "-id")
+
+
+def staff_imports():
+    from .models import StaffImport
+
+    return StaffImport.objects.select_related("created_by").defer("content")

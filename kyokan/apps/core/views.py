@@ -4,10 +4,12 @@ import json
 
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -538,6 +540,99 @@ def audit_export(request):
         for e in qs.order_by("id").iterator(chunk_size=2000)
     )
     return exports.csv_response("audit.csv", header, rows)
+
+
+# --- HR import --------------------------------------------------------------------------
+
+
+@require("core.import_staff")
+@require_http_methods(["GET", "POST"])
+def staff_import(request):
+    from django.shortcuts import redirect
+
+    from . import hr
+    from .forms import StaffImportForm
+
+    form = StaffImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > hr.MAX_BYTES:
+            form.add_error("file", _("The file is larger than 5 MB."))
+        else:
+            try:
+                record, _plan = hr.staff_import_preview(
+                    actor=request.user,
+                    data=upload.read(),
+                    filename=upload.name,
+                    effective=form.cleaned_data["effective"],
+                )
+            except ValidationError as exc:
+                form.add_error("file", exc)
+            else:
+                return redirect("core:staff_import_detail", pk=record.pk)
+    recent = selectors.staff_imports()[:10]
+    return render(request, "core/staff_import.html", {"form": form, "recent": recent})
+
+
+def _staff_import(pk: int, **_kwargs):
+    from .models import StaffImport
+
+    return get_object_or_404(StaffImport, pk=pk)
+
+
+@require("core.import_staff", obj=_staff_import)
+def staff_import_detail(request, pk: int, obj):
+    from . import hr
+
+    try:
+        plan = hr.staff_import_plan(
+            hr.read_rows(bytes(obj.content), obj.filename), effective=obj.effective_on
+        )
+    except ValidationError as exc:
+        plan, unreadable = None, exc.messages
+    else:
+        unreadable = []
+    return render(
+        request,
+        "core/staff_import_detail.html",
+        {
+            "record": obj,
+            "plan": plan,
+            "groups": hr.groups(plan) if plan else {},
+            "unreadable": unreadable,
+            "can_apply": plan is not None
+            and plan.ok
+            and obj.status == obj.Status.PREVIEW
+            and obj.effective_on <= timezone.localdate(),
+        },
+    )
+
+
+@require("core.import_staff", obj=_staff_import)
+@require_http_methods(["GET", "POST"])
+def staff_import_apply(request, pk: int, obj):
+    from . import hr
+
+    back = reverse("core:staff_import_detail", args=[obj.pk])
+    if request.method != "POST":
+        return _confirm_page(
+            request,
+            title=_("Apply the HR import?"),
+            message=_(
+                "Every change listed is made at once, effective %(date)s. People who leave "
+                "can no longer log in; nothing is deleted."
+            )
+            % {"date": japanese_dates.wareki_date(obj.effective_on)},
+            submit_label=_("Apply"),
+            cancel_url=back,
+        )
+    return _act(
+        request,
+        lambda: hr.staff_import_apply(actor=request.user, staff_import=obj),
+        success=_("The HR import was applied."),
+        next_url=back,
+        error_url=back,
+    )
 
 
 # --- site search ------------------------------------------------------------------------

@@ -10,7 +10,10 @@ service raises :class:`AlreadySubmitted` with what the first POST created, and t
 serialised by the unique constraint: the second waits for the first and then fails to
 claim. A POST without a key (an older page, a script) creates as before.
 
-Used by documents and meetings; small enough to move into core when other apps need it.
+The mechanism lives in core so that every app uses one copy (documents and meetings today).
+The table of used keys is still the documents app's ``SubmittedForm`` (core imports no app):
+the app that owns it registers it with :func:`use_store` from its AppConfig.ready(), as
+apps register panels and link types.
 """
 
 import functools
@@ -25,12 +28,25 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyokan.apps.core import viewkit
-
-from .models import SubmittedForm
+from . import viewkit
 
 ONCE_FIELD = "once"
 KEEP = timedelta(days=7)
+
+_store: type[models.Model] | None = None
+
+
+def use_store(model: type[models.Model]) -> None:
+    """The model that keeps the used keys: fields ``user``, ``key`` (unique together),
+    ``target_type``, ``target_id`` and ``created_at``."""
+    global _store
+    _store = model
+
+
+def _keys() -> type[models.Model]:
+    if _store is None:
+        raise RuntimeError("No store for one-time form keys: call once.use_store() in ready().")
+    return _store
 
 
 def new_key() -> str:
@@ -56,7 +72,7 @@ class AlreadySubmitted(Exception):
         self.target = target
 
 
-def _target_of(claim: SubmittedForm) -> models.Model | None:
+def _target_of(claim) -> models.Model | None:
     if not claim.target_type:
         return None
     try:
@@ -66,22 +82,22 @@ def _target_of(claim: SubmittedForm) -> models.Model | None:
     return model._default_manager.filter(pk=claim.target_id).first()
 
 
-def once_claim(*, actor, key: str) -> SubmittedForm | None:
+def once_claim(*, actor, key: str):
     """Use up ``key`` for ``actor`` inside the caller's transaction, or raise
     AlreadySubmitted. No key (or no logged-in actor): nothing to claim."""
     if not key or not getattr(actor, "is_authenticated", False):
         return None
     # A form is resent within seconds; a person's keys older than a week are let go.
-    SubmittedForm.objects.filter(user=actor, created_at__lt=timezone.now() - KEEP).delete()
+    _keys().objects.filter(user=actor, created_at__lt=timezone.now() - KEEP).delete()
     try:
         with transaction.atomic():
-            return SubmittedForm.objects.create(user=actor, key=key[:64])
+            return _keys().objects.create(user=actor, key=key[:64])
     except IntegrityError:
-        existing = SubmittedForm.objects.filter(user=actor, key=key[:64]).first()
+        existing = _keys().objects.filter(user=actor, key=key[:64]).first()
         raise AlreadySubmitted(_target_of(existing) if existing else None) from None
 
 
-def once_done(claim: SubmittedForm | None, target: models.Model) -> None:
+def once_done(claim, target: models.Model) -> None:
     """Record what the claimed form created (in the same transaction)."""
     if claim is None:
         return
@@ -93,14 +109,14 @@ def duplicate_message() -> str:
     return _("This form had already been sent; nothing was created twice.")
 
 
-def once_used(request) -> SubmittedForm | None:
+def once_used(request):
     """The claim of the key this POST carries, if an earlier POST used it up. Checked
     before the form is validated: the second POST of a form may no longer be valid (a
     title now taken — by the first)."""
     key = request.POST.get(ONCE_FIELD, "") if request.method == "POST" else ""
     if not key or not request.user.is_authenticated:
         return None
-    return SubmittedForm.objects.filter(user=request.user, key=key[:64]).first()
+    return _keys().objects.filter(user=request.user, key=key[:64]).first()
 
 
 def submit_once(request, form, *, save, success, next_url, **page):
