@@ -102,3 +102,22 @@ def test_hostile_queries_find_nothing_and_break_nothing(client_as, query):
 def test_anonymous_visitors_are_sent_to_log_in(client):
     response = client.get(reverse("core:search"), {"q": "DX"})
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_people_and_departments_are_found_by_city_staff_only(people, sysadmin):
+    from kyokan.apps.core import services
+
+    bureau = services.department_create(actor=sysadmin, name="経営戦略部", kind="bureau")
+    services.user_create(
+        actor=sysadmin,
+        username="yamada",
+        full_name="山田 花子",
+        full_name_kana="やまだ はなこ",
+        department=bureau,
+        title="主査",
+    )
+    found = _titles(site_search(people["staff"], "ヤマダ"))  # kana variant of the reading
+    assert found["core.user"] == ["山田 花子"]
+    assert _titles(site_search(people["staff"], "経営戦略"))["core.department"] == ["経営戦略部"]
+    assert site_search(people["expert"], "ヤマダ") == []
+    assert site_search(people["citizen"], "経営戦略") == []

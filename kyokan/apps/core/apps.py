@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import panels
+        from . import panels, search_index
 
         panels.register()
+        search_index.register()

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import search_index
 from .audit import audit_record, audited_create, audited_delete, audited_update
 from .models import (
     AuditEvent,
@@ -50,7 +51,9 @@ def department_create(
     sort_order: int = 0,
 ) -> Department:
     department = Department(name=name, kind=kind, parent=parent, code=code, sort_order=sort_order)
-    return audited_create(actor=actor, instance=department)
+    audited_create(actor=actor, instance=department)
+    search_index.department_put(department)
+    return department
 
 
 @transaction.atomic
@@ -60,7 +63,10 @@ def department_update(*, actor, department: Department, **changes) -> bool:
         raise ValidationError(
             _("Deactivate the divisions of this bureau before the bureau itself.")
         )
-    return audited_update(actor=actor, instance=department, changes=changes)
+    changed = audited_update(actor=actor, instance=department, changes=changes)
+    if changed:
+        search_index.department_put(department)
+    return changed
 
 
 @transaction.atomic
@@ -103,19 +109,26 @@ def user_create(
         user.set_unusable_password()
     audited_create(actor=actor, instance=user)
     user_set_roles(actor=actor, user=user, roles=roles)
+    search_index.person_put(user)
     return user
 
 
 @transaction.atomic
 def user_update(*, actor, user: User, **changes) -> bool:
-    return audited_update(actor=actor, instance=user, changes=changes)
+    changed = audited_update(actor=actor, instance=user, changes=changes)
+    if changed:
+        search_index.person_put(user)
+    return changed
 
 
 @transaction.atomic
 def user_set_active(*, actor, user: User, active: bool) -> bool:
     if not active and actor is not None and actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
-    return audited_update(actor=actor, instance=user, changes={"is_active": active})
+    changed = audited_update(actor=actor, instance=user, changes={"is_active": active})
+    if changed:
+        search_index.person_put(user)
+    return changed
 
 
 def _role_label(role: str, department: Department | None) -> str:
