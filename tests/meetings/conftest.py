@@ -32,3 +32,10 @@ def english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Notifications' e-mails are sent by the task worker; here the worker's task runs as
+    soon as it is enqueued (after the transaction commits), so mail.outbox shows them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

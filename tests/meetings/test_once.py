@@ -101,7 +101,8 @@ def test_a_date_poll_sent_twice(client_as, sysadmin, hq_series, soon):
     client = client_as(Role.SECRETARIAT)
     day = soon.date()
     data = {
-        "candidates": f"{day:%Y-%m-%d} 14:00-15:30\n{day + timedelta(days=1):%Y-%m-%d} 10:00-11:00"
+        "candidates": f"{day:%Y-%m-%d} 14:00-15:30\n{day + timedelta(days=1):%Y-%m-%d} 10:00-11:00",
+        "allow_closed_days": "on",  # the days may fall on a weekend
     }
     _twice(client, reverse("meetings:poll_create", args=[meeting.pk]), data)
     assert DatePoll.objects.filter(meeting=meeting).count() == 1  # no "already has a poll"

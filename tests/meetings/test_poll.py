@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from kyokan.apps.core import japanese_dates
 from kyokan.apps.core import services as core_services
-from kyokan.apps.core.models import AuditEvent
+from kyokan.apps.core.models import AuditEvent, Notification
 from kyokan.apps.core.roles import Role
 from kyokan.apps.core.selectors import municipality_get
 from kyokan.apps.meetings import selectors, services
@@ -26,8 +27,10 @@ def _slot(day: date, hour: int):
 
 
 def _future_weekday(offset: int) -> date:
+    """An office day (no weekend, holiday or year-end closure) ``offset`` days ahead or
+    just after."""
     day = timezone.localdate() + timedelta(days=offset)
-    while day.weekday() >= 5:
+    while not japanese_dates.is_business_day(day):
         day += timedelta(days=1)
     return day
 
@@ -191,7 +194,7 @@ def test_an_answer_after_the_poll_closed_is_refused(client, polled, sysadmin):
 def test_fixing_the_date_schedules_closes_and_mails_an_ics(
     client_as, polled, people, django_capture_on_commit_callbacks
 ):
-    meeting, _guest = polled
+    meeting, guest = polled
     people[Role.STAFF].email = ""
     people[Role.STAFF].save()
     candidate = meeting.poll.candidates.order_by("starts_at").last()
@@ -206,19 +209,30 @@ def test_fixing_the_date_schedules_closes_and_mails_an_ics(
     assert meeting.status == Meeting.Status.SCHEDULED
     assert meeting.starts_at == candidate.starts_at and meeting.place == "第1会議室"
     assert not meeting.poll.is_open
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
-    assert "yamashita@example.jp" in message.bcc
-    name, content, mimetype = message.attachments[0]
-    assert name == "meeting.ics" and mimetype == "text/calendar"
-    assert "BEGIN:VEVENT" in (content if isinstance(content, str) else content.decode())
+    # One e-mail per invitee with an address (sent by the worker through core's
+    # notifications), each with the calendar file; the guest's carries their personal link.
+    by_to = {m.to[0]: m for m in mail.outbox}
+    assert set(by_to) == {
+        "yamashita@example.jp",
+        *(people[r].email for r in (Role.HQ_CHIEF, Role.HQ_DEPUTY, Role.HQ_MEMBER)),
+    }
+    for message in mail.outbox:
+        name, content, mimetype = message.attachments[0]
+        assert name == "meeting.ics" and mimetype == "text/calendar"
+        assert "BEGIN:VEVENT" in (content if isinstance(content, str) else content.decode())
+    guest_mail = by_to["yamashita@example.jp"].body
+    assert reverse("meetings:poll_link", args=[guest.token]) in guest_mail
     warnings = [str(m) for m in response.wsgi_request._messages]
     assert any(people[Role.STAFF].full_name in w for w in warnings)
+    # The staff member without an address is told in Kyokan.
+    assert Notification.objects.filter(
+        recipient=people[Role.STAFF], kind="meetings.date_fixed"
+    ).exists()
     again = client.post(
         reverse("meetings:poll_fix", args=[meeting.pk]), {"candidate": candidate.pk}
     )
     assert again.status_code == 302  # refused with a message; nothing changes
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 4
 
 
 def test_signed_in_invitee_answers_and_can_change_until_closed(client_as, polled, people):

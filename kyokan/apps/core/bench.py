@@ -53,7 +53,15 @@ PAGES: list[BenchPage] = [
     BenchPage("core.audit.filtered", lambda: "/audit/?action=create&q=%E8%A9%A6%E9%A8%93"),
     BenchPage("core.audit_detail", lambda: f"/audit/{_first(AuditEvent)}/"),
     BenchPage("core.profile", lambda: "/profile/"),
+    BenchPage("core.notifications", lambda: "/notifications/"),
+    BenchPage("core.notifications.page_5", lambda: "/notifications/?page=5"),
+    BenchPage("core.my_work", lambda: "/my-work/"),
+    BenchPage("core.search", lambda: "/search/?q=%E8%81%B7%E5%93%A1%E3%81%AE%E4%B9%9D"),
+    BenchPage("core.search.kana", lambda: "/search/?q=%E3%82%B7%E3%82%B1%E3%83%B3"),
+    BenchPage("core.search.short", lambda: "/search/?q=%E7%AC%AC0"),
 ]
+
+NOTIFICATIONS_EACH = 100  # in every person's history (the administrator has 300)
 
 
 def _app_bench_modules():
@@ -134,6 +142,7 @@ def fill(log: Callable[[str], None] = print) -> User:
                 username=f"bench{i:05d}",
                 full_name=f"試験 職員{i:05d}",
                 full_name_kana="しけん しょくいん",
+                email=f"bench{i:05d}@example.jp",
                 department=divisions[i % DIVISIONS],
                 title="主事",
                 password=unusable,
@@ -160,7 +169,114 @@ def fill(log: Callable[[str], None] = print) -> User:
         summary="bench city",
     )
     log(f"  {n} audit events")
+    _fill_notifications(admin, people, log)
+    from .search import index_rebuild
+
+    counts = index_rebuild(kinds=["core.user", "core.department"])
+    log(f"  search index: {counts}")
     return admin
+
+
+def _fill_notifications(admin, people, log) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .models import Notification
+
+    now = timezone.now()
+
+    def rows():
+        for person, count in [(admin, 300), *((p, NOTIFICATIONS_EACH) for p in people)]:
+            for k in range(count):
+                yield Notification(
+                    recipient=person,
+                    kind="meetings.invited",
+                    subject=f"第{k % 9 + 1}回本部会議のご案内",
+                    body="日程の回答をお願いします。",
+                    link="/meetings/",
+                    created_at=now - timedelta(hours=k),
+                    read_at=None if k % 4 == 0 else now,
+                )
+
+    batch = []
+    total = 0
+    for row in rows():
+        batch.append(row)
+        if len(batch) == 5000:
+            Notification.objects.bulk_create(batch)
+            total += len(batch)
+            batch = []
+    Notification.objects.bulk_create(batch)
+    total += len(batch)
+    log(f"  {total} notifications")
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _timed_and_undone(name: str, fn) -> dict:
+    """Time ``fn`` inside a transaction that is then rolled back (the bench city is kept)."""
+    start = time.perf_counter()
+    try:
+        with transaction.atomic():
+            fn()
+            elapsed = (time.perf_counter() - start) * 1000
+            raise _Rollback
+    except _Rollback:
+        pass
+    return {"page": name, "path": "", "median_ms": round(elapsed, 2), "queries": 0}
+
+
+def extra(log) -> list[dict]:
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy
+
+    from . import hr, notifications
+
+    admin = User.objects.get(username="bench-admin")
+    people = list(User.objects.filter(username__startswith="bench0").order_by("id")[:3000])
+    divisions = list(Department.objects.filter(parent__isnull=False).select_related("parent"))
+    lines = ["区分,部局,課,操作,旧名称,統合先,職員番号,氏名,ふりがな,メール,職名,役割,退職"]
+    lines.append(f"組織,{divisions[0].parent.name},新設課,新設,,,,,,,,,")
+    for i, person in enumerate(people):
+        target = divisions[(i * 7) % len(divisions)]
+        lines.append(
+            f"職員,{target.parent.name},{target.name},,,,{person.username},"
+            f"{person.full_name},,,主任,,"
+        )
+    data = ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+    def hr_import():
+        for person in people:  # the HR system's key
+            person.staff_number = person.username
+        User.objects.bulk_update(people, ["staff_number"], batch_size=1000)
+        record, plan = hr.staff_import_preview(
+            actor=admin, data=data, filename="bench.csv", effective=timezone.localdate()
+        )
+        assert plan.ok, plan.errors[:3]
+        hr.staff_import_apply(actor=admin, staff_import=record)
+
+    log("HR import of 3,000 people (preview and apply, rolled back)…")
+    results = [_timed_and_undone("core.hr_import.3000", hr_import)]
+
+    kind = notifications.register_kind("core.bench", gettext_lazy("Benchmark"))
+    everyone = list(User.objects.filter(is_active=True))
+
+    def remind():
+        notifications.notify(
+            actor=admin,
+            recipients=everyone,
+            kind=kind.key,
+            message=lambda: notifications.Message(subject="回答のお願い", text="未回答です。"),
+            link="/my-work/",
+            dedupe_key="bench-reminder",
+        )
+
+    log(f"Queueing a reminder to {len(everyone):,} people (rolled back)…")
+    results.append(_timed_and_undone("core.reminders.30000", remind))
+    return results
 
 
 def bench_pages(pages: list[BenchPage], *, repeat: int = 20, warmup: int = 2) -> list[dict]:

@@ -12,6 +12,8 @@ from kyokan.apps.core.roles import Role
 from kyokan.apps.core.validation import DATE_MAX, DATE_MIN
 from kyokan.apps.documents.once import OnceFormMixin
 
+from . import selectors
+from .dates import needs_year, slot_label
 from .models import (
     AgendaItem,
     Course,
@@ -224,26 +226,59 @@ class PollForm(OnceFormMixin, forms.Form):
     message = forms.CharField(
         label=_("message to invitees"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    allow_closed_days = forms.BooleanField(
+        label=_("Poll these dates although the city office is closed on some of them"),
+        required=False,
+        help_text=_("Dates on weekends, holidays and the city's closed days are ranked last."),
+    )
 
     def clean_candidates(self):
         return parse_slots(self.cleaned_data["candidates"])
+
+    def clean(self):
+        cleaned = super().clean()
+        slots = cleaned.get("candidates") or []
+        reasons = selectors.closure_reasons(
+            timezone.localtime(start).date() for start, _end in slots
+        )
+        closed = [
+            (start, end, reasons[timezone.localtime(start).date()])
+            for start, end in slots
+            if reasons.get(timezone.localtime(start).date())
+        ]
+        if closed and not cleaned.get("allow_closed_days"):
+            with_year = needs_year([start for start, _end in slots])
+            self.add_error(
+                "candidates",
+                _(
+                    "The city office is closed on %(dates)s. Remove these dates, or tick "
+                    "the box below to poll them anyway."
+                )
+                % {
+                    "dates": "、".join(
+                        f"{slot_label(start, end, with_year=with_year)}（{reason}）"
+                        for start, end, reason in closed
+                    )
+                },
+            )
+        cleaned.pop("allow_closed_days", None)
+        return cleaned
 
 
 class PollAnswerForm(forms.Form):
     """One ○/△/× choice and a comment per candidate date."""
 
-    def __init__(self, *args, candidates=(), existing=None, closed_reasons=None, **kwargs):
+    def __init__(
+        self, *args, candidates=(), existing=None, closed_reasons=None, labels=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         existing = existing or {}
         closed_reasons = closed_reasons or {}
+        labels = labels or {}
         self.candidates = list(candidates)
         for c in self.candidates:
             answer = existing.get(c.pk)
-            local = timezone.localtime(c.starts_at)
-            label = (
-                f"{japanese_dates.format_date_with_weekday(local.date())} "
-                f"{local:%H:%M}–{timezone.localtime(c.ends_at):%H:%M}"
-            )
+            label = labels.get(c.pk) or slot_label(c.starts_at, c.ends_at)
             if closed_reasons.get(c.pk):
                 label += f"（{closed_reasons[c.pk]}）"
             self.fields[f"c{c.pk}"] = forms.ChoiceField(

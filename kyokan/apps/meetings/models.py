@@ -210,7 +210,10 @@ class PollCandidate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+        """The slot as people read it: in Japan time, with the 和暦 year."""
+        from .dates import slot_label
+
+        return slot_label(self.starts_at, self.ends_at, with_year=True)
 
 
 class PollAnswer(models.Model):

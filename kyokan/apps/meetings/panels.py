@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core.context_processors import register_nav
 from kyokan.apps.core.dashboard import Panel, register_panel
 from kyokan.apps.core.links import LinkType, register_link_type
+from kyokan.apps.core.notifications import register_kind
 
 from . import selectors
+from .models import Meeting
 
 
 def _overdue(user) -> dict:
@@ -45,6 +47,8 @@ def _search_meetings(query: str, user) -> list[tuple[str, str]]:
 
 
 def register() -> None:
+    register_kind("meetings.poll_opened", _("A date poll asks for your answer"), default="email")
+    register_kind("meetings.date_fixed", _("A meeting's date is fixed"), default="email")
     register_nav(10, "meetings:list", _("Meetings"), "meetings.view_meetings")
     register_nav(11, "meetings:actions", _("Action items"), "meetings.view_meetings")
     register_panel(
@@ -71,7 +75,7 @@ def register() -> None:
     register_link_type(
         LinkType(
             key="meetings.meeting",
-            label="会議",
+            label=Meeting._meta.verbose_name,
             search=_search_meetings,
             url=lambda pk: reverse("meetings:detail", args=[pk]),
         )

@@ -11,6 +11,7 @@ from kyokan.apps.core import japanese_dates
 from kyokan.apps.core.models import ClosedDay, Department, Municipality
 from kyokan.apps.core.roles import Role
 
+from .dates import needs_year, slot_label
 from .models import (
     ActionItem,
     AgendaItem,
@@ -97,34 +98,60 @@ REQUIRED_WEIGHT = 3.0
 @dataclass
 class CandidateRow:
     candidate: PollCandidate
-    closed_reason: str | None
+    closed_reason: str | None  # why the city office is closed that day (weekend, holiday…)
     answers: dict[int, PollAnswer]  # invitation id → answer
     yes: int
     maybe: int
     no: int
     required_missing: list[str]  # required invitees who answered × (or nothing yet)
     score: float
+    label: str = ""  # the slot as people read it, e.g. "2月4日(金) 14:00–15:30"
     rank: int = 0
 
 
-def poll_table(poll, municipality: Municipality | None = None) -> dict:
-    """Candidates with every answer, the city's closure reason for each day, and a ranking.
+def closure_reasons(days, municipality: Municipality | None = None) -> dict[date, str | None]:
+    """Why the city office is closed on each of ``days`` (None when it is open): the city's
+    own closed days, holidays, the year-end closure (if the city keeps it) and weekends.
+    One query whatever the number of days."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    extra = dict(
+        ClosedDay.objects.filter(date__range=(days[0], days[-1])).values_list("date", "name")
+    )
+    if municipality is None:
+        municipality = Municipality.objects.first()
+    year_end = municipality.year_end_closure if municipality else True
+    return {
+        d: japanese_dates.closure_reason(d, extra_closed=extra, year_end_closure=year_end)
+        for d in days
+    }
 
-    Ranking: a candidate that a required invitee cannot attend (×) comes after every one
-    that all required invitees can; then by score, where ○ counts 1, △ 0.5 and × 0, and a
-    required invitee's answer counts three times; then by number of ○; then earlier first.
-    """
+
+def rank_key(row: CandidateRow):
+    """Dates on which the city office is closed last (a 閉庁日, a weekend or a holiday is a
+    date nobody should be asked to meet on); then dates that a required invitee cannot
+    attend; then by score, by number of ○, and the earlier date."""
+    return (
+        row.closed_reason is not None,
+        len(row.required_missing),
+        -row.score,
+        -row.yes,
+        row.candidate.starts_at,
+    )
+
+
+def poll_table(poll, municipality: Municipality | None = None) -> dict:
+    """Candidates with every answer, the city's closure reason for each day, and a ranking
+    (:func:`rank_key`): ○ counts 1, △ 0.5 and × 0, and a required invitee's answer counts
+    three times. ``best`` is the first ranked date on which the office is open (None when
+    every candidate falls on a closed day): the date offered by default when fixing."""
     invitations = list(poll.meeting.invitations.select_related("person"))
     candidates = list(poll.candidates.prefetch_related("answers"))
-    days = [c.starts_at for c in candidates]
-    extra = {}
-    if days:
-        first = timezone.localtime(min(days)).date()
-        last = timezone.localtime(max(days)).date()
-        extra = dict(
-            ClosedDay.objects.filter(date__range=(first, last)).values_list("date", "name")
-        )
-    year_end = municipality.year_end_closure if municipality else True
+    reasons = closure_reasons(
+        (timezone.localtime(c.starts_at).date() for c in candidates), municipality
+    )
+    with_year = needs_year([c.starts_at for c in candidates])
     rows = []
     for candidate in candidates:
         answers = {a.invitation_id: a for a in candidate.answers.all()}
@@ -139,25 +166,20 @@ def poll_table(poll, municipality: Municipality | None = None) -> dict:
                 score += weight * ANSWER_VALUE[answer.choice]
             if invitation.required and (answer is None or answer.choice == PollAnswer.Choice.NO):
                 missing.append(invitation.display_name)
-        day = timezone.localtime(candidate.starts_at).date()
         rows.append(
             CandidateRow(
                 candidate=candidate,
-                closed_reason=japanese_dates.closure_reason(
-                    day, extra_closed=extra, year_end_closure=year_end
-                ),
+                closed_reason=reasons[timezone.localtime(candidate.starts_at).date()],
                 answers=answers,
                 yes=counts[PollAnswer.Choice.YES],
                 maybe=counts[PollAnswer.Choice.MAYBE],
                 no=counts[PollAnswer.Choice.NO],
                 required_missing=missing,
                 score=score,
+                label=slot_label(candidate.starts_at, candidate.ends_at, with_year=with_year),
             )
         )
-    ranked = sorted(
-        rows,
-        key=lambda r: (len(r.required_missing), -r.score, -r.yes, r.candidate.starts_at),
-    )
+    ranked = sorted(rows, key=rank_key)
     for position, row in enumerate(ranked, start=1):
         row.rank = position
     answered = {a for row in rows for a in row.answers}
@@ -165,7 +187,9 @@ def poll_table(poll, municipality: Municipality | None = None) -> dict:
         "invitations": invitations,
         "rows": rows,
         "ranked": ranked,
-        "best": ranked[0] if ranked else None,
+        "best": next((r for r in ranked if r.closed_reason is None), None),
+        "closed_rows": [r for r in rows if r.closed_reason],
+        "with_year": with_year,
         "not_answered": [i for i in invitations if i.pk not in answered],
     }
 

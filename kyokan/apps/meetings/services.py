@@ -4,12 +4,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,9 +20,11 @@ from kyokan.apps.core.audit import (
     snapshot,
 )
 from kyokan.apps.core.models import AuditEvent, Department, User
+from kyokan.apps.core.notifications import Attachment, Guest, Message, notify
 from kyokan.apps.documents.once import creates_once
 
 from . import ics
+from .dates import day_label, moment_label, slot_label
 from .models import (
     ActionItem,
     AgendaItem,
@@ -290,7 +291,7 @@ def poll_open(
     if past and not record_past:
         raise ValidationError(
             _("Candidate dates must be in the future: %(dates)s")
-            % {"dates": "、".join(f"{timezone.localtime(p):%Y-%m-%d %H:%M}" for p in past)}
+            % {"dates": "、".join(moment_label(p) for p in past)}
         )
     starts = [start for start, _end in candidates]
     if len(set(starts)) != len(starts):
@@ -305,6 +306,16 @@ def poll_open(
     )
     for start, end in sorted(candidates):
         audited_create(actor=actor, instance=PollCandidate(poll=poll, starts_at=start, ends_at=end))
+    if not record_past:
+        invitations = meeting.invitations.select_related("person")
+        notify(
+            actor=actor,
+            recipients=_recipients(invitations),
+            kind=POLL_OPENED,
+            message=_poll_opened_message(meeting, poll),
+            link=reverse("meetings:poll_answer", args=[meeting.pk]),
+            target=meeting,
+        )
     return poll
 
 
@@ -370,39 +381,101 @@ def poll_fix(*, actor, meeting: Meeting, candidate: PollCandidate, place: str = 
     return meeting_notify(actor=actor, meeting=meeting)
 
 
-def meeting_notify(*, actor, meeting: Meeting) -> list[str]:
-    """E-mail every invitee the fixed date with an .ics attached (after the transaction
-    commits). Returns the names of invitees without an e-mail address."""
-    invitations = list(meeting.invitations.select_related("person"))
-    without = [i.display_name for i in invitations if not i.contact_email]
-    recipients = [i.contact_email for i in invitations if i.contact_email]
-    if recipients:
-        calendar = ics.meetings_calendar([meeting])
-        when = timezone.localtime(meeting.starts_at)
-        # A line break in a header would make the mail fail (and so the whole request).
-        subject = f"【開催決定】{ics.one_line(str(meeting))}（{when:%Y-%m-%d %H:%M}）"
-        body = (
-            f"{meeting} の日程が決まりました。\n\n"
-            f"日時: {when:%Y-%m-%d %H:%M}\n"
-            f"場所: {meeting.place or '—'}\n"
-            f"{meeting.online_url}\n\n"
-            "予定表に取り込めるファイル（.ics）を添付します。"
+DATE_FIXED = "meetings.date_fixed"
+POLL_OPENED = "meetings.poll_opened"
+
+
+def _when_in_full(meeting: Meeting) -> str:
+    """ "令和9年（2027年）1月4日 10:00–11:30" in the reader's language, Japan time."""
+    start = timezone.localtime(meeting.starts_at)
+    text = f"{day_label(start.date())} {start:%H:%M}"
+    if meeting.ends_at:
+        end = timezone.localtime(meeting.ends_at)
+        text += f"–{end:%H:%M}" if end.date() == start.date() else f"–{moment_label(end)}"
+    return text
+
+
+def _date_fixed_message(meeting: Meeting):
+    """The date-fixed message, written in each reader's language (notify calls it once per
+    language): the date in 和暦 with 西暦, in Japan time."""
+    title = ics.one_line(str(meeting))
+
+    def message() -> Message:
+        lines = [
+            _("The date of %(meeting)s is fixed.") % {"meeting": title},
+            "",
+            _("Date: %(date)s") % {"date": _when_in_full(meeting)},
+            _("Place: %(place)s") % {"place": ics.one_line(meeting.place) or "—"},
+        ]
+        if meeting.online_url:
+            lines.append(_("Online: %(url)s") % {"url": meeting.online_url})
+        lines += ["", _("The attached file (.ics) adds the meeting to your calendar.")]
+        when = slot_label(meeting.starts_at, meeting.ends_at, with_year=True)
+        return Message(
+            subject=_("Date fixed: %(meeting)s (%(date)s)") % {"meeting": title, "date": when},
+            text="\n".join(lines),
         )
 
-        def send():
-            message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, bcc=recipients)
-            message.attach("meeting.ics", calendar, "text/calendar")
-            message.send()
+    return message
 
-        transaction.on_commit(send)
+
+def _recipients(invitations) -> list:
+    """Invitees as notify takes them: people with an account, guests by e-mail with their
+    personal link."""
+    recipients = []
+    for invitation in invitations:
+        if invitation.person_id:
+            recipients.append(invitation.person)
+        elif invitation.email:
+            recipients.append(
+                Guest(
+                    email=invitation.email,
+                    name=invitation.name,
+                    link=reverse("meetings:poll_link", args=[invitation.token]),
+                )
+            )
+    return recipients
+
+
+def meeting_notify(*, actor, meeting: Meeting) -> list[str]:
+    """Tell every invitee the fixed date, with an .ics attached, through core's
+    notifications (in Kyokan and by e-mail, sent by the worker and retried). Returns the
+    names of invitees without an e-mail address."""
+    invitations = list(meeting.invitations.select_related("person"))
+    without = [i.display_name for i in invitations if not i.contact_email]
+    result = notify(
+        actor=actor,
+        recipients=_recipients(invitations),
+        kind=DATE_FIXED,
+        message=_date_fixed_message(meeting),
+        link=reverse("meetings:detail", args=[meeting.pk]),
+        target=meeting,
+        attachments=[Attachment("meeting.ics", ics.meetings_calendar([meeting]), "text/calendar")],
+    )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         target=meeting,
         summary=_("Invitees informed of the date"),
-        after={"emailed": len(recipients), "without_email": without},
+        after={"emailed": result.emailed, "without_email": without},
     )
     return without
+
+
+def _poll_opened_message(meeting: Meeting, poll: DatePoll):
+    title = ics.one_line(str(meeting))
+
+    def message() -> Message:
+        lines = [_("Please answer the date poll of %(meeting)s.") % {"meeting": title}, ""]
+        if poll.deadline:
+            lines.append(_("Answer by %(date)s.") % {"date": day_label(poll.deadline)})
+        if poll.message:
+            lines += ["", poll.message]
+        return Message(
+            subject=_("Date poll: %(meeting)s") % {"meeting": title}, text="\n".join(lines)
+        )
+
+    return message
 
 
 # --- agenda ---------------------------------------------------------------------------------
@@ -605,7 +678,10 @@ def action_item_create(
     held_on = timezone.localtime(meeting.starts_at).date()
     if due_date < held_on:
         raise ValidationError(
-            {"due_date": _("The due date is before the meeting (%(date)s).") % {"date": held_on}}
+            {
+                "due_date": _("The due date is before the meeting (%(date)s).")
+                % {"date": day_label(held_on)}
+            }
         )
     action = audited_create(
         actor=actor,

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import require
@@ -100,9 +101,9 @@ def meeting_edit(request, pk: int, obj: Meeting):
 
 
 STATUS_ACTIONS = {
-    "held": (Meeting.Status.HELD, _("Mark as held"), False),
-    "cancelled": (Meeting.Status.CANCELLED, _("Cancel the meeting"), True),
-    "scheduled": (Meeting.Status.SCHEDULED, _("Back to scheduled"), False),
+    "held": (Meeting.Status.HELD, gettext_lazy("Mark as held"), False),
+    "cancelled": (Meeting.Status.CANCELLED, gettext_lazy("Cancel the meeting"), True),
+    "scheduled": (Meeting.Status.SCHEDULED, gettext_lazy("Back to scheduled"), False),
 }
 
 

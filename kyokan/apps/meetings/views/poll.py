@@ -68,6 +68,7 @@ def _answer_page(request, invitation: Invitation, *, personal_link: bool):
         candidates=[row.candidate for row in table["rows"]],
         existing=existing,
         closed_reasons=reasons,
+        labels={row.candidate.pk: row.label for row in table["rows"]},
     )
     if request.method == "POST" and form.is_valid():
         try:
