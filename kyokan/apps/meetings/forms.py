@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core import japanese_dates
 from kyokan.apps.core.forms import JapaneseDateField, JapaneseDateTimeField, PersonField
 from kyokan.apps.core.models import Department
+from kyokan.apps.core.once import OnceFormMixin
 from kyokan.apps.core.roles import Role
 from kyokan.apps.core.validation import DATE_MAX, DATE_MIN
-from kyokan.apps.documents.once import OnceFormMixin
 
 from . import selectors
 from .dates import needs_year, slot_label

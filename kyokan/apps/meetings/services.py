@@ -21,7 +21,7 @@ from kyokan.apps.core.audit import (
 )
 from kyokan.apps.core.models import AuditEvent, Department, User
 from kyokan.apps.core.notifications import Attachment, Guest, Message, notify
-from kyokan.apps.documents.once import creates_once
+from kyokan.apps.core.once import creates_once
 
 from . import ics
 from .dates import day_label, moment_label, slot_label

@@ -12,8 +12,8 @@ from kyokan.apps.core import office
 from kyokan.apps.core.access import require
 from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.links import link_type, link_types
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.viewkit import act, confirm_page, submit
-from kyokan.apps.documents.once import submit_once
 
 from .. import packet, services
 from ..forms import (

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
 from kyokan.apps.core.exports import csv_response
+from kyokan.apps.core.once import OnceFormMixin, submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
-from kyokan.apps.documents.once import OnceFormMixin, submit_once
 
 from .. import selectors, services
 from ..models import Insight, Invitation, Meeting

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import require
 from kyokan.apps.core.models import User
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
-from kyokan.apps.documents.once import submit_once
 
 from .. import selectors, services
 from ..forms import (

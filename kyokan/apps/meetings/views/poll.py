@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import public, require
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import municipality_get
 from kyokan.apps.core.viewkit import apply_service_errors
-from kyokan.apps.documents.once import submit_once
 
 from .. import ics, selectors, services
 from ..forms import PollAnswerForm, PollForm

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
+from kyokan.apps.core.once import OnceFormMixin, submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import submit
-from kyokan.apps.documents.once import OnceFormMixin, submit_once
 
 from .. import selectors, services
 from ..models import Course, Invitation, Meeting, SkillAssessment, SkillAxis
