@@ -160,8 +160,22 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # The city's directory when KYOKAN_LDAP_URL is set (core/directory.py), then local
+    # passwords (administrators, cities without a directory).
+    "kyokan.apps.core.directory.DirectoryBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+KYOKAN_LDAP_URL = os.environ.get("KYOKAN_LDAP_URL", "")
+KYOKAN_LDAP_START_TLS = os.environ.get("KYOKAN_LDAP_START_TLS", "0") == "1"
+KYOKAN_LDAP_BIND_DN = os.environ.get("KYOKAN_LDAP_BIND_DN", "")
+KYOKAN_LDAP_BIND_PASSWORD = os.environ.get("KYOKAN_LDAP_BIND_PASSWORD", "")
+KYOKAN_LDAP_USER_BASE = os.environ.get("KYOKAN_LDAP_USER_BASE", "")
+KYOKAN_LDAP_USER_FILTER = os.environ.get("KYOKAN_LDAP_USER_FILTER", "(sAMAccountName={login})")
+KYOKAN_LDAP_STAFF_NUMBER_ATTRIBUTE = os.environ.get(
+    "KYOKAN_LDAP_STAFF_NUMBER_ATTRIBUTE", "employeeID"
+)
+KYOKAN_LDAP_EMAIL_ATTRIBUTE = os.environ.get("KYOKAN_LDAP_EMAIL_ATTRIBUTE", "mail")
+KYOKAN_LDAP_TIMEOUT = int(os.environ.get("KYOKAN_LDAP_TIMEOUT", "5"))
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -22,6 +22,7 @@ def english():
     with translation.override("en"):
         yield
 
+
 HEADER = "区分,部局,課,操作,旧名称,統合先,職員番号,氏名,ふりがな,メール,職名,役割,退職\n"
 APRIL = date(2026, 4, 1)
 
@@ -29,7 +30,8 @@ APRIL = date(2026, 4, 1)
 @pytest.fixture
 def city(sysadmin):
     d = {}
-    for bureau, divisions in (("経営戦略部", ["情報戦略課", "企画課"]), ("総務部", ["総務課", "人事課"])):
+    tree = (("経営戦略部", ["情報戦略課", "企画課"]), ("総務部", ["総務課", "人事課"]))
+    for bureau, divisions in tree:
         b = services.department_create(actor=sysadmin, name=bureau, kind="bureau")
         d[bureau] = b
         for name in divisions:
@@ -58,7 +60,8 @@ APRIL_FILE = (
     + "組織,経営戦略部,企画政策課,名称変更,企画課,,,,,,,,\n"
     + "組織,総務部,市民協働課,新設,,,,,,,,,\n"
     + "組織,総務部,人事課,統合,,総務課,,,,,,,\n"
-    + "職員,経営戦略部,情報戦略課,,,,1001,佐藤 花子,さとう はなこ,sato@example.jp,主任,職員・推進員,\n"
+    + "職員,経営戦略部,情報戦略課,,,,1001,佐藤 花子,さとう はなこ,"
+    + "sato@example.jp,主任,職員・推進員,\n"
     + "職員,総務部,市民協働課,,,,1004,田中 新,たなか あらた,tanaka@example.jp,主事,,\n"
     + "職員,,,,,,1003,,,,,,退職\n"
 )
