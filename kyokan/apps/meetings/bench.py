@@ -217,6 +217,7 @@ def fill(admin, log) -> None:
     and action items; a 5-date poll answered by everyone; expert inputs; a training course."""
     from kyokan.apps.core.audit import audit_record_many
     from kyokan.apps.core.models import AuditEvent, User
+    from kyokan.insight.normalize import fold
 
     from .models import (
         ActionItem,
@@ -230,7 +231,6 @@ def fill(admin, log) -> None:
         PollAnswer,
         PollCandidate,
     )
-    from .search import normalise_for_search
 
     people = list(User.objects.filter(username__startswith="bench0").order_by("id")[:4000])
     course = Course.objects.create(title="DX基礎研修")
@@ -298,9 +298,7 @@ def fill(admin, log) -> None:
             expert=first_invitation[m.pk],
             title=f"知見{n}: ツール導入より先に業務を見直す",
             body="紙の様式を最適化しても紙の手続である限り価値は増えない。" * 3,
-            search_text=normalise_for_search(
-                f"知見{n}: ツール導入より先に業務を見直す" + "紙の様式を最適化しても"
-            ),
+            search_text=fold(f"知見{n}: ツール導入より先に業務を見直す" + "紙の様式を最適化しても"),
         )
         for m in exchange
         for n in range(3)

@@ -6,8 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core import japanese_dates
-from kyokan.apps.core.forms import JapaneseDateField, JapaneseDateTimeField, PersonField
-from kyokan.apps.core.models import Department
+from kyokan.apps.core.forms import (
+    DepartmentChoiceField,
+    JapaneseDateField,
+    JapaneseDateTimeField,
+    PersonField,
+)
 from kyokan.apps.core.once import OnceFormMixin
 from kyokan.apps.core.roles import Role
 from kyokan.apps.core.validation import DATE_MAX, DATE_MIN
@@ -115,10 +119,10 @@ class InviteForm(forms.Form):
         required=False,
         choices=[("", "—"), *((r.value, r.label) for r in Role if r != Role.CITIZEN)],
     )
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("everyone in the department"),
-        queryset=Department.objects.filter(is_active=True).select_related("parent"),
         required=False,
+        bureau_label=_("%(bureau)s (whole bureau)"),
     )
     required = forms.BooleanField(
         label=_("required attendance"),
@@ -366,9 +370,8 @@ class DecisionForm(OnceFormMixin, forms.Form):
 class ActionItemForm(OnceFormMixin, forms.Form):
     title = forms.CharField(label=_("task"), max_length=200)
     owner = PersonField(label=_("owner"))
-    department = forms.ModelChoiceField(
+    department = DepartmentChoiceField(
         label=_("department"),
-        queryset=Department.objects.filter(is_active=True).select_related("parent"),
         required=False,
         help_text=_("Leave empty for the owner's department."),
     )

@@ -1,7 +1,5 @@
 import rules
 
-from kyokan.apps.core.predicates import is_city_staff, is_secretariat
-
 
 @rules.predicate
 def is_invited(user, meeting) -> bool:
@@ -21,6 +19,3 @@ def owns_action(user, action) -> bool:
 @rules.predicate
 def is_own_invitation(user, invitation) -> bool:
     return invitation is not None and invitation.person_id == user.pk
-
-
-can_see_meetings = is_city_staff | is_secretariat

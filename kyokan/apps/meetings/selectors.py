@@ -10,6 +10,7 @@ from django.utils import timezone
 from kyokan.apps.core import japanese_dates
 from kyokan.apps.core.models import ClosedDay, Department, Municipality
 from kyokan.apps.core.roles import Role
+from kyokan.insight.normalize import fold
 
 from .dates import needs_year, slot_label
 from .models import (
@@ -18,14 +19,12 @@ from .models import (
     Insight,
     Invitation,
     Meeting,
-    MeetingSeries,
     Paper,
     PollAnswer,
     PollCandidate,
     SkillAssessment,
     SkillAxis,
 )
-from .search import normalise_for_search
 
 
 def meetings_for(user, *, kind: str = "", status: str = "", q: str = "") -> QuerySet[Meeting]:
@@ -41,10 +40,6 @@ def meetings_for(user, *, kind: str = "", status: str = "", q: str = "") -> Quer
     return qs.annotate(
         invitation_count=Count("invitations", distinct=True),
     ).order_by("-starts_at", "-id")
-
-
-def meeting_get(pk: int) -> Meeting:
-    return Meeting.objects.select_related("series", "course").get(pk=pk)
 
 
 def meeting_detail(meeting: Meeting) -> dict:
@@ -81,12 +76,22 @@ def _has_poll(meeting: Meeting) -> bool:
     return True
 
 
-def previous_meeting(meeting: Meeting) -> Meeting | None:
-    return meeting.series.meetings.filter(number__lt=meeting.number).order_by("-number").first()
+def people_to_invite(*, people=(), role: str = "", department=None) -> list:
+    """The people an invitation names: chosen one by one, everyone active with ``role``,
+    and everyone active in ``department`` (a bureau includes its divisions), each once."""
+    from kyokan.apps.core.models import User
 
-
-def series_list() -> QuerySet[MeetingSeries]:
-    return MeetingSeries.objects.annotate(meeting_count=Count("meetings")).order_by("kind", "name")
+    found = {p.pk: p for p in people}
+    if role:
+        for person in User.objects.filter(role_assignments__role=role, is_active=True):
+            found.setdefault(person.pk, person)
+    if department is not None:
+        in_department = User.objects.filter(is_active=True).filter(
+            Q(department=department) | Q(department__parent=department)
+        )
+        for person in in_department.order_by("department__sort_order", "id"):
+            found.setdefault(person.pk, person)
+    return list(found.values())
 
 
 # --- date poll ---------------------------------------------------------------------------------
@@ -227,7 +232,7 @@ def actions_list(*, status: str = "", owner=None, department=None) -> QuerySet[A
 
 def insights_search(q: str = "") -> QuerySet[Insight]:
     qs = Insight.objects.select_related("meeting__series", "expert__person")
-    needle = normalise_for_search(q)
+    needle = fold(q)
     if needle:
         qs = qs.filter(search_text__contains=needle)
     return qs.order_by("-meeting__starts_at", "-id")

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from kyokan.apps.core.audit import (
 from kyokan.apps.core.models import AuditEvent, Department, User
 from kyokan.apps.core.notifications import Attachment, Guest, Message, notify
 from kyokan.apps.core.once import creates_once
+from kyokan.insight.normalize import fold
 
 from . import ics
 from .dates import day_label, moment_label, slot_label
@@ -41,7 +42,6 @@ from .models import (
     PollCandidate,
     SkillAssessment,
 )
-from .search import normalise_for_search
 
 CARRY_OVER_TITLE = "前回までのアクションアイテムの確認"
 
@@ -727,16 +727,14 @@ def insight_create(
     if expert.meeting_id != meeting.pk:
         raise ValidationError({"expert": _("The expert must be an invitee of this meeting.")})
     insight = Insight(meeting=meeting, expert=expert, title=title, body=body, tags=tags)
-    insight.search_text = normalise_for_search(f"{title}\n{body}\n{tags}")
+    insight.search_text = fold(f"{title}\n{body}\n{tags}")
     return audited_create(actor=actor, instance=insight)
 
 
 @transaction.atomic
 def insight_update(*, actor, insight: Insight, **changes) -> bool:
     merged = {**snapshot(insight), **changes}
-    changes["search_text"] = normalise_for_search(
-        f"{merged['title']}\n{merged['body']}\n{merged['tags']}"
-    )
+    changes["search_text"] = fold(f"{merged['title']}\n{merged['body']}\n{merged['tags']}")
     return audited_update(actor=actor, instance=insight, changes=changes)
 
 
@@ -762,7 +760,3 @@ def assessment_save(
     return audited_create(
         actor=actor, instance=SkillAssessment(invitation=invitation, phase=phase, scores=scores)
     )
-
-
-def people_for_roles(roles: Iterable[str]) -> Q:
-    return Q(role_assignments__role__in=list(roles), is_active=True)

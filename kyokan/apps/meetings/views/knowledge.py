@@ -1,7 +1,7 @@
 """Knowledge: the key inputs (知見) experts gave at opinion exchanges, searchable later.
 
 The search ignores the differences between full-width and half-width characters and between
-katakana and hiragana (see ``search.normalise_for_search``).
+katakana and hiragana (the one folding of ``kyokan.insight.normalize.fold``).
 """
 
 import re

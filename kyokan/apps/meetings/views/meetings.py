@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import require
-from kyokan.apps.core.models import User
 from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
@@ -140,14 +139,9 @@ def invite(request, pk: int, obj: Meeting):
     form = InviteForm(request.POST or None)
 
     def save(data):
-        people = list(data["people"])
-        if data["role"]:
-            people += list(User.objects.filter(role_assignments__role=data["role"], is_active=True))
-        if data["department"]:
-            dept = data["department"]
-            people += list(
-                User.objects.filter(is_active=True, department__in=[dept, *dept.children.all()])
-            )
+        people = selectors.people_to_invite(
+            people=data["people"], role=data["role"], department=data["department"]
+        )
         result = services.invitations_add(
             actor=request.user, meeting=obj, people=people, required=data["required"]
         )
