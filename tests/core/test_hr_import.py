@@ -230,3 +230,14 @@ def test_the_browser_flow_preview_then_apply(city, client_as):
     assert done.status_code == 302
     assert Department.objects.get(pk=city["企画課"].pk).name == "企画政策課"
     assert client_as("secretariat").get(reverse("core:staff_import")).status_code == 403
+
+
+def test_a_page_shows_the_division_as_it_was_then(city, sysadmin):
+    from django.template import Context, Template
+
+    record, _ = _preview(sysadmin, APRIL_FILE)
+    hr.staff_import_apply(actor=sysadmin, staff_import=record)
+    template = Template("{% load kyokan %}{{ d|name_on:when }}")
+    kikaku = Department.objects.get(pk=city["企画課"].pk)
+    assert template.render(Context({"d": kikaku, "when": date(2026, 3, 1)})) == "企画課"
+    assert template.render(Context({"d": kikaku, "when": date(2026, 4, 2)})) == "企画政策課"

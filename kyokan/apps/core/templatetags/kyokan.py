@@ -80,3 +80,18 @@ def object_type(key: str) -> str:
     from ..links import object_type_label
 
     return object_type_label(key) if key else ""
+
+
+@register.filter
+def name_on(department, when) -> str:
+    """A department's name as it was on ``when`` (a date or a moment): past meetings,
+    documents and answers show the division as it was then (HR import history). For lists,
+    read the names in one go with core.hr.department_names_on in the view's selector."""
+    if not department:
+        return ""
+    if not when:
+        return department.name
+    from ..hr import department_names_on
+
+    day = _as_date(when)
+    return department_names_on([department.pk], day).get(department.pk, department.name)
