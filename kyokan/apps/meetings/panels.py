@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core.context_processors import register_nav
 from kyokan.apps.core.dashboard import Panel, register_panel
 from kyokan.apps.core.links import LinkType, register_link_type
+from kyokan.apps.core.mywork import WorkItem, WorkSource, register_work
 from kyokan.apps.core.notifications import register_kind
 
 from . import selectors
+from .dates import slot_label
 from .models import Meeting
 
 
@@ -24,7 +26,59 @@ def _overdue(user) -> dict:
 
 
 def _upcoming(user) -> dict:
-    return {"meetings": list(selectors.upcoming_meetings(user=user)[:6])}
+    """Meetings the person is invited to that are ahead, those still being polled too."""
+    return {"meetings": list(selectors.meetings_ahead(user=user)[:6])}
+
+
+# --- "my work" (わたしのタスク) -----------------------------------------------------------
+
+
+def _polls_work(user, limit: int) -> list[WorkItem]:
+    return [
+        WorkItem(
+            title=str(invitation.meeting),
+            url=reverse("meetings:poll_answer", args=[invitation.meeting_id]),
+            what=str(_("Date poll")),
+            deadline=invitation.meeting.poll.deadline,
+            detail=str(_("required attendance")) if invitation.required else "",
+        )
+        for invitation in selectors.polls_to_answer(user=user)[:limit]
+    ]
+
+
+def _meetings_work(user, limit: int) -> list[WorkItem]:
+    items = []
+    for meeting in selectors.meetings_ahead(user=user)[:limit]:
+        if meeting.starts_at:
+            local = timezone.localtime(meeting.starts_at)
+            when = slot_label(meeting.starts_at, meeting.ends_at, with_year=True)
+            detail = f"{when} {meeting.place}".strip()
+            deadline = local.date()
+        else:
+            detail, deadline = str(_("Date being polled")), None
+        items.append(
+            WorkItem(
+                title=str(meeting),
+                url=reverse("meetings:detail", args=[meeting.pk]),
+                what=str(_("Meeting")),
+                deadline=deadline,
+                detail=detail,
+            )
+        )
+    return items
+
+
+def _actions_work(user, limit: int) -> list[WorkItem]:
+    return [
+        WorkItem(
+            title=action.title,
+            url=reverse("meetings:action_complete", args=[action.pk]),
+            what=str(_("Action item")),
+            deadline=action.due_date,
+            detail=str(action.meeting),
+        )
+        for action in selectors.my_open_actions(user=user)[:limit]
+    ]
 
 
 def _training(user) -> dict:
@@ -72,6 +126,18 @@ def register() -> None:
             40,
         )
     )
+    register_work(
+        WorkSource("meetings.polls", _("Date polls to answer"), "meetings.view_meetings",
+                   _polls_work, 10)
+    )  # fmt: skip
+    register_work(
+        WorkSource("meetings.meetings", _("Meetings you are invited to"),
+                   "meetings.view_meetings", _meetings_work, 40)
+    )  # fmt: skip
+    register_work(
+        WorkSource("meetings.actions", _("Your action items"), "meetings.view_meetings",
+                   _actions_work, 30)
+    )  # fmt: skip
     register_link_type(
         LinkType(
             key="meetings.meeting",

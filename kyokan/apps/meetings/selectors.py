@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -252,6 +252,49 @@ def upcoming_meetings(*, user=None, hq_only: bool = False) -> QuerySet[Meeting]:
     if hq_only:
         qs = qs.filter(series__kind__in=["hq", "team"])
     return qs.order_by("starts_at", "id")
+
+
+def meetings_ahead(*, user) -> QuerySet[Meeting]:
+    """The meetings ``user`` is invited to that are still ahead: scheduled ones that have
+    not passed, and those whose date is still being polled (upcoming, without a date yet).
+    Dated ones first, by date."""
+    now = timezone.now()
+    return (
+        Meeting.objects.select_related("series")
+        .filter(invitations__person=user)
+        .filter(
+            Q(status=Meeting.Status.SCHEDULED, starts_at__gte=now - timezone.timedelta(hours=12))
+            | Q(status=Meeting.Status.PLANNING)
+        )
+        .order_by(F("starts_at").asc(nulls_last=True), "id")
+    )
+
+
+def polls_to_answer(*, user) -> QuerySet[Invitation]:
+    """The person's invitations to open date polls with a candidate they have not answered
+    yet, the nearest deadline first."""
+    unanswered = PollCandidate.objects.filter(poll__meeting=OuterRef("meeting_id")).filter(
+        ~Exists(
+            PollAnswer.objects.filter(candidate=OuterRef("pk"), invitation=OuterRef(OuterRef("pk")))
+        )
+    )
+    return (
+        Invitation.objects.filter(
+            person=user, meeting__poll__is_open=True, meeting__status=Meeting.Status.PLANNING
+        )
+        .filter(Exists(unanswered))
+        .select_related("meeting__series", "meeting__poll")
+        .order_by(F("meeting__poll__deadline").asc(nulls_last=True), "meeting_id")
+    )
+
+
+def my_open_actions(*, user) -> QuerySet[ActionItem]:
+    """The person's open action items, the earliest due first."""
+    return (
+        ActionItem.objects.filter(owner=user, status=ActionItem.Status.OPEN)
+        .select_related("meeting__series")
+        .order_by("due_date", "id")
+    )
 
 
 # --- training ----------------------------------------------------------------------------------
