@@ -59,6 +59,21 @@ def act(request, action, *, success, next_url, error_url):
     return redirect(next_url)
 
 
+def confirmed(request, action, *, title, message, submit_label, success, back, danger=False):
+    """A confirmed action on one page: GET asks (``confirm_page``), POST does it (``act``)
+    and goes back to ``back`` with ``success`` or the service's refusal."""
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            title=title,
+            message=message,
+            submit_label=submit_label,
+            cancel_url=back,
+            danger=danger,
+        )
+    return act(request, action, success=success, next_url=back, error_url=back)
+
+
 def confirm_page(request, *, title, message, submit_label, cancel_url, danger=False, hidden=None):
     return render(
         request,

@@ -36,6 +36,7 @@ from .links import object_type_label
 from .models import AuditEvent, ClosedDay, Department, FiscalYear, User
 from .viewkit import act as _act
 from .viewkit import confirm_page as _confirm_page
+from .viewkit import confirmed as _confirmed
 from .viewkit import submit as _submit
 
 # --- session and shell ----------------------------------------------------------------
@@ -613,25 +614,18 @@ def staff_import_detail(request, pk: int, obj):
 def staff_import_apply(request, pk: int, obj):
     from . import hr
 
-    back = reverse("core:staff_import_detail", args=[obj.pk])
-    if request.method != "POST":
-        return _confirm_page(
-            request,
-            title=_("Apply the HR import?"),
-            message=_(
-                "Every change listed is made at once, effective %(date)s. People who leave "
-                "can no longer log in; nothing is deleted."
-            )
-            % {"date": japanese_dates.wareki_date(obj.effective_on)},
-            submit_label=_("Apply"),
-            cancel_url=back,
-        )
-    return _act(
+    return _confirmed(
         request,
         lambda: hr.staff_import_apply(actor=request.user, staff_import=obj),
+        title=_("Apply the HR import?"),
+        message=_(
+            "Every change listed is made at once, effective %(date)s. People who leave "
+            "can no longer log in; nothing is deleted."
+        )
+        % {"date": japanese_dates.wareki_date(obj.effective_on)},
+        submit_label=_("Apply"),
         success=_("The HR import was applied."),
-        next_url=back,
-        error_url=back,
+        back=reverse("core:staff_import_detail", args=[obj.pk]),
     )
 
 
@@ -731,21 +725,14 @@ def _outgoing(pk: int, **_kwargs):
 @require("core.view_outbox", obj=_outgoing)
 @require_http_methods(["GET", "POST"])
 def outbox_retry(request, pk: int, obj):
-    back = reverse("core:outbox")
-    if request.method != "POST":
-        return _confirm_page(
-            request,
-            title=_("Send this e-mail again?"),
-            message=_("“%(subject)s” to %(to)s") % {"subject": obj.subject, "to": obj.to},
-            submit_label=_("Send again"),
-            cancel_url=back,
-        )
-    return _act(
+    return _confirmed(
         request,
         lambda: notifications.email_retry(actor=request.user, email=obj),
+        title=_("Send this e-mail again?"),
+        message=_("“%(subject)s” to %(to)s") % {"subject": obj.subject, "to": obj.to},
+        submit_label=_("Send again"),
         success=_("The e-mail is queued again."),
-        next_url=back,
-        error_url=back,
+        back=reverse("core:outbox"),
     )
 
 
