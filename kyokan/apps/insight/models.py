@@ -3,7 +3,10 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from kyokan.apps.core import japanese_dates
 
 
 class CommentSet(models.Model):
@@ -80,5 +83,11 @@ class AnalysisRun(models.Model):
         ]
 
     def __str__(self) -> str:
+        """What was analysed and when it started, as a person reads it: in Japan time, in
+        和暦 with 西暦 (「令和8年（2026年）12月1日 17:23」)."""
         source = self.question or self.comment_set
-        return f"{source} ({self.created_at:%Y-%m-%d %H:%M})" if self.created_at else str(source)
+        if not self.created_at:
+            return str(source)
+        lang = "ja" if (translation.get_language() or "ja").startswith("ja") else "en"
+        started = japanese_dates.wareki_datetime(timezone.localtime(self.created_at), lang=lang)
+        return f"{source}（{started}）" if lang == "ja" else f"{source} ({started})"

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kyokan.apps.core.forms import JapaneseDateField
-from kyokan.apps.core.models import Department
+from kyokan.apps.core.forms import DepartmentMultipleChoiceField, JapaneseDateField
 from kyokan.apps.core.roles import Role
 
 from .models import LIKERT_LABELS, Question, Survey
@@ -21,11 +20,11 @@ def plain_number(value) -> str:
 class SurveyForm(forms.ModelForm):
     opens_on = JapaneseDateField(label=_("opens on"))
     closes_on = JapaneseDateField(label=_("closes on"))
-    departments = forms.ModelMultipleChoiceField(
+    # Core's one department picker: bureaus as groups (the bureau itself first, then its
+    # divisions), in the order of the department tree.
+    departments = DepartmentMultipleChoiceField(
         label=_("departments"),
-        queryset=Department.objects.filter(is_active=True).select_related("parent"),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("For the audience “chosen departments”: a bureau includes its divisions."),
     )
     roles = forms.MultipleChoiceField(
@@ -103,6 +102,15 @@ class QuestionForm(forms.ModelForm):
         cleaned["choices"] = [line for line in lines if line]
         self.instance.choices = cleaned["choices"]
         return cleaned
+
+    def _update_errors(self, errors):
+        # The model checks its ``choices`` (at least two options…); the form edits them as
+        # ``choices_text``: the model's errors belong to that field.
+        if hasattr(errors, "error_dict") and "choices" in errors.error_dict:
+            errors.error_dict.setdefault("choices_text", []).extend(
+                errors.error_dict.pop("choices")
+            )
+        super()._update_errors(errors)
 
     def data_for_service(self) -> dict:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}

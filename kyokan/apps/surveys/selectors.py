@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from kyokan.apps.core.models import User
 from kyokan.apps.core.predicates import roles_of
@@ -28,9 +29,10 @@ def can_see(survey: Survey, user) -> bool:
 
 
 def _audience_filter(user) -> Q:
-    """The surveys addressed to ``user`` (as ``is_in_audience``), as a query."""
+    """The surveys addressed to ``user`` (as ``is_in_audience``), as a query. Never a
+    public-link survey: that one is for the public, not for anyone by name."""
     roles = roles_of(user)
-    q = Q(audience=Survey.Audience.PUBLIC)
+    q = Q(pk__in=[])
     if roles & CITY_STAFF_ROLES:
         q |= Q(audience=Survey.Audience.ALL_STAFF)
     if roles & HQ_ROLES:
@@ -115,9 +117,24 @@ def suppressed(survey: Survey, n: int) -> bool:
 
 
 def open_for(user) -> list[Survey]:
-    """Open surveys addressed to this user (for the dashboard)."""
-    candidates = Survey.objects.filter(state=Survey.State.OPEN).prefetch_related("departments")
+    """Open surveys addressed to this user (the dashboard, "my work", the survey list),
+    the nearest closing date first. Never a public-link survey (it is for the public)."""
+    today = timezone.localdate()
+    candidates = (
+        Survey.objects.filter(state=Survey.State.OPEN, opens_on__lte=today, closes_on__gte=today)
+        .exclude(audience=Survey.Audience.PUBLIC)
+        .filter(pk__in=Survey.objects.filter(_audience_filter(user)).values("pk"))
+        .prefetch_related("departments")
+        .order_by("closes_on", "id")
+    )
     return [s for s in candidates[:50] if accepting_answers(s) and is_in_audience(s, user)]
+
+
+def to_answer(user, *, limit: int = 50) -> list[Survey]:
+    """Open surveys addressed to this user that they have not answered yet ("my work")."""
+    surveys = open_for(user)
+    done = answered_by(surveys, user)
+    return [s for s in surveys if s.pk not in done][:limit]
 
 
 def audience_people(survey: Survey) -> QuerySet[User]:
@@ -135,6 +152,26 @@ def audience_people(survey: Survey) -> QuerySet[User]:
     else:
         return User.objects.none()
     return people.distinct()
+
+
+def non_respondents_of(survey: Survey) -> QuerySet[User]:
+    """The audience of a named survey who have not answered, in the order of the
+    department tree, then by name (what ``response_rate`` counts as not answered). Nobody
+    for an anonymous or public survey: no list of who has not answered exists there."""
+    if survey.anonymous or survey.audience == Survey.Audience.PUBLIC:
+        return User.objects.none()
+    answered = Response.objects.filter(survey=survey, respondent__isnull=False).values("respondent")
+    return (
+        User.objects.filter(pk__in=audience_people(survey).values("pk"))
+        .exclude(pk__in=answered)
+        .select_related("department__parent")
+        .order_by(
+            "department__parent__sort_order",
+            "department__sort_order",
+            "full_name_kana",
+            "id",
+        )
+    )
 
 
 def response_rate(survey: Survey) -> dict:
@@ -164,12 +201,7 @@ def response_rate(survey: Survey) -> dict:
         def has_answered(pk: int) -> bool:
             return pk in answered_ids
 
-        missing = (
-            User.objects.filter(pk__in=audience.values("pk"))
-            .exclude(pk__in=survey.responses.values("respondent"))
-            .select_related("department")
-            .order_by("full_name_kana", "id")
-        )
+        missing = non_respondents_of(survey)
     # Two plain queries and a pass in Python: fast for any audience size (a correlated
     # subquery per person was not, on SQLite).
     counts: dict[str, list[int]] = {}
@@ -236,33 +268,43 @@ def results(survey: Survey) -> list[tuple[Question, dict]]:
     ]
 
 
+def _role_label(role: str) -> str:
+    try:
+        return str(Role(role).label)
+    except ValueError:
+        return role
+
+
 def cross_tab(question: Question, by: str) -> dict:
-    """A choice or Likert question broken down by bureau ("department") or role."""
+    """A choice or Likert question broken down by bureau ("department") or role, in one
+    query: ``{"rows": [(key, counts per option, respondents of the row)]}`` sorted by key.
+    A row's respondents are its answers (for multiple choice not the sum of its counts)."""
+    multiple_kinds = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
+    width = len(question.choices) if question.kind in multiple_kinds else 5
+    counts: dict[str, list[int]] = {}
+    sizes: dict[str, int] = {}
     answers = (
         Answer.objects.counted()
         .filter(question=question)
-        .select_related("response__department__parent")
+        .values_list(
+            "choices",
+            "number",
+            "response__role",
+            "response__department__name",
+            "response__department__parent__name",
+        )
     )
-    labels = (
-        question.choices
-        if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
-        else [str(i) for i in range(1, 6)]
-    )
-    table: dict[str, Counter] = {}
-    for answer in answers:
+    for choices, number, role, department, bureau in answers:
         if by == "role":
-            key = str(Role(answer.response.role).label) if answer.response.role else "—"
+            key = _role_label(role) if role else "—"
         else:
-            d = answer.response.department
-            key = (d.parent or d).name if d else "—"
-        values = answer.choices if answer.choices else [int(answer.number or 0) - 1]
-        table.setdefault(key, Counter()).update(values)
-    return {
-        "labels": labels,
-        "rows": [
-            (key, [table[key].get(i, 0) for i in range(len(labels))]) for key in sorted(table)
-        ],
-    }
+            key = (bureau or department) or "—"
+        row = counts.setdefault(key, [0] * width)
+        sizes[key] = sizes.get(key, 0) + 1
+        for i in choices if choices else [int(number or 0) - 1]:
+            if 0 <= i < width:
+                row[i] += 1
+    return {"rows": [(key, counts[key], sizes[key]) for key in sorted(counts)]}
 
 
 def compare_rounds(survey: Survey) -> list[dict]:

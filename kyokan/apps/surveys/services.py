@@ -71,11 +71,14 @@ def visitor_key(survey: Survey, visitor: str) -> str:
 
 
 def is_in_audience(survey: Survey, user) -> bool:
+    """Whether the survey is addressed to this signed-in person. A public-link survey is
+    addressed to nobody by name: it is for the public, answered through its link (where a
+    signed-in member of staff is one more visitor, without bureau or role)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    roles = roles_of(user)
     if survey.audience == Survey.Audience.PUBLIC:
-        return True
+        return False
+    roles = roles_of(user)
     if survey.audience == Survey.Audience.ALL_STAFF:
         return bool(roles & CITY_STAFF_ROLES)
     if survey.audience == Survey.Audience.HQ:
@@ -336,13 +339,19 @@ def _primary_role(user) -> str:
 
 
 def _identity(survey: Survey, user, visitor: str | None) -> tuple[str, dict]:
-    """(source, participation lookup) of whoever answers; refuses those who may not."""
+    """(source, participation lookup) of whoever answers; refuses those who may not.
+
+    A public-link survey is answered only as a visitor (their browser session), whoever is
+    signed in: staff who answer it through the link are counted as public visitors, with
+    no name, bureau or role."""
+    if survey.audience == Survey.Audience.PUBLIC:
+        if visitor:
+            return Response.Source.PUBLIC, {"visitor_key": visitor_key(survey, visitor)}
+        raise ValidationError(_("This survey is not addressed to you."))
     if user is not None and getattr(user, "is_authenticated", False):
         if not is_in_audience(survey, user):
             raise ValidationError(_("This survey is not addressed to you."))
         return Response.Source.WEB, {"user": user}
-    if survey.audience == Survey.Audience.PUBLIC and visitor:
-        return Response.Source.PUBLIC, {"visitor_key": visitor_key(survey, visitor)}
     raise ValidationError(_("Log in to answer this survey."))
 
 
@@ -382,6 +391,8 @@ def response_save(
         raise ValidationError(_("This survey is not accepting answers."))
     cleaned = clean_answers(survey, answers)
     source, who = _identity(survey, user, visitor)
+    if source == Response.Source.PUBLIC:
+        user = None  # a visitor of the public link, whoever is signed in
     if survey.anonymous or source == Response.Source.PUBLIC:
         return _anonymous_save(survey, cleaned, source, who, user, edit_code)
     now = timezone.now()

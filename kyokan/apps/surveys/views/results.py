@@ -18,13 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core import exports, office
 from kyokan.apps.core.access import require
-from kyokan.apps.core.models import User
-from kyokan.apps.core.roles import Role
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import apply_service_errors, confirm_page, form_page
 
 from .. import charts, exporting, selectors, services
-from ..models import LIKERT_LABELS, Answer, Question, Response, Survey
+from ..models import LIKERT_LABELS, Question, Response, Survey
 from .common import survey_obj
 
 TEXT_ANSWERS_SHOWN = 100
@@ -89,23 +87,6 @@ def _named(survey: Survey) -> bool:
     return not survey.anonymous and survey.audience != Survey.Audience.PUBLIC
 
 
-def non_respondents_of(survey: Survey):
-    """The audience of a named survey who have not answered, by department and name.
-    (Named responses are linked to their respondent, so this matches response_rate.)"""
-    answered = Response.objects.filter(survey=survey, respondent__isnull=False).values("respondent")
-    return (
-        User.objects.filter(pk__in=selectors.audience_people(survey).values("pk"))
-        .exclude(pk__in=answered)
-        .select_related("department__parent")
-        .order_by(
-            "department__parent__sort_order",
-            "department__sort_order",
-            "full_name_kana",
-            "id",
-        )
-    )
-
-
 @require("surveys.manage_surveys", obj=survey_obj)
 def non_respondents(request, pk: int, obj: Survey):
     if not _named(obj):
@@ -113,50 +94,11 @@ def non_respondents(request, pk: int, obj: Survey):
     return render(
         request,
         "surveys/rate_non_respondents.html",
-        {"survey": obj, "page": paginate(request, non_respondents_of(obj))},
+        {"survey": obj, "page": paginate(request, selectors.non_respondents_of(obj))},
     )
 
 
 # --- cross-tabulation -------------------------------------------------------------------
-
-
-def _role_label(role: str) -> str:
-    try:
-        return str(Role(role).label)
-    except ValueError:
-        return role
-
-
-def cross_tab(question: Question, by: str) -> dict:
-    """``selectors.cross_tab`` in one query, with each row's number of respondents (for
-    multiple choice not the sum of the row's counts). The selector reads each answer's
-    bureau with one more query per answer (it does not select ``department__parent``)."""
-    multiple_kinds = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
-    width = len(question.choices) if question.kind in multiple_kinds else 5
-    counts: dict[str, list[int]] = {}
-    sizes: dict[str, int] = {}
-    answers = (
-        Answer.objects.counted()
-        .filter(question=question)
-        .values_list(
-            "choices",
-            "number",
-            "response__role",
-            "response__department__name",
-            "response__department__parent__name",
-        )
-    )
-    for choices, number, role, department, bureau in answers:
-        if by == "role":
-            key = _role_label(role) if role else "—"
-        else:
-            key = (bureau or department) or "—"
-        row = counts.setdefault(key, [0] * width)
-        sizes[key] = sizes.get(key, 0) + 1
-        for i in choices if choices else [int(number or 0) - 1]:
-            if 0 <= i < width:
-                row[i] += 1
-    return {"rows": [(key, counts[key], sizes[key]) for key in sorted(counts)]}
 
 
 @require("surveys.view_results", obj=survey_obj)
@@ -174,7 +116,7 @@ def crosstab(request, pk: int, qpk: int, obj: Survey):
     by = request.GET.get("by")
     if by not in CROSS_TAB_BY:
         by = "department"
-    table = cross_tab(question, by)
+    table = selectors.cross_tab(question, by)
     if question.kind == Question.Kind.LIKERT:
         labels = [f"{i} {label}" for i, label in enumerate(LIKERT_LABELS, 1)]
     else:
