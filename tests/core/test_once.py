@@ -1,15 +1,21 @@
-"""Creation forms are idempotent: the same form sent twice (a double click, a resent POST)
-creates once, and the second POST goes where the first went."""
+"""Creation forms are idempotent (kyokan.apps.core.once): the same form sent twice (a double
+click, a resent POST) creates once, and the second POST goes where the first went. Tried on
+the documents app's forms (meetings' forms are tried in tests/meetings/test_once.py)."""
 
 import re
 
 import pytest
 from django.urls import reverse
 
+from kyokan.apps.core.once import AlreadySubmitted, new_key
 from kyokan.apps.core.roles import Role
 from kyokan.apps.documents import services
 from kyokan.apps.documents.models import Comment, Document, GlossaryTerm, RevisionStep, Version
-from kyokan.apps.documents.once import AlreadySubmitted, new_key
+from tests.documents import conftest as documents
+
+# The documents app's fixtures (a strategy, its adopted version and revision, a deadline).
+strategy, adopted, revision = documents.strategy, documents.adopted, documents.revision
+deadline, english_messages = documents.deadline, documents.english_messages
 
 
 def _key(page: str) -> str:

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from kyokan.apps.documents import services
 from kyokan.apps.documents.services import SectionData as S
+from tests.documents.adoption import adopt
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +35,7 @@ def adopted(sysadmin, strategy):
             S("業務のデジタル化", "RPA等のツールを導入する。", 1),
         ],
     )
-    services.version_adopt(actor=sysadmin, version=version, adopted_on=date(2021, 4, 1))
-    version.refresh_from_db()
+    adopt(version, actor=sysadmin, day=date(2021, 4, 1))
     return version
 
 

@@ -11,6 +11,7 @@ from kyokan.apps.core.roles import Role
 from kyokan.apps.documents import io as docio
 from kyokan.apps.documents import services
 from kyokan.apps.documents.models import RevisionStep, Version
+from tests.documents.adoption import meeting_with
 
 EXTREMES = [date(1900, 1, 1), date(2100, 12, 31)]
 OUT_OF_RANGE = ["0001-01-01", "9999-12-31"]
@@ -31,7 +32,9 @@ def test_pages_render_with_extreme_dates(day, client_as, sysadmin, people, adopt
     ):
         assert staff.get(url).status_code == 200, url
     adopted.refresh_from_db()
-    assert f"{day.month}月{day.day}日決定" in docio.export_markdown(adopted)
+    assert f"{day.month}月{day.day}日 第1回デジタル化推進本部会議決定" in docio.export_markdown(
+        adopted
+    )
     assert docio.export_docx(adopted).startswith(b"PK")
 
 
@@ -56,11 +59,17 @@ def test_the_step_forms_refuse_out_of_range_dates(typed, client_as, strategy, sy
 
 
 @pytest.mark.parametrize("typed", OUT_OF_RANGE)
-def test_consultation_and_adoption_forms_refuse_out_of_range_dates(typed, client_as, revision):
+def test_consultation_and_adoption_forms_refuse_out_of_range_dates(
+    typed, client_as, revision, sysadmin
+):
+    meeting = meeting_with(revision, actor=sysadmin)
     client = client_as(Role.SECRETARIAT)
     for name, field in (("documents:version_consultation", "deadline"),
                         ("documents:version_adopt", "adopted_on")):  # fmt: skip
-        response = client.post(reverse(name, args=[revision.pk]), {field: typed, "meeting": ""})
+        response = client.post(
+            reverse(name, args=[revision.pk]),
+            {field: typed, "meeting": f"meetings.meeting:{meeting.pk}", "title": "改定"},
+        )
         assert response.status_code == 200, name
         assert "Enter a date between 1900-01-01 and 2100-12-31." in response.content.decode()
     revision.refresh_from_db()
@@ -73,4 +82,10 @@ def test_the_services_refuse_out_of_range_dates(sysadmin, strategy, revision):
             actor=sysadmin, document=strategy, title="範囲外", due_date=date(1, 1, 1)
         )
     with pytest.raises(ValidationError, match="between 1900-01-01 and 2100-12-31"):
-        services.version_adopt(actor=sysadmin, version=revision, adopted_on=date(9999, 12, 31))
+        services.version_adopt(
+            actor=sysadmin,
+            version=revision,
+            adopted_on=date(9999, 12, 31),
+            meeting=f"meetings.meeting:{meeting_with(revision, actor=sysadmin).pk}",
+            title="改定",
+        )

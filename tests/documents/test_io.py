@@ -24,11 +24,12 @@ from kyokan.apps.documents import io as docio
 from kyokan.apps.documents import services
 from kyokan.apps.documents.models import Section, Version
 from kyokan.apps.documents.services import SectionData
+from tests.documents.adoption import adopt
 
 TITLE = "デジタル強靱化戦略"
 LABEL = "令和3年度版"
 ADOPTED_ON = date(2022, 3, 25)
-MEETING = "第6回デジタル化推進本部会議"
+MEETING = "第1回デジタル化推進本部会議"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 NOT_DOCX = "This file is not a Word document (.docx)."
@@ -292,12 +293,7 @@ def draft(sysadmin, city):
 
 @pytest.fixture
 def adopted_version(draft, sysadmin):
-    services.version_adopt(
-        actor=sysadmin,
-        version=draft,
-        adopted_on=ADOPTED_ON,
-        meeting=("meetings.meeting", "6", MEETING),
-    )
+    adopt(draft, actor=sysadmin, day=ADOPTED_ON)
     draft.refresh_from_db()
     return draft
 
@@ -338,7 +334,7 @@ def test_export_docx_layout(adopted_version):
         ("Kyokan Title", TITLE),
         ("Kyokan Version", LABEL),
         ("Kyokan Info", "状態：決定"),
-        ("Kyokan Info", f"令和4年3月25日決定（{MEETING}）"),
+        ("Kyokan Info", f"令和4年3月25日 {MEETING}決定"),
         ("Kyokan Info", "デジタル化推進本部事務局"),
     ]
     headings = [(style, text) for style, text in texts if style.startswith("Heading")]
@@ -368,16 +364,32 @@ def test_export_docx_with_changes_marks_them_and_still_imports_as_the_sections(r
         "4 推進体制",
         "【追加】5 デジタルデバイド対策",
     ]
-    assert texts[-3:] == [
+    assert texts[-6:] == [
         ("Kyokan Removed Heading", "削除した項目"),
         ("Kyokan Removed", "行政手続のオンライン化"),
+        ("Kyokan Removed", "申請手続をオンライン化する。"),
         ("Kyokan Removed", "電子申請システムの導入"),
+        ("Kyokan Removed", "令和4年度に導入する。"),
+        ("Kyokan Removed", "# 見出しではない行"),
     ]
+    assert doc.styles["Kyokan Removed"].font.strike is True
+    # 見え消し: in a revised section, deleted characters are struck through and inserted
+    # ones underlined (Word character styles), not only marked 【改定】.
+    runs = {
+        (r.text, r.style.name) for p in doc.paragraphs if p.style.name == "Normal" for r in p.runs
+    }
+    assert ("。 \u3000行政サービスを利便性の高いものにする", "Kyokan Deleted") in runs
+    assert ("、人にやさしいデジタル化", "Kyokan Inserted") in runs
+    assert ("講習会を開く。", "Kyokan Inserted") in runs  # an added section: all underlined
+    assert doc.styles["Kyokan Deleted"].font.strike is True
+    assert doc.styles["Kyokan Inserted"].font.underline is True
     plain = Document(io.BytesIO(docio.export_docx(revised)))
     assert "【改定】" not in "".join(p.text for p in plain.paragraphs)
     assert "削除した項目" not in "".join(p.text for p in plain.paragraphs)
 
     imported = docio.docx_to_sections(io.BytesIO(docio.export_docx(revised, show_changes=True)))
+    # The struck-through (deleted) text is not imported: the bodies are the revised text.
+    assert imported[1].body == "誰一人取り残さない、人にやさしいデジタル化。"
     assert [(s.heading, s.depth) for s in imported] == [
         ("目指す姿", 0),
         ("基本方針", 0),
@@ -400,7 +412,7 @@ def test_export_markdown(adopted_version):
         "## 4 推進体制",
     ):
         assert heading in lines
-    assert "令和4年3月25日決定（第6回デジタル化推進本部会議）" in lines
+    assert f"令和4年3月25日 {MEETING}決定" in lines
     # Body lines that would be Markdown syntax are escaped; no raw HTML.
     assert "\\# 見出しではない行" in lines
     assert "1\\. 本部会議" in lines
@@ -512,7 +524,7 @@ def test_public_export_only_for_public_versions(client_as, draft, sysadmin):
     client = client_as("anonymous")
     url = reverse("documents:public_export", args=[draft.pk, "html"])
     assert client.get(url).status_code == 404  # a draft
-    services.version_adopt(actor=sysadmin, version=draft, adopted_on=ADOPTED_ON)
+    adopt(draft, actor=sysadmin, day=ADOPTED_ON)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == _disposition(f"{TITLE}_{LABEL}.html")

@@ -17,6 +17,7 @@ from kyokan.apps.documents import bench, diff, selectors, services
 from kyokan.apps.documents import io as docio
 from kyokan.apps.documents.models import SECTION_BODY_MAX_LENGTH
 from kyokan.apps.documents.services import SectionData
+from tests.documents.adoption import adopt
 
 LIMIT = SECTION_BODY_MAX_LENGTH
 
@@ -222,7 +223,7 @@ def test_the_compare_page_of_two_long_sections_is_fast(client_as, sysadmin, draf
     services.section_update(
         actor=sysadmin, section=section, expected_revision=section.revision, body=old
     )
-    services.version_adopt(actor=sysadmin, version=draft, adopted_on=draft.created_at.date())
+    adopt(draft, actor=sysadmin)
     revision = services.version_revise(actor=sysadmin, version=draft, label="改定案")
     copy = revision.sections.get()
     services.section_update(actor=sysadmin, section=copy, expected_revision=copy.revision, body=new)
@@ -256,7 +257,7 @@ def test_the_compare_page_says_when_it_compared_coarsely(client_as, sysadmin, dr
     services.section_update(
         actor=sysadmin, section=section, expected_revision=section.revision, body=old
     )
-    services.version_adopt(actor=sysadmin, version=draft, adopted_on=draft.created_at.date())
+    adopt(draft, actor=sysadmin)
     revision = services.version_revise(actor=sysadmin, version=draft, label="改定案")
     copy = revision.sections.get()
     services.section_update(actor=sysadmin, section=copy, expected_revision=copy.revision, body=new)

@@ -22,6 +22,7 @@ from kyokan.apps.documents.terms import (
     replace_all,
     replace_one,
 )
+from tests.documents.adoption import adopt
 
 CITY_STAFF = [
     Role.SECRETARIAT,
@@ -462,7 +463,7 @@ def test_replace_all_leaves_words_that_contain_the_variant(client_as, draft, glo
 
 
 def test_replace_is_refused_on_an_adopted_version(sysadmin, client_as, draft, glossary):
-    services.version_adopt(actor=sysadmin, version=draft, adopted_on=date(2024, 4, 1))
+    adopt(draft, actor=sysadmin, day=date(2024, 4, 1))
     section = _sections(draft)[0]
     occurrence = _occurrence(draft, "ＩＣＴ化")
     client = _english(client_as(Role.SECRETARIAT))

@@ -1,8 +1,6 @@
 """Versions: revision as a copy with change marks, adoption, immutability, edit conflicts,
 comments and endorsements, and the diff on Japanese text."""
 
-from datetime import date
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -11,6 +9,7 @@ from kyokan.apps.core.models import AuditEvent
 from kyokan.apps.core.roles import Role
 from kyokan.apps.documents import diff, selectors, services
 from kyokan.apps.documents.models import Comment, Endorsement, Section, Version
+from tests.documents.adoption import adopt
 
 
 def _by_heading(version) -> dict[str, Section]:
@@ -75,15 +74,12 @@ def test_only_one_revision_at_a_time(people, adopted, revision):
 def test_adoption_supersedes_the_previous_version(people, adopted, revision, deadline):
     secretary = people[Role.SECRETARIAT]
     services.version_open_consultation(actor=secretary, version=revision, deadline=deadline)
-    services.version_adopt(
-        actor=secretary, version=revision, adopted_on=date(2022, 3, 22),
-        meeting=("meetings.meeting", "7", "デジタル化推進本部会議 第7回"),
-    )  # fmt: skip
+    meeting = adopt(revision, actor=secretary, title="令和4年度改定版")
     adopted.refresh_from_db()
-    revision.refresh_from_db()
     assert adopted.state == Version.State.SUPERSEDED
     assert revision.state == Version.State.ADOPTED
-    assert revision.adopted_by_label == "デジタル化推進本部会議 第7回"
+    assert revision.adopted_by_label == f"第{meeting.number}回デジタル化推進本部会議"
+    assert revision.label == "令和4年度改定版"
 
 
 def test_adoption_waits_for_answers_to_comments(people, revision, deadline):
@@ -93,7 +89,7 @@ def test_adoption_waits_for_answers_to_comments(people, revision, deadline):
         actor=people[Role.HQ_MEMBER], section=revision.sections.first(), body="意見です。"
     )
     with pytest.raises(ValidationError, match="no response yet"):
-        services.version_adopt(actor=secretary, version=revision, adopted_on=date(2022, 3, 22))
+        adopt(revision, actor=secretary)
     with pytest.raises(ValidationError, match="reason"):
         services.comment_answer(
             actor=secretary, comment=comment, resolution=Comment.Resolution.DECLINED
@@ -101,7 +97,8 @@ def test_adoption_waits_for_answers_to_comments(people, revision, deadline):
     services.comment_answer(
         actor=secretary, comment=comment, resolution=Comment.Resolution.DECLINED, note="理由"
     )
-    services.version_adopt(actor=secretary, version=revision, adopted_on=date(2022, 3, 22))
+    adopt(revision, actor=secretary)
+    assert revision.state == Version.State.ADOPTED
 
 
 def test_comments_only_during_consultation(people, adopted, revision):

@@ -8,6 +8,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from kyokan.apps.core import once
+
         from . import panels
+        from .models import SubmittedForm
 
         panels.register()
+        once.use_store(SubmittedForm)

@@ -2,9 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.forms import JapaneseDateField
+from kyokan.apps.core.japanese_dates import wareki_date
+from kyokan.apps.core.once import OnceFormMixin
 
 from .models import Comment, Document, Endorsement, RevisionStep, Section, SectionKind
-from .once import OnceFormMixin
 
 
 class DocumentForm(forms.ModelForm):
@@ -63,16 +64,38 @@ class ConsultationForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
-    adopted_on = JapaneseDateField(label=_("adopted on"))
+    """The adoption (決定): the meeting that decided it (only held, deciding meetings with the
+    version on their agenda are offered), its date, and the adopted title."""
+
     meeting = forms.ChoiceField(
-        label=_("adopted at"),
-        required=False,
-        help_text=_("The meeting that decided it (meetings with a date, newest first)."),
+        label=_("decided at"),
+        help_text=_(
+            "Held deciding meetings (headquarters meetings, or series marked as deciding) "
+            "that had this version on their agenda."
+        ),
+    )
+    adopted_on = JapaneseDateField(
+        label=_("decision date"), help_text=_("The day of the meeting; not in the future.")
+    )
+    title = forms.CharField(
+        label=_("adopted title"),
+        max_length=120,
+        help_text=_("The version's title once decided: without 案, (案) or 素案."),
     )
 
-    def __init__(self, *args, meetings=(), **kwargs):
+    def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].choices = [("", "—"), *meetings]
+        self.fields["meeting"].choices = [
+            (c.key, f"{c.label}（{wareki_date(c.date, with_western=False)}）") for c in candidates
+        ]
+
+
+class BackToDraftForm(forms.Form):
+    """Going back to draft ends the consultation: the secretariat confirms it."""
+
+    confirm = forms.BooleanField(
+        label=_("End the consultation and make the version a draft again"), required=True
+    )
 
 
 class CommentForm(OnceFormMixin, forms.ModelForm):
@@ -84,6 +107,9 @@ class CommentForm(OnceFormMixin, forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 3})}
 
 
+RESPONSES = [c for c in Comment.Resolution.choices if c[0] != Comment.Resolution.OPEN]
+
+
 class CommentAnswerForm(forms.ModelForm):
     class Meta:
         model = Comment
@@ -92,16 +118,46 @@ class CommentAnswerForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resolution"].choices = [
-            c for c in Comment.Resolution.choices if c[0] != Comment.Resolution.OPEN
+        self.fields["resolution"].choices = RESPONSES
+
+
+class ObjectionAnswerForm(forms.Form):
+    """The answer to an objection (異議), as to a comment."""
+
+    resolution = forms.ChoiceField(label=_("response"), choices=RESPONSES)
+    resolution_note = forms.CharField(
+        label=_("reason for the response"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class EndorsementForm(forms.Form):
+    """賛同 or 異議 on the whole version or on one section. No choice is made for the person:
+    neither stance is preselected."""
+
+    section = forms.ChoiceField(label=_("on"), required=False)
+    stance = forms.ChoiceField(
+        label=_("stance"), choices=Endorsement.Stance.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required for an objection: say what you cannot agree with."),
+    )
+
+    def __init__(self, *args, sections=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [
+            ("", _("the whole version")),
+            *((str(n.section.pk), f"{n.number} {n.section.heading}") for n in sections),
         ]
+        self.sections = {str(n.section.pk): n.section for n in sections}
 
-
-class EndorsementForm(forms.ModelForm):
-    class Meta:
-        model = Endorsement
-        fields = ["stance", "note"]
-        widgets = {"stance": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+    def clean_section(self):
+        value = self.cleaned_data.get("section") or ""
+        return self.sections.get(value)
 
 
 class StepForm(forms.ModelForm):

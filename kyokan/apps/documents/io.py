@@ -81,7 +81,8 @@ _W_VAL = qn("w:val")
 # furigana, not inside a text box or a drawing's fallback copy.
 _TEXT_NODES = etree.XPath(
     ".//w:r[not(ancestor::w:del or ancestor::w:moveFrom or ancestor::w:rt"
-    " or ancestor::w:txbxContent or ancestor::mc:Fallback)]"
+    " or ancestor::w:txbxContent or ancestor::mc:Fallback)"
+    " and not(w:rPr/w:rStyle[@w:val='KyokanDeleted'])]"
     "/*[self::w:t or self::w:tab or self::w:br or self::w:cr or self::w:noBreakHyphen]",
     namespaces={"w": W, "mc": MC},
 )
@@ -420,6 +421,10 @@ class ExportSection:
     depth: int
     lines: list[str]  # the body's non-empty lines
     change: str
+    # With the changes shown (見え消し): the heading and the body's paragraphs as runs of
+    # (op, text) against the version revised — "delete" struck through, "insert" underlined.
+    heading_runs: list[tuple[str, str]] = field(default_factory=list)
+    body_runs: list[list[tuple[str, str]]] = field(default_factory=list)
 
     @property
     def html_level(self) -> int:
@@ -439,6 +444,48 @@ def _wareki(d: date) -> str:
     return japanese_dates.wareki_date(d, with_western=False)
 
 
+def _runs_by_paragraph(spans) -> list[list[tuple[str, str]]]:
+    """Diff spans cut into paragraphs at the revised text's line breaks; empty paragraphs
+    dropped. A deleted line break does not break the paragraph: the deleted text stays in
+    the line, struck through (so the file still reads as the revised text's paragraphs)."""
+    paragraphs: list[list[tuple[str, str]]] = [[]]
+    for span in spans:
+        text = clean_text(span.text)
+        if span.op == "delete":
+            text = _NEWLINES.sub(" ", text)
+        pieces = _NEWLINES.split(text)
+        for k, piece in enumerate(pieces):
+            if k:
+                paragraphs.append([])
+            if piece:
+                paragraphs[-1].append((span.op, piece))
+    return [p for p in paragraphs if "".join(t for _op, t in p).strip()]
+
+
+def _add_change_runs(version: Version, sections: list[ExportSection], numbered) -> None:
+    """Fill each section's runs against the version it revises (one query for the base)."""
+    from . import diff
+
+    base = {
+        lineage: (heading, body)
+        for lineage, heading, body in version.based_on.sections.values_list(
+            "lineage", "heading", "body"
+        )
+    }
+    budget = diff.Budget()
+    for entry, n in zip(sections, numbered, strict=True):
+        old = base.get(n.section.lineage)
+        heading, body = n.section.heading, n.section.body
+        if old is None:
+            heading_spans = [diff.Span("insert", heading)]
+            body_spans = [diff.Span("insert", body)]
+        else:
+            heading_spans = diff.char_diff(old[0], heading, budget=budget)
+            body_spans = diff.char_diff(old[1], body, budget=budget)
+        entry.heading_runs = [(sp.op, clean_text(sp.text)) for sp in heading_spans if sp.text]
+        entry.body_runs = _runs_by_paragraph(body_spans)
+
+
 def export_context(version: Version, *, show_changes: bool = False) -> dict:
     """What every format prints: the title block and the numbered sections (a few queries,
     however many sections), without control characters (core's ``clean_text``: they
@@ -448,6 +495,7 @@ def export_context(version: Version, *, show_changes: bool = False) -> dict:
         issuer = ""
         if municipality is not None:
             issuer = municipality.issuing_office or municipality.name
+        numbered = selectors.numbered_sections(version, include_removed=False)
         sections = [
             ExportSection(
                 number=n.number,
@@ -456,21 +504,27 @@ def export_context(version: Version, *, show_changes: bool = False) -> dict:
                 lines=_lines(clean_text(n.section.body)),
                 change=n.section.change,
             )
-            for n in selectors.numbered_sections(version, include_removed=False)
+            for n in numbered
         ]
         removed = []
+        show_changes = show_changes and version.based_on_id is not None
         if show_changes:
+            _add_change_runs(version, sections, numbered)
             removed = list(
                 version.sections.filter(change=Section.Change.REMOVED)
                 .order_by("path")
-                .values_list("heading", "depth")
+                .values_list("heading", "depth", "body")
             )
-            removed = [(clean_text(heading), depth) for heading, depth in removed]
+            removed = [
+                (clean_text(heading), depth, _lines(clean_text(body)))
+                for heading, depth, body in removed
+            ]
         adopted = ""
         if version.adopted_on:
-            adopted = f"{_wareki(version.adopted_on)}決定"
-            if version.adopted_by_label:
-                adopted += f"（{clean_text(version.adopted_by_label)}）"
+            # 「令和8年2月8日 第6回デジタル化推進本部会議決定」 (a Japanese document)
+            adopted = clean_text(version.decision_caption())
+            if not version.adopted_by_label:
+                adopted += "決定"
         return {
             "version": version,
             "title": clean_text(version.document.title),
@@ -547,16 +601,37 @@ def export_docx(version: Version, *, show_changes: bool = False) -> bytes:
         _paragraph(doc, ctx["adopted"], info_style)
     if ctx["issuer"]:
         _paragraph(doc, ctx["issuer"], info_style)
-    if show_changes and ctx["based_on_label"]:
+    show_changes = ctx["show_changes"]
+    if show_changes:
         _paragraph(
-            doc, f"{ctx['based_on_label']}からの変更を【改定】【追加】で示します。", info_style
+            doc,
+            f"{ctx['based_on_label']}からの変更を示します（見え消し）：改定・追加した項目に"
+            "【改定】【追加】、削除した文字に取消線、追加した文字に下線。",
+            info_style,
         )
+        deleted = doc.styles.add_style("Kyokan Deleted", WD_STYLE_TYPE.CHARACTER)
+        deleted.font.strike = True
+        inserted = doc.styles.add_style("Kyokan Inserted", WD_STYLE_TYPE.CHARACTER)
+        inserted.font.underline = True
+        run_styles = {"delete": deleted, "insert": inserted}
+
+        def marked(paragraph, runs):
+            for op, text in runs:
+                run = paragraph.add_run(office.xml_safe(text))
+                if op in run_styles:
+                    run.style = run_styles[op]
+            return paragraph
 
     for entry in ctx["sections"]:
-        mark = entry.mark if show_changes else ""
-        _paragraph(doc, f"{mark}{entry.number} {entry.heading}", headings[min(entry.depth + 1, 9)])
-        for line in entry.lines:
-            _paragraph(doc, line, normal)
+        heading_style = headings[min(entry.depth + 1, 9)]
+        if not show_changes:
+            _paragraph(doc, f"{entry.number} {entry.heading}", heading_style)
+            for line in entry.lines:
+                _paragraph(doc, line, normal)
+            continue
+        marked(_paragraph(doc, f"{entry.mark}{entry.number} ", heading_style), entry.heading_runs)
+        for runs in entry.body_runs:
+            marked(_paragraph(doc, "", normal), runs)
 
     if show_changes and ctx["removed"]:
         appendix = _add_style(doc, "Kyokan Removed Heading", size=12, bold=True, font=office.GOTHIC)
@@ -570,10 +645,11 @@ def export_docx(version: Version, *, show_changes: bool = False) -> bytes:
         removed_style = _add_style(doc, "Kyokan Removed", size=10.5)
         removed_style.font.strike = True
         _paragraph(doc, ctx["removed_heading"], appendix)
-        for heading, depth in ctx["removed"]:
-            paragraph = _paragraph(doc, heading, removed_style)
-            if depth:
-                paragraph.paragraph_format.left_indent = Mm(5 * depth)
+        for heading, depth, lines in ctx["removed"]:
+            for text in (heading, *lines):
+                paragraph = _paragraph(doc, text, removed_style)
+                if depth:
+                    paragraph.paragraph_format.left_indent = Mm(5 * depth)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -143,6 +143,32 @@ class Version(models.Model):
             section__version=self, resolution=Comment.Resolution.OPEN
         ).count()
 
+    def objections_open_count(self) -> int:
+        return self.endorsements.filter(
+            stance=Endorsement.Stance.OBJECT, resolution=Comment.Resolution.OPEN
+        ).count()
+
+    @property
+    def decided_by_meeting(self) -> bool:
+        return bool(self.adopted_on and self.adopted_by_type and self.adopted_by_label)
+
+    def decision_caption(self) -> str:
+        """「令和8年2月8日 第6回デジタル化推進本部会議決定」 (in English: "Decided at … on …");
+        an adoption recorded without a meeting shows its date only."""
+        from django.utils import translation
+
+        from kyokan.apps.core.japanese_dates import wareki_date
+
+        if not self.adopted_on:
+            return ""
+        lang = "en" if (translation.get_language() or "ja").startswith("en") else "ja"
+        day = wareki_date(self.adopted_on, lang=lang, with_western=False)
+        if not self.adopted_by_label:
+            return day
+        if lang == "en":
+            return f"Decided at the {self.adopted_by_label}, {day}"
+        return f"{day} {self.adopted_by_label}決定"
+
 
 class Section(models.Model):
     class Change(models.TextChoices):
@@ -223,27 +249,67 @@ class Comment(models.Model):
 
 
 class Endorsement(models.Model):
+    """A person's position on a version, or on one of its sections (the paper asks which
+    points people agree with): 賛同, or 異議 with what they object to. The secretariat answers
+    an objection as it answers a comment (反映 / 対応済 / 不採用 with a reason); an objection
+    without an answer blocks adoption."""
+
     class Stance(models.TextChoices):
         ENDORSE = "endorse", _("賛同")
         OBJECT = "object", _("異議")
 
     version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="endorsements")
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("section"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="endorsements",
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
     )
     stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices)
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(auto_now=True)
+    resolution = models.CharField(
+        _("response"),
+        max_length=10,
+        choices=Comment.Resolution.choices,
+        default=Comment.Resolution.OPEN,
+    )
+    resolution_note = models.TextField(_("reason for the response"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("position (endorse or object)")
         verbose_name_plural = _("positions (endorse or object)")
         constraints = [
-            models.UniqueConstraint(fields=["version", "person"], name="endorsement_unique")
+            models.UniqueConstraint(
+                fields=["version", "person"],
+                condition=models.Q(section__isnull=True),
+                name="endorsement_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["version", "person", "section"],
+                condition=models.Q(section__isnull=False),
+                name="endorsement_unique_section",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_stance_display()}"
+
+    @property
+    def is_objection(self) -> bool:
+        return self.stance == self.Stance.OBJECT
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self.is_objection and self.resolution == Comment.Resolution.OPEN
 
 
 class GlossaryTerm(models.Model):
@@ -307,7 +373,8 @@ class RevisionStep(models.Model):
 
 class SubmittedForm(models.Model):
     """A creation form's one-time key, used up by the service that created something with
-    it (``documents.once``): a second POST of the same form finds what the first made."""
+    it (``kyokan.apps.core.once``, which keeps its keys here): a second POST of the same
+    form finds what the first made."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     key = models.CharField(max_length=64)

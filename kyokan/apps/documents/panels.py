@@ -7,15 +7,59 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core.context_processors import register_nav
 from kyokan.apps.core.dashboard import Panel, register_panel
 from kyokan.apps.core.links import LinkType, register_link_type
+from kyokan.apps.core.mywork import WorkItem, WorkSource, register_work
+from kyokan.apps.core.notifications import register_kind
 
 from . import selectors
-from .models import Version
+from .models import Endorsement, Version
 
 
 def _definition(user) -> dict:
     version = selectors.dx_definition()
     sections = selectors.numbered_sections(version, include_removed=False) if version else []
     return {"version": version, "sections": sections}
+
+
+def _consultations(user, limit: int) -> list[WorkItem]:
+    """Consultations (協議中) the person may comment on, with their deadline."""
+    if not user.has_perm("documents.comment"):
+        return []
+    items = []
+    for v in selectors.open_consultations(user, limit=limit):
+        if v.my_position or v.my_comments:
+            detail = _("You took part: %(position)s, %(n)s comments.") % {
+                "position": dict(Endorsement.Stance.choices).get(v.my_position, "—"),
+                "n": v.my_comments,
+            }
+        else:
+            detail = _("Comment on its sections, endorse it or object.")
+        items.append(
+            WorkItem(
+                title=str(v),
+                url=reverse("documents:version", args=[v.pk]),
+                what=str(_("意見募集")),
+                deadline=v.comment_deadline,
+                detail=str(detail),
+            )
+        )
+    return items
+
+
+def _answers(user, limit: int) -> list[WorkItem]:
+    """For the secretariat: comments and objections waiting for an answer."""
+    return [
+        WorkItem(
+            title=str(v),
+            url=reverse("documents:version", args=[v.pk]) + "#sharing",
+            what=str(_("回答待ち")),
+            deadline=v.comment_deadline,
+            detail=str(
+                _("%(comments)s comments and %(objections)s objections wait for an answer.")
+                % {"comments": v.open_comments, "objections": v.open_objections}
+            ),
+        )
+        for v in selectors.awaiting_answers(limit=limit)
+    ]
 
 
 def _search_versions(query: str, user) -> list[tuple[str, str]]:
@@ -37,6 +81,19 @@ def register() -> None:
         )
     )
     register_nav(20, "documents:list", _("Documents"), "documents.view_documents")
+    register_kind(
+        "documents.answered",
+        _("The secretariat answered your comment or objection"),
+        default="digest",
+    )
+    register_work(
+        WorkSource("documents.consultations", _("Consultations"), "documents.comment",
+                   _consultations, 20)
+    )  # fmt: skip
+    register_work(
+        WorkSource("documents.answers", _("Comments and objections to answer"),
+                   "documents.answer_comments", _answers, 25)
+    )  # fmt: skip
     register_panel(
         Panel("documents.definition", "documents/panels/definition.html", "core.use_app",
               _definition, 5)

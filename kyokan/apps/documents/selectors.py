@@ -19,14 +19,6 @@ def documents_list(*, kind: str = "") -> QuerySet[Document]:
     ).order_by("kind", "title")
 
 
-def document_get(pk: int) -> Document:
-    return Document.objects.get(pk=pk)
-
-
-def version_get(pk: int) -> Version:
-    return Version.objects.select_related("document", "based_on", "created_by").get(pk=pk)
-
-
 @dataclass
 class NumberedSection:
     section: Section
@@ -156,11 +148,12 @@ ROLE_ORDER = [Role.HQ_CHIEF, Role.HQ_DEPUTY, Role.HQ_MEMBER, Role.SECRETARIAT, R
 def sharing_stats(version: Version) -> dict:
     """Endorsements, objections and comments by bureau and by role, so the headquarters can
     see how widely the text is shared. A fixed number of queries."""
-    endorsements = list(
-        version.endorsements.select_related("person__department__parent").prefetch_related(
-            "person__role_assignments"
-        )
+    positions = list(
+        version.endorsements.select_related(
+            "person__department__parent", "section", "resolved_by"
+        ).prefetch_related("person__role_assignments")
     )
+    endorsements = [e for e in positions if e.section_id is None]  # on the whole version
     comments = list(
         Comment.objects.filter(section__version=version)
         .select_related("author__department__parent")
@@ -194,8 +187,32 @@ def sharing_stats(version: Version) -> dict:
         "open_comments": sum(1 for c in comments if c.resolution == Comment.Resolution.OPEN),
         "by_bureau": sorted(by_bureau.items()),
         "by_role": [(Role(r).label, by_role[r]) for r in by_role],
-        "objections": [e for e in endorsements if e.stance == Endorsement.Stance.OBJECT],
+        "objections": sorted(
+            (e for e in positions if e.stance == Endorsement.Stance.OBJECT),
+            key=lambda e: (e.section.path if e.section_id else "", e.pk),
+        ),
+        "open_objections": sum(1 for e in positions if e.awaits_answer),
+        "by_section": _by_section(positions),
     }
+
+
+def _by_section(positions) -> dict[int, dict[str, int]]:
+    """Endorsements and objections of single sections: {section id: {"endorse", "object"}}."""
+    counts: dict[int, dict[str, int]] = {}
+    for e in positions:
+        if e.section_id is not None:
+            row = counts.setdefault(e.section_id, {"endorse": 0, "object": 0})
+            row["endorse" if e.stance == Endorsement.Stance.ENDORSE else "object"] += 1
+    return counts
+
+
+def positions_of(version: Version, person) -> list[Endorsement]:
+    """A person's positions on a version (the whole and single sections), with answers."""
+    return list(
+        version.endorsements.filter(person=person)
+        .select_related("section", "resolved_by")
+        .order_by("section__path", "pk")
+    )
 
 
 # --- public and dashboard ---------------------------------------------------------------------
@@ -249,3 +266,71 @@ def open_comments(version: Version) -> QuerySet[Comment]:
     return Comment.objects.filter(
         section__version=version, resolution=Comment.Resolution.OPEN
     ).select_related("section", "author")
+
+
+# --- my work ----------------------------------------------------------------------------------
+
+
+def open_consultations(user, *, limit: int = 50) -> list[Version]:
+    """Versions open for comments (協議中) whose deadline has not passed, nearest deadline
+    first; each with ``my_position`` (the person's stance on the whole version, or "") and
+    ``my_comments`` (how many comments the person wrote on it). Three queries."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    versions = list(
+        Version.objects.filter(state=Version.State.CONSULTATION)
+        .filter(Q(comment_deadline__isnull=True) | Q(comment_deadline__gte=today))
+        .select_related("document")
+        .order_by("comment_deadline", "pk")[:limit]
+    )
+    ids = [v.pk for v in versions]
+    stances = dict(
+        Endorsement.objects.filter(
+            version_id__in=ids, person=user, section__isnull=True
+        ).values_list("version_id", "stance")
+    )
+    comments = dict(
+        Comment.objects.filter(section__version_id__in=ids, author=user)
+        .values("section__version_id")
+        .annotate(n=Count("id"))
+        .values_list("section__version_id", "n")
+    )
+    for v in versions:
+        v.my_position = stances.get(v.pk, "")
+        v.my_comments = comments.get(v.pk, 0)
+    return versions
+
+
+def awaiting_answers(*, limit: int = 50) -> list[Version]:
+    """Versions with comments or objections still waiting for the secretariat's answer,
+    with ``open_comments`` and ``open_objections`` counted. Two queries."""
+    open_ = Comment.Resolution.OPEN
+    comments = dict(
+        Comment.objects.filter(
+            resolution=open_,
+            section__version__state__in=[Version.State.DRAFT, Version.State.CONSULTATION],
+        )
+        .values("section__version_id")
+        .annotate(n=Count("id"))
+        .values_list("section__version_id", "n")
+    )
+    objections = dict(
+        Endorsement.objects.filter(
+            stance=Endorsement.Stance.OBJECT,
+            resolution=open_,
+            version__state__in=[Version.State.DRAFT, Version.State.CONSULTATION],
+        )
+        .values("version_id")
+        .annotate(n=Count("id"))
+        .values_list("version_id", "n")
+    )
+    ids = sorted(set(comments) | set(objections))[:limit]
+    versions = list(
+        Version.objects.filter(pk__in=ids).select_related("document").order_by("comment_deadline")
+    )
+    for v in versions:
+        v.open_comments = comments.get(v.pk, 0)
+        v.open_objections = objections.get(v.pk, 0)
+    return versions

@@ -1,5 +1,6 @@
 """Writes of the documents app. Every function records an audit event."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,9 +9,15 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from kyokan.apps.core import decisions
 from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
+from kyokan.apps.core.japanese_dates import wareki_date
 from kyokan.apps.core.models import AuditEvent
+from kyokan.apps.core.notifications import Message, notify
+from kyokan.apps.core.once import creates_once
+from kyokan.apps.core.validation import validate_sane_date
 
 from .models import (
     SECTION_BODY_MAX_LENGTH,
@@ -22,7 +29,7 @@ from .models import (
     Section,
     Version,
 )
-from .once import creates_once
+from .terms import ReplacementPlan, replace_all, replacement_plan
 
 
 class EditConflict(Exception):
@@ -195,11 +202,6 @@ def version_revise(*, actor, version: Version, label: str) -> Version:
 
 
 @transaction.atomic
-def version_update(*, actor, version: Version, **changes) -> bool:
-    return audited_update(actor=actor, instance=version, changes=changes)
-
-
-@transaction.atomic
 def version_open_consultation(*, actor, version: Version, deadline: date) -> bool:
     if version.state != Version.State.DRAFT:
         raise ValidationError(_("Only a draft can be opened for comments."))
@@ -214,52 +216,159 @@ def version_open_consultation(*, actor, version: Version, deadline: date) -> boo
     )
 
 
+def consultation_summary(version: Version) -> dict:
+    """What going back to draft would end: open comments and objections, the deadline."""
+    return {
+        "open_comments": version.comments_open_count(),
+        "open_objections": version.objections_open_count(),
+        "deadline": version.comment_deadline,
+    }
+
+
 @transaction.atomic
 def version_back_to_draft(*, actor, version: Version) -> bool:
+    """End the consultation (協議中) early and make the version a draft again. The audit
+    event says how many comments and objections were still waiting for an answer."""
     if version.state != Version.State.CONSULTATION:
         raise ValidationError(_("Only a version open for comments can go back to draft."))
-    return audited_update(actor=actor, instance=version, changes={"state": Version.State.DRAFT})
-
-
-@transaction.atomic
-def version_adopt(
-    *,
-    actor,
-    version: Version,
-    adopted_on: date,
-    meeting: tuple[str, str, str] | None = None,
-) -> bool:
-    """Record the adoption (決定) — optionally the meeting that decided it, as a generic link
-    (type, id, label). The previously adopted version of the document is superseded."""
-    if version.state not in (Version.State.DRAFT, Version.State.CONSULTATION):
-        raise ValidationError(_("This version is already %(state)s.") % {
-            "state": version.get_state_display()
-        })  # fmt: skip
-    if version.comments_open_count():
-        raise ValidationError(
-            _("%(n)s comments have no response yet; answer them before adoption.")
-            % {"n": version.comments_open_count()}
-        )
-    for previous in version.document.versions.filter(state=Version.State.ADOPTED):
-        audited_update(actor=actor, instance=previous, changes={"state": Version.State.SUPERSEDED})
-    kind, pk, label = meeting or ("", "", "")
+    summary = consultation_summary(version)
+    deadline = summary["deadline"]
     return audited_update(
         actor=actor,
         instance=version,
-        changes={
-            "state": Version.State.ADOPTED,
-            "adopted_on": adopted_on,
-            "adopted_by_type": kind,
-            "adopted_by_id": pk,
-            "adopted_by_label": label[:200],
+        changes={"state": Version.State.DRAFT},
+        summary=_(
+            "Consultation ended before its deadline (%(deadline)s): back to draft with "
+            "%(comments)s open comments and %(objections)s unanswered objections"
+        )
+        % {
+            "deadline": wareki_date(deadline) if deadline else "—",
+            "comments": summary["open_comments"],
+            "objections": summary["open_objections"],
         },
     )
 
 
+# The endings that mark a title as a draft (案): 「（案）」「(案)」「【案】」「素案」「原案」
+# 「試案」「草案」, and a trailing 「案」 after 改定・改正・変更・策定 (「令和8年度改定案」).
+_DRAFT_MARKS = re.compile(
+    r"\s*[（(【\[〔]\s*(?:素|原|試|草|改定|改正|変更|策定)?案\s*[）)】\]〕]"
+    r"|(?:素|原|試|草)案"
+    r"|(?<=改定|改正|変更|策定)案"
+)
+
+
+def adopted_title(label: str) -> str:
+    """The title a version takes when it is adopted: its label without the marks of a draft
+    (「令和8年度改定案」→「令和8年度改定」, 「DXの定義（案）」→「DXの定義」)."""
+    title = _DRAFT_MARKS.sub("", label).strip()
+    return title or label.strip()
+
+
+def adoption_candidates(version: Version) -> list[decisions.Candidate]:
+    """The meetings that may have adopted ``version``: held, deciding meetings whose agenda
+    links it (kyokan.apps.core.decisions; the meetings module answers)."""
+    return decisions.candidates(VERSION_LINK, str(version.pk))
+
+
+VERSION_LINK = "documents.version"
+
+
+@transaction.atomic
+def version_adopt(
+    *, actor, version: Version, adopted_on: date, meeting: str, title: str
+) -> decisions.Candidate:
+    """Record the adoption (決定) of ``version`` as what happened: at ``meeting`` (a
+    candidate key from :func:`adoption_candidates`: a held, deciding meeting that had the
+    version on its agenda), on the day it was held (not in the future), under the adopted
+    ``title``; every comment and objection answered. The meeting records the decision among
+    its own, linked to the version — one act. The previously adopted version of the document
+    is superseded."""
+    version = Version.objects.select_for_update().select_related("document").get(pk=version.pk)
+    if version.state not in (Version.State.DRAFT, Version.State.CONSULTATION):
+        raise ValidationError(_("This version is already %(state)s.") % {
+            "state": version.get_state_display()
+        })  # fmt: skip
+    validate_sane_date(adopted_on)
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if adopted_on > today:
+        errors.setdefault("adopted_on", []).append(
+            _("The decision date is in the future: a decision is recorded once it is taken.")
+        )
+    chosen = decisions.candidate(meeting, VERSION_LINK, str(version.pk)) if meeting else None
+    if chosen is None:
+        errors.setdefault("meeting", []).append(
+            _(
+                "Choose the meeting that decided it: a held deciding meeting (a headquarters "
+                "meeting, or a series marked as deciding) with this version on its agenda."
+            )
+        )
+    elif chosen.date != adopted_on:
+        errors.setdefault("adopted_on", []).append(
+            _("%(meeting)s was held on %(date)s: the decision date is the day of the meeting.")
+            % {"meeting": chosen.label, "date": wareki_date(chosen.date)}
+        )
+    title = " ".join((title or "").split())
+    if not title:
+        errors.setdefault("title", []).append(_("Give the adopted title."))
+    elif len(title) > Version._meta.get_field("label").max_length:
+        errors.setdefault("title", []).append(
+            _("The title can be at most %(n)s characters long.")
+            % {"n": Version._meta.get_field("label").max_length}
+        )
+    if errors:
+        raise ValidationError(errors)
+    open_comments = version.comments_open_count()
+    if open_comments:
+        raise ValidationError(
+            _("%(n)s comments have no response yet; answer them before adoption.")
+            % {"n": open_comments}
+        )
+    open_objections = version.objections_open_count()
+    if open_objections:
+        raise ValidationError(
+            _("%(n)s objections have no response yet; answer them before adoption.")
+            % {"n": open_objections}
+        )
+    for previous in version.document.versions.filter(state=Version.State.ADOPTED):
+        audited_update(actor=actor, instance=previous, changes={"state": Version.State.SUPERSEDED})
+    audited_update(
+        actor=actor,
+        instance=version,
+        changes={
+            "state": Version.State.ADOPTED,
+            "label": title,
+            "adopted_on": adopted_on,
+            "adopted_by_type": chosen.provider,
+            "adopted_by_id": chosen.meeting_id,
+            "adopted_by_label": chosen.label[:200],
+        },
+        summary=_("Adopted at %(meeting)s on %(date)s")
+        % {"meeting": chosen.label, "date": wareki_date(adopted_on)},
+    )
+    decisions.record(
+        actor=actor,
+        candidate=chosen,
+        target=decisions.Target(
+            VERSION_LINK, str(version.pk), f"{version.document.title} {title}"[:200]
+        ),
+        text=f"「{version.document.title}」（{title}）を決定した。",
+    )
+    return chosen
+
+
 @transaction.atomic
 def version_abolish(*, actor, version: Version) -> bool:
+    """廃止: the adopted version stops being in force (it stays public, marked 廃止)."""
     if version.state != Version.State.ADOPTED:
         raise ValidationError(_("Only an adopted version can be abolished."))
+    if version.document.versions.filter(
+        state__in=[Version.State.DRAFT, Version.State.CONSULTATION]
+    ).exists():
+        raise ValidationError(
+            _("A revision of this document is in progress; delete it before abolishing.")
+        )
     return audited_update(actor=actor, instance=version, changes={"state": Version.State.ABOLISHED})
 
 
@@ -437,7 +546,7 @@ def comment_add(*, actor, section: Section, body: str, parent: Comment | None = 
     _require_consultation(section.version)
     if section.version.comment_deadline and section.version.comment_deadline < timezone.localdate():
         raise ValidationError(_("The comment period ended on %(date)s.") % {
-            "date": section.version.comment_deadline
+            "date": wareki_date(section.version.comment_deadline)
         })  # fmt: skip
     if parent is not None and parent.section_id != section.pk:
         raise ValidationError(_("A reply must be on the same section."))
@@ -446,32 +555,146 @@ def comment_add(*, actor, section: Section, body: str, parent: Comment | None = 
     )
 
 
+ANSWERED = "documents.answered"  # notification kind (registered in panels.py)
+
+
+def _check_answer(resolution: str, note: str) -> None:
+    if resolution == Comment.Resolution.OPEN or resolution not in Comment.Resolution.values:
+        raise ValidationError({"resolution": _("Choose a response.")})
+    if resolution == Comment.Resolution.DECLINED and not note.strip():
+        raise ValidationError({"resolution_note": _("Give the reason when it is not adopted.")})
+
+
+def _tell_answered(*, actor, person, version: Version, what: str, resolution: str, note: str,
+                   link: str, target) -> None:  # fmt: skip
+    """Tell the author of a comment or an objection how the secretariat answered it."""
+    label = dict(Comment.Resolution.choices)[resolution]
+
+    def message() -> Message:
+        return Message(
+            subject=_("Your %(what)s on %(version)s was answered: %(answer)s")
+            % {"what": what, "version": version, "answer": label},
+            text=(
+                _("The secretariat answered your %(what)s on %(version)s: %(answer)s.")
+                % {"what": what, "version": version, "answer": label}
+            )
+            + (f"\n{note}" if note else ""),
+        )
+
+    if person is not None and person != actor:
+        notify(actor=actor, recipients=[person], kind=ANSWERED, message=message, link=link,
+               target=target)  # fmt: skip
+
+
 @transaction.atomic
 def comment_answer(*, actor, comment: Comment, resolution: str, note: str = "") -> bool:
-    if resolution == Comment.Resolution.DECLINED and not note.strip():
-        raise ValidationError({"note": _("Give the reason when a comment is not adopted.")})
-    if resolution == Comment.Resolution.OPEN:
-        raise ValidationError({"resolution": _("Choose a response.")})
-    return audited_update(
+    _check_answer(resolution, note)
+    changed = audited_update(
         actor=actor,
         instance=comment,
         changes={"resolution": resolution, "resolution_note": note, "resolved_by": actor},
     )
+    if changed:
+        from django.urls import reverse
+
+        _tell_answered(
+            actor=actor,
+            person=comment.author,
+            version=comment.section.version,
+            what=gettext_lazy("comment"),
+            resolution=resolution,
+            note=note,
+            link=reverse("documents:section_comments", args=[comment.section_id])
+            + f"#comment-{comment.pk}",
+            target=comment,
+        )
+    return changed
 
 
 @transaction.atomic
-def endorsement_set(*, actor, version: Version, stance: str, note: str = "") -> Endorsement:
+def endorsement_set(
+    *, actor, version: Version, stance: str, note: str = "", section: Section | None = None
+) -> Endorsement:
+    """The person's position on the version, or on one of its sections. Changing an
+    objection (or objecting again) makes it wait for a new answer."""
     _require_consultation(version)
+    if stance not in Endorsement.Stance.values:
+        raise ValidationError({"stance": _("Choose 賛同 or 異議.")})
+    if section is not None and section.version_id != version.pk:
+        raise ValidationError({"section": _("The section belongs to another version.")})
     if stance == Endorsement.Stance.OBJECT and not note.strip():
         raise ValidationError({"note": _("Say what you object to.")})
-    existing = version.endorsements.filter(person=actor).first()
+    existing = version.endorsements.filter(person=actor, section=section).first()
+    fresh = {"resolution": Comment.Resolution.OPEN, "resolution_note": "", "resolved_by": None}
     if existing:
-        audited_update(actor=actor, instance=existing, changes={"stance": stance, "note": note})
+        changes = {"stance": stance, "note": note}
+        if (stance, note) != (existing.stance, existing.note):
+            changes.update(fresh)
+        audited_update(actor=actor, instance=existing, changes=changes)
         return existing
     return audited_create(
         actor=actor,
-        instance=Endorsement(version=version, person=actor, stance=stance, note=note),
+        instance=Endorsement(
+            version=version, section=section, person=actor, stance=stance, note=note
+        ),
     )
+
+
+@transaction.atomic
+def objection_answer(*, actor, objection: Endorsement, resolution: str, note: str = "") -> bool:
+    """The secretariat's answer to an objection (異議), as to a comment: 反映 / 対応済 / 不採用
+    with a reason. The objector is told and sees it on the version page."""
+    if objection.stance != Endorsement.Stance.OBJECT:
+        raise ValidationError(_("Only an objection is answered; an endorsement needs no answer."))
+    _check_answer(resolution, note)
+    changed = audited_update(
+        actor=actor,
+        instance=objection,
+        changes={"resolution": resolution, "resolution_note": note, "resolved_by": actor},
+    )
+    if changed:
+        from django.urls import reverse
+
+        _tell_answered(
+            actor=actor,
+            person=objection.person,
+            version=objection.version,
+            what=gettext_lazy("objection"),
+            resolution=resolution,
+            note=note,
+            link=reverse("documents:version", args=[objection.version_id]) + "#sharing",
+            target=objection,
+        )
+    return changed
+
+
+# --- terminology --------------------------------------------------------------------------------
+
+
+def _terms_summary(matched: list[str], preferred: str) -> str:
+    unique = list(dict.fromkeys(matched))
+    return _("用語の統一: 「%(old)s」→「%(new)s」") % {"old": "」「".join(unique), "new": preferred}
+
+
+@transaction.atomic
+def terms_replace_all(*, actor, version: Version, term: GlossaryTerm) -> ReplacementPlan:
+    """Replace every occurrence of ``term``'s variants in the draft ``version`` — except
+    those inside a longer word — as one audited edit per section, all or nothing: if someone
+    saved one of the sections since the check, EditConflict is raised and nothing is
+    replaced."""
+    _require_editable(version)
+    plan = replacement_plan(version, term)
+    sections = version.sections.in_bulk(list(plan.by_section))
+    for section_id, found in plan.by_section.items():
+        section = sections[section_id]
+        section_update(
+            actor=actor,
+            section=section,
+            expected_revision=section.revision,
+            body=replace_all(section.body, found, term.preferred),
+            summary=_terms_summary([o.matched for o in found], term.preferred),
+        )
+    return plan
 
 
 # --- glossary and revision plan ---------------------------------------------------------------

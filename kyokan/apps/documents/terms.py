@@ -24,12 +24,16 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from kyokan.insight import tokenize as text_tokenize
+from kyokan.insight.normalize import fold, kata_to_hira
+
 CONTEXT_CHARS = 20
 
 # --- normalisation ---------------------------------------------------------------------------
 
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
-_KATAKANA_TO_HIRAGANA.update({0x30FD: 0x309D, 0x30FE: 0x309E})  # ヽヾ → ゝゞ
+# Each character is folded as the text library folds text (kyokan.insight.normalize.fold:
+# NFKC, case folded, katakana as hiragana) — one folding everywhere — but character by
+# character, with an index map back to the original, and keeping whitespace.
 # Voiced and semi-voiced marks that belong to the character before them: half-width ﾞﾟ and
 # the spacing ゛゜ (which NFKC would turn into a space plus a combining mark).
 _MARKS = {"\uff9e": "\u3099", "\uff9f": "\u309a", "\u309b": "\u3099", "\u309c": "\u309a"}
@@ -51,7 +55,7 @@ def _fold(cluster: str) -> str:
     folded = _FOLDED.get(cluster)
     if folded is None:
         marked = cluster[0] + "".join(_MARKS.get(c, c) for c in cluster[1:])
-        folded = unicodedata.normalize("NFKC", marked).lower().translate(_KATAKANA_TO_HIRAGANA)
+        folded = kata_to_hira(unicodedata.normalize("NFKC", marked).casefold())
         if len(_FOLDED) < 50_000:
             _FOLDED[cluster] = folded
     return folded
@@ -111,14 +115,13 @@ def normalise(text: str) -> str:
 
 
 def normalise_for_search(text: str) -> str:
-    """The search form without any whitespace (for a search box)."""
-    return "".join(normalise(text).split())
+    """The search form without any whitespace (for a search box): the text library's
+    ``fold``, as every search box of Kyokan folds."""
+    return fold(text)
 
 
 # --- word boundaries ---------------------------------------------------------------------------
 
-_dictionary = None
-_dictionary_lock = threading.Lock()
 _local = threading.local()
 # Sudachi refuses very long inputs (about 49 KB of UTF-8); lines are tokenised one by one and
 # a longer line in pieces of this many characters.
@@ -126,18 +129,17 @@ _CHUNK = 4000
 
 
 def tokenizer():
-    """The SudachiPy tokenizer (split mode C), created lazily and cached. The dictionary is
-    loaded once per process; a tokenizer must not be used by two threads at once, so each
-    thread gets its own (creating one from the loaded dictionary is instant)."""
-    global _dictionary
+    """A SudachiPy tokenizer (split mode C) on the text library's dictionary: the dictionary
+    is loaded once per process for the whole of Kyokan (kyokan.insight.tokenize); a tokenizer
+    must not be used by two threads at once, so each thread gets its own (creating one from
+    the loaded dictionary is instant)."""
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
-        from sudachipy import Dictionary, SplitMode
+        from sudachipy import SplitMode
 
-        with _dictionary_lock:
-            if _dictionary is None:
-                _dictionary = Dictionary(dict="core")
-        tok = _local.tokenizer = _dictionary.tokenizer(mode=SplitMode.C, fields=set())
+        with text_tokenize._lock:
+            dictionary = text_tokenize._dictionary()
+        tok = _local.tokenizer = dictionary.tokenizer(mode=SplitMode.C, fields=set())
     return tok
 
 
@@ -319,3 +321,26 @@ def replace_all(text: str, occurrences: Iterable[Occurrence], replacement: str) 
         result = result[: occurrence.start] + replacement + result[occurrence.end :]
         last_start = occurrence.start
     return result
+
+
+@dataclass
+class ReplacementPlan:
+    """What "replace all" of one term does to a version: the occurrences found, those it
+    replaces (not inside a longer word), grouped by section."""
+
+    occurrences: list[Occurrence]
+    replaceable: list[Occurrence]
+    by_section: dict[int, list[Occurrence]]
+
+    @property
+    def inside(self) -> int:
+        return len(self.occurrences) - len(self.replaceable)
+
+
+def replacement_plan(version, term) -> ReplacementPlan:
+    occurrences = [o for o in check_version(version) if o.term_id == term.pk]
+    replaceable = [o for o in occurrences if not o.inside_word]
+    by_section: dict[int, list[Occurrence]] = {}
+    for occurrence in replaceable:
+        by_section.setdefault(occurrence.section_id, []).append(occurrence)
+    return ReplacementPlan(occurrences, replaceable, by_section)

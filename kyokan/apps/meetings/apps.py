@@ -8,7 +8,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from . import generators, panels
+        from . import decisions, generators, panels, reminders
 
         panels.register()
         generators.register()
+        decisions.register()
+        reminders.register()

@@ -42,7 +42,7 @@ class DateTimeInput(forms.DateTimeInput):
 class SeriesForm(OnceFormMixin, forms.ModelForm):
     class Meta:
         model = MeetingSeries
-        fields = ["name", "kind", "description"]
+        fields = ["name", "kind", "description", "decides"]
 
 
 class MeetingForm(forms.ModelForm):

@@ -33,6 +33,13 @@ class MeetingSeries(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)
     description = models.TextField(_("description"), blank=True)
+    decides = models.BooleanField(
+        _("decides"),
+        default=False,
+        help_text=_(
+            "Its held meetings can adopt documents (決定). Headquarters meetings always can."
+        ),
+    )
 
     class Meta:
         verbose_name = _("meeting series")
@@ -41,6 +48,10 @@ class MeetingSeries(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_deciding(self) -> bool:
+        return self.kind == MeetingKind.HQ or self.decides
 
 
 class Course(models.Model):
@@ -357,6 +368,10 @@ class Decision(models.Model):
         related_name="decisions",
     )
     text = models.TextField(_("decision"))
+    # What was decided, when it is an object of another module (e.g. the adopted version of
+    # a document, recorded through kyokan.apps.core.decisions): a generic link.
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("decision")
@@ -365,6 +380,14 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def target_url(self) -> str:
+        """The page of what was decided, if its module is installed."""
+        from kyokan.apps.core.links import link_type
+
+        kind = link_type(self.target_type) if self.target_type else None
+        return kind.url(self.target_id) if kind else ""
 
 
 class ActionItem(models.Model):

@@ -50,9 +50,12 @@ CARRY_OVER_TITLE = "前回までのアクションアイテムの確認"
 
 @transaction.atomic
 @creates_once
-def series_create(*, actor, name: str, kind: str, description: str = "") -> MeetingSeries:
+def series_create(
+    *, actor, name: str, kind: str, description: str = "", decides: bool = False
+) -> MeetingSeries:
     return audited_create(
-        actor=actor, instance=MeetingSeries(name=name, kind=kind, description=description)
+        actor=actor,
+        instance=MeetingSeries(name=name, kind=kind, description=description, decides=decides),
     )
 
 
@@ -650,9 +653,26 @@ def paper_delete(*, actor, paper: Paper) -> None:
 
 @transaction.atomic
 @creates_once
-def decision_add(*, actor, meeting: Meeting, text: str, agenda_item=None) -> Decision:
+def decision_add(
+    *,
+    actor,
+    meeting: Meeting,
+    text: str,
+    agenda_item=None,
+    target_type: str = "",
+    target_id: str = "",
+) -> Decision:
+    """A decision of the meeting; ``target_*`` link what it decided when that is an object
+    of another module (see meetings.decisions)."""
     return audited_create(
-        actor=actor, instance=Decision(meeting=meeting, text=text, agenda_item=agenda_item)
+        actor=actor,
+        instance=Decision(
+            meeting=meeting,
+            text=text,
+            agenda_item=agenda_item,
+            target_type=target_type,
+            target_id=target_id,
+        ),
     )
 
 

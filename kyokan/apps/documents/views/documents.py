@@ -9,13 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import require
-from kyokan.apps.core.links import link_type
+from kyokan.apps.core.japanese_dates import wareki_date
+from kyokan.apps.core.once import AlreadySubmitted, duplicate_message, once_used, submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, apply_service_errors, confirm_page, submit
 
 from .. import diff, selectors, services
 from ..forms import (
     AdoptForm,
+    BackToDraftForm,
     CommentAnswerForm,
     CommentForm,
     CompareForm,
@@ -25,12 +27,12 @@ from ..forms import (
     NewDocumentForm,
     NewSectionForm,
     NewStepForm,
+    ObjectionAnswerForm,
     SectionForm,
     StepForm,
     VersionLabelForm,
 )
-from ..models import Comment, Document, DocumentKind, RevisionStep, Section, Version
-from ..once import AlreadySubmitted, duplicate_message, once_used, submit_once
+from ..models import Comment, Document, DocumentKind, Endorsement, RevisionStep, Section, Version
 from .common import document_obj, section_obj, version_obj, version_url
 
 
@@ -123,7 +125,8 @@ def version_new(request, pk: int, obj: Document):
 
 @require("documents.view_documents", obj=version_obj)
 def version_detail(request, pk: int, obj: Version):
-    mine = obj.endorsements.filter(person=request.user).first()
+    positions = selectors.positions_of(obj, request.user)
+    mine = next((e for e in positions if e.section_id is None), None)
     return render(
         request,
         "documents/version_detail.html",
@@ -134,6 +137,7 @@ def version_detail(request, pk: int, obj: Version):
             "changes": selectors.change_counts(obj) if obj.based_on_id else None,
             "sharing": selectors.sharing_stats(obj),
             "my_endorsement": mine,
+            "my_positions": positions,
             "others": obj.document.versions.exclude(pk=obj.pk).order_by("-number"),
         },
     )
@@ -174,45 +178,106 @@ def version_consultation(request, pk: int, obj: Version):
 
 
 @require("documents.edit_documents", obj=version_obj)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def version_to_draft(request, pk: int, obj: Version):
-    return act(
+    """Going back to draft ends the consultation before its deadline: the page says how many
+    comments and objections still wait for an answer, and asks to confirm."""
+    if obj.state != Version.State.CONSULTATION:
+        messages.error(request, _("Only a version open for comments can go back to draft."))
+        return redirect(version_url(obj))
+    summary = services.consultation_summary(obj)
+    intro = _(
+        "The consultation runs until %(deadline)s. Going back to draft ends it now: "
+        "%(comments)s comments and %(objections)s objections have no answer yet. Members "
+        "cannot comment or endorse until it is opened again."
+    ) % {
+        "deadline": wareki_date(summary["deadline"]) if summary["deadline"] else "—",
+        "comments": summary["open_comments"],
+        "objections": summary["open_objections"],
+    }
+    return submit(
         request,
-        lambda: services.version_back_to_draft(actor=request.user, version=obj),
+        BackToDraftForm(request.POST or None),
+        save=lambda _data: services.version_back_to_draft(actor=request.user, version=obj),
         success=_("The version is a draft again and can be edited."),
-        next_url=version_url(obj),
-        error_url=version_url(obj),
+        next_url=lambda _r: version_url(obj),
+        title=_("End the consultation of %(name)s") % {"name": obj},
+        intro=intro,
+        submit_label=_("Back to draft"),
+        cancel_url=version_url(obj),
     )
-
-
-def _meeting_choices(user) -> list[tuple[str, str]]:
-    kind = link_type("meetings.meeting")
-    return kind.search("", user) if kind else []
 
 
 @require("documents.edit_documents", obj=version_obj)
 @require_http_methods(["GET", "POST"])
 def version_adopt(request, pk: int, obj: Version):
-    choices = _meeting_choices(request.user)
-    labels = dict(choices)
-
-    def save(data):
-        meeting = None
-        if data["meeting"]:
-            meeting = ("meetings.meeting", data["meeting"], labels[data["meeting"]])
-        return services.version_adopt(
-            actor=request.user, version=obj, adopted_on=data["adopted_on"], meeting=meeting
+    """Record the adoption (決定) as it happened: only held, deciding meetings that had this
+    version on their agenda are offered; without one, the page says so."""
+    if obj.state not in (Version.State.DRAFT, Version.State.CONSULTATION):
+        messages.error(request, _("This version is already %(state)s.") % {
+            "state": obj.get_state_display()
+        })  # fmt: skip
+        return redirect(version_url(obj))
+    candidates = services.adoption_candidates(obj)
+    blockers = {
+        "comments": obj.comments_open_count(),
+        "objections": obj.objections_open_count(),
+    }
+    if not candidates:
+        return render(
+            request,
+            "documents/version_adopt.html",
+            {"version": obj, "document": obj.document, "form": None, "blockers": blockers},
         )
-
-    return submit(
+    initial = {"meeting": candidates[0].key, "adopted_on": candidates[0].date,
+               "title": services.adopted_title(obj.label)}  # fmt: skip
+    form = AdoptForm(request.POST or None, candidates=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.version_adopt(
+                actor=request.user,
+                version=obj,
+                adopted_on=data["adopted_on"],
+                meeting=data["meeting"],
+                title=data["title"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The version is adopted (決定); the previous one is marked 改定済.")
+            )
+            return redirect(version_url(obj))
+    return render(
         request,
-        AdoptForm(request.POST or None, meetings=choices),
-        save=save,
-        success=_("The version is adopted (決定); the previous one is marked 改定済."),
-        next_url=lambda _r: version_url(obj),
-        title=_("Record the adoption of %(name)s") % {"name": obj},
-        intro=_("An adopted version never changes; a later revision starts as its copy."),
-        cancel_url=version_url(obj),
+        "documents/version_adopt.html",
+        {"version": obj, "document": obj.document, "form": form, "blockers": blockers},
+    )
+
+
+@require("documents.edit_documents", obj=version_obj)
+@require_http_methods(["GET", "POST"])
+def version_abolish(request, pk: int, obj: Version):
+    back = version_url(obj)
+    if request.method == "POST":
+        return act(
+            request,
+            lambda: services.version_abolish(actor=request.user, version=obj),
+            success=_("The version is abolished (廃止); it stays public, marked 廃止."),
+            next_url=back,
+            error_url=back,
+        )
+    return confirm_page(
+        request,
+        title=_("Abolish %(name)s") % {"name": obj},
+        message=_(
+            "The document is no longer in force: the version is marked 廃止 on every page, the "
+            "public page included, and can no longer be revised. This cannot be undone."
+        ),
+        submit_label=_("Abolish"),
+        danger=True,
+        cancel_url=back,
     )
 
 
@@ -453,21 +518,75 @@ def comment_answer(request, pk: int, obj: Comment):
     )
 
 
+def _sections_to_endorse(version: Version):
+    return selectors.numbered_sections(version, include_removed=False)
+
+
 @require("documents.endorse", obj=version_obj)
 @require_http_methods(["GET", "POST"])
 def version_endorse(request, pk: int, obj: Version):
-    mine = obj.endorsements.filter(person=request.user).first()
+    """賛同 or 異議 on the version or on one of its sections (``?section=`` preselects it)."""
+    sections = _sections_to_endorse(obj)
+    wanted = request.POST.get("section") if request.method == "POST" else request.GET.get("section")
+    section = next((n.section for n in sections if str(n.section.pk) == str(wanted or "")), None)
+    mine = obj.endorsements.filter(person=request.user, section=section).first()
+    initial = {"section": str(section.pk) if section else ""}
+    if mine:
+        initial.update(stance=mine.stance, note=mine.note)
+    form = EndorsementForm(request.POST or None, sections=sections, initial=initial)
     return submit(
         request,
-        EndorsementForm(request.POST or None, instance=mine),
+        form,
         save=lambda data: services.endorsement_set(
-            actor=request.user, version=obj, stance=data["stance"], note=data["note"]
+            actor=request.user,
+            version=obj,
+            section=data["section"],
+            stance=data["stance"],
+            note=data["note"],
         ),
         success=_("Your position was recorded."),
         next_url=lambda _e: version_url(obj, "sharing"),
         title=_("Endorse or object: %(name)s") % {"name": obj},
-        intro=_("賛同: you share this text. 異議: say what you cannot agree with."),
+        intro=_(
+            "賛同: you share this text. 異議: say what you cannot agree with; the secretariat "
+            "answers every objection before the version is adopted. You may take a position on "
+            "the whole version and on single sections."
+        ),
         cancel_url=version_url(obj),
+    )
+
+
+def _objection(pk: int, **_kwargs) -> Endorsement:
+    return get_object_or_404(
+        Endorsement.objects.select_related("version__document", "person", "section"),
+        pk=pk,
+        stance=Endorsement.Stance.OBJECT,
+    )
+
+
+@require("documents.answer_comments", obj=_objection)
+@require_http_methods(["GET", "POST"])
+def objection_answer(request, pk: int, obj: Endorsement):
+    back = version_url(obj.version, "sharing")
+    initial = {}
+    if obj.resolution != Comment.Resolution.OPEN:
+        initial = {"resolution": obj.resolution, "resolution_note": obj.resolution_note}
+    where = obj.section.heading if obj.section_id else _("the whole version")
+    return submit(
+        request,
+        ObjectionAnswerForm(request.POST or None, initial=initial),
+        save=lambda data: services.objection_answer(
+            actor=request.user,
+            objection=obj,
+            resolution=data["resolution"],
+            note=data["resolution_note"],
+        ),
+        success=_("The response was recorded."),
+        next_url=lambda _r: back,
+        title=_("Respond to %(name)s's objection (%(where)s)")
+        % {"name": obj.person, "where": where},
+        intro=obj.note,
+        cancel_url=back,
     )
 
 
@@ -543,6 +662,7 @@ urlpatterns = [
     path("versions/<int:pk>/to-draft/", version_to_draft, name="version_to_draft"),
     path("versions/<int:pk>/adopt/", version_adopt, name="version_adopt"),
     path("versions/<int:pk>/delete/", version_delete, name="version_delete"),
+    path("versions/<int:pk>/abolish/", version_abolish, name="version_abolish"),
     path("versions/<int:pk>/compare/", version_compare, name="compare"),
     path("versions/<int:pk>/endorse/", version_endorse, name="endorse"),
     path("versions/<int:pk>/sections/new/", section_new, name="section_new"),
@@ -552,4 +672,5 @@ urlpatterns = [
     path("sections/<int:pk>/move/<str:direction>/", section_move, name="section_move"),
     path("sections/<int:pk>/comments/", section_comments, name="section_comments"),
     path("comments/<int:pk>/answer/", comment_answer, name="comment_answer"),
+    path("objections/<int:pk>/answer/", objection_answer, name="objection_answer"),
 ]

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core import office
 from kyokan.apps.core.access import public, require
+from kyokan.apps.core.once import OnceFormMixin, submit_once
 
 from .. import io, selectors, services
 from ..models import Document, Version
-from ..once import OnceFormMixin, submit_once
 from .common import document_obj, version_obj, version_url
 
 CONTENT_TYPES = {

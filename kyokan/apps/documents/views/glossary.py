@@ -13,12 +13,12 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
 from kyokan.apps.core.exports import csv_response
+from kyokan.apps.core.once import OnceFormMixin, submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
 
 from .. import services
 from ..models import GlossaryTerm
-from ..once import OnceFormMixin, submit_once
 from ..terms import normalise, normalise_for_search
 
 # --- forms ----------------------------------------------------------------------------------

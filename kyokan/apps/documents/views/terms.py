@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -19,17 +18,19 @@ from kyokan.apps.core.viewkit import confirm_page
 
 from .. import selectors, services
 from ..models import GlossaryTerm, Section, Version
-from ..terms import Occurrence, check_text, check_version, compile_terms, replace_all, replace_one
+from ..terms import (
+    Occurrence,
+    check_text,
+    check_version,
+    compile_terms,
+    replace_one,
+    replacement_plan,
+)
 from .common import version_obj
 
 
 def _terms_url(version: Version) -> str:
     return reverse("documents:terms", args=[version.pk])
-
-
-def _summary(matched: list[str], preferred: str) -> str:
-    unique = list(dict.fromkeys(matched))
-    return _("用語の統一: 「%(old)s」→「%(new)s」") % {"old": "」「".join(unique), "new": preferred}
 
 
 # --- the check --------------------------------------------------------------------------------
@@ -141,7 +142,7 @@ def terms_replace(request, pk: int, obj: Version):
             section=section,
             expected_revision=data["revision"],
             body=body,
-            summary=_summary([occurrence.matched], term.preferred),
+            summary=services._terms_summary([occurrence.matched], term.preferred),
         )
     except services.EditConflict:
         messages.error(
@@ -183,29 +184,15 @@ def terms_replace_all(request, pk: int, obj: Version, term: int):
             % {"state": obj.get_state_display()},
         )
         return redirect(back)
-    occurrences = [o for o in check_version(obj) if o.term_id == glossary_term.pk]
-    replaceable = [o for o in occurrences if not o.inside_word]
-    by_section: dict[int, list[Occurrence]] = {}
-    for occurrence in replaceable:
-        by_section.setdefault(occurrence.section_id, []).append(occurrence)
-    if not replaceable:
+    plan = replacement_plan(obj, glossary_term)
+    if not plan.replaceable:
         messages.info(request, _("There is nothing to replace for “%(term)s”.") % {
             "term": glossary_term.preferred
         })  # fmt: skip
         return redirect(back)
     if request.method == "POST":
         try:
-            with transaction.atomic():
-                sections = obj.sections.in_bulk(list(by_section))
-                for section_id, found in by_section.items():
-                    section = sections[section_id]
-                    services.section_update(
-                        actor=request.user,
-                        section=section,
-                        expected_revision=section.revision,
-                        body=replace_all(section.body, found, glossary_term.preferred),
-                        summary=_summary([o.matched for o in found], glossary_term.preferred),
-                    )
+            done = services.terms_replace_all(actor=request.user, version=obj, term=glossary_term)
         except services.EditConflict as exc:
             messages.error(
                 request,
@@ -222,23 +209,23 @@ def terms_replace_all(request, pk: int, obj: Version, term: int):
                     "%(sections)s).",
                     "%(n)s occurrences were replaced with “%(term)s” (sections changed: "
                     "%(sections)s).",
-                    len(replaceable),
+                    len(done.replaceable),
                 )
                 % {
-                    "n": len(replaceable),
+                    "n": len(done.replaceable),
                     "term": glossary_term.preferred,
-                    "sections": len(by_section),
+                    "sections": len(done.by_section),
                 },
             )
         return redirect(back)
-    inside = len(occurrences) - len(replaceable)
+    count, inside = len(plan.replaceable), plan.inside
     message = ngettext(
         "%(n)s occurrence will read “%(term)s” (sections to change: %(sections)s). Each "
         "changed section is saved as one edit, recorded in the audit trail.",
         "%(n)s occurrences will read “%(term)s” (sections to change: %(sections)s). Each "
         "changed section is saved as one edit, recorded in the audit trail.",
-        len(replaceable),
-    ) % {"n": len(replaceable), "sections": len(by_section), "term": glossary_term.preferred}
+        count,
+    ) % {"n": count, "sections": len(plan.by_section), "term": glossary_term.preferred}
     if inside:
         message += " " + ngettext(
             "%(n)s occurrence inside a longer word is left as it is; replace it on its own "
