@@ -1,22 +1,29 @@
-"""Demo meetings from the seed paper: the headquarters' 5th meeting (held), the 6th with its
-date poll between 2月4日(金) and 2月8日(火), the 7th fixed on 3月22日(火) (令和3年度, i.e.
-2022), expert exchanges, the study group and a training course — plus sessions in the
-coming weeks so that the calendar and the dashboard have something ahead."""
+"""Demo meetings from the seed paper, on the demo's timeline (core.demo.DemoTimeline): the
+story happens in the current fiscal year around the day the demo is loaded - the
+headquarters' 5th meeting held about three weeks ago (minutes, decisions, action items),
+the 6th being date-polled for about two months ahead, the 7th planned about three months
+ahead - while the 1st to 4th meetings lie in the earlier fiscal years. Expert exchanges, the
+study group and a training course have held sessions in the past and one each ahead.
+Every meeting falls on a day the city office is open; held ones are in the past and planned
+ones in the future."""
 
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, datetime, timedelta
 
 from kyokan.apps.core.links import link_type
 
 from . import services
 from .models import Invitation, Meeting, MeetingKind, PollAnswer, SkillAxis
 
-TZ = timezone.get_fixed_timezone(9 * 60)
+
+def _on(ctx, day: date, hour: int, minute: int = 0) -> datetime:
+    """An aware moment on the office day nearest ``day`` (earlier for a past day), from the
+    timeline, so that nothing lands on a weekend, a holiday or a closed day."""
+    return ctx.timeline.at((day - ctx.timeline.today).days, hour, minute)
 
 
-def _at(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=TZ)
+def _in_fiscal_year(ctx, fy: int, month: int, day: int) -> date:
+    """A day of fiscal year ``fy`` (April–March)."""
+    return date(fy if month >= 4 else fy + 1, month, day)
 
 
 def _hq_people(ctx):
@@ -104,12 +111,42 @@ def load(ctx) -> None:
         description="DXや各種ツールの利用について、着実なベースアップを図る。",
     )  # fmt: skip
 
-    # 第5回: held, with the seed paper itself as 資料3 and its decisions and actions.
+    tl = ctx.timeline
+    fy = tl.fiscal_year
+
+    # 第1回–第4回: the earlier fiscal years (令和3年度 → the current strategy).
+    earlier = [
+        (fy - 3, 10, 20, "デジタル化推進本部の設置について", "本部の設置要綱と構成員を確認する。"),
+        (fy - 2, 8, 24, "デジタル強靱化戦略の策定について", "デジタル強靱化戦略を策定する。"),
+        (fy - 1, 5, 22, "デジタル強靱化戦略の進捗状況について", "各部局の取組の進捗を共有する。"),
+        (fy - 1, 10, 21, "デジタル化推進本部員意見交換会の実施について",
+         "有識者との意見交換会を今年度から実施する。"),
+    ]  # fmt: skip
+    for number, (year, month, day, title, decision) in enumerate(earlier, start=1):
+        held = _hq_meeting(
+            ctx,
+            hq,
+            number,
+            starts=_on(ctx, _in_fiscal_year(ctx, year, month, day), 14),
+            agenda=[(title, "事務局")],
+        )
+        item = held.agenda_items.get()
+        services.minutes_save(actor=actor, item=item, text=f"事務局より説明。{decision}")
+        services.decision_add(actor=actor, meeting=held, agenda_item=item, text=decision)
+        services.attendance_record(
+            actor=actor,
+            meeting=held,
+            attendance={i.pk: Invitation.Attendance.PRESENT for i in held.invitations.all()},
+        )
+        services.meeting_set_status(actor=actor, meeting=held, status=Meeting.Status.HELD)
+
+    # 第5回: held about three weeks ago, with the seed paper itself as 資料3 and its
+    # decisions and actions.
     fifth = _hq_meeting(
         ctx,
         hq,
         5,
-        starts=_at(date(2022, 1, 20), 14),
+        starts=tl.at(-21, 14),
         agenda=[
             ("デジタル化推進本部員意見交換会の振り返りについて", "事務局"),
             ("今後の進め方について", "事務局"),
@@ -138,21 +175,24 @@ def load(ctx) -> None:
         text="デジタル強靱化戦略の改定案を第6回・第7回本部会議で議論し、年度内に確定する。",
     )
     secretary = ctx.people["jimukyoku"]
+    # One action item is a week overdue (the dashboard shows it), the other is ahead.
     services.action_item_create(
         actor=actor, meeting=fifth, agenda_item=items[-1], owner=secretary,
-        title="DXの定義（事務局案）を作成し、推進チームで議論する", due_date=date(2022, 2, 1),
+        title="DXの定義（事務局案）を作成し、推進チームで議論する", due_date=tl.day(-7),
     )  # fmt: skip
     services.action_item_create(
         actor=actor, meeting=fifth, agenda_item=items[-1], owner=ctx.people["honbuin"],
-        title="各部局の「DXとは」についての意見を取りまとめる", due_date=date(2022, 1, 31),
+        title="各部局の「DXとは」についての意見を取りまとめる", due_date=tl.day(14),
     )  # fmt: skip
-    for invitation in fifth.invitations.all():
-        services.invitation_update(
-            actor=actor, invitation=invitation, attendance=Invitation.Attendance.PRESENT
-        )
+    services.attendance_record(
+        actor=actor,
+        meeting=fifth,
+        attendance={i.pk: Invitation.Attendance.PRESENT for i in fifth.invitations.all()},
+    )
     services.meeting_set_status(actor=actor, meeting=fifth, status=Meeting.Status.HELD)
 
-    # 第6回: 2月4日(金) or 2月8日(火)で調整中.
+    # 第6回: being date-polled for about two months ahead, on office days. The 本部長
+    # (required) has not answered yet: it waits for him in "my work".
     sixth = _hq_meeting(
         ctx,
         hq,
@@ -161,7 +201,7 @@ def load(ctx) -> None:
             ("オープンデータガイドライン改定版について", "情報戦略課"),
             ("デジタル強靱化戦略の改定(案)について", "事務局"),
             ("デジタルデバイド対策に関する考え方について", "情報戦略課"),
-            ("令和4年度の重点目標について", "事務局"),
+            ("重点目標について", "事務局"),
             ("次年度以降の取組について", "事務局"),
         ],
     )
@@ -169,51 +209,50 @@ def load(ctx) -> None:
         actor=actor,
         meeting=sixth,
         candidates=[
-            (_at(date(2022, 2, 4), 14), _at(date(2022, 2, 4), 15, 30)),
-            (_at(date(2022, 2, 8), 10), _at(date(2022, 2, 8), 11, 30)),
+            (tl.at(56, 14), tl.at(56, 15, 30)),
+            (tl.at(60, 10), tl.at(60, 11, 30)),
+            (tl.at(63, 14), tl.at(63, 15, 30)),
         ],
-        deadline=date(2022, 1, 28),
+        deadline=tl.day(21),
         message="第6回本部会議の日程を調整します。ご都合をお知らせください。",
-        record_past=True,
     )
-    first, second = list(poll.candidates.all())
+    candidates = list(poll.candidates.all())
+    yes, no, maybe = PollAnswer.Choice.YES, PollAnswer.Choice.NO, PollAnswer.Choice.MAYBE
     for n, invitation in enumerate(sixth.invitations.select_related("person")):
-        if invitation.person and invitation.person.username.startswith("jimukyoku"):
+        person = invitation.person
+        if invitation.required or (person and person.username.startswith("jimukyoku")):
             continue
-        yes, no, maybe = PollAnswer.Choice.YES, PollAnswer.Choice.NO, PollAnswer.Choice.MAYBE
-        if invitation.required:
-            answers = {first.pk: (no, "公務のため"), second.pk: (yes, "")}
-        else:
-            answers = {
-                first.pk: ((yes, maybe, no)[n % 3], "午後は調整可" if n % 3 == 1 else ""),
-                second.pk: ((yes, yes, maybe)[n % 3], ""),
-            }
         if n % 5 == 4:
             continue  # a few have not answered yet
-        services.poll_answer(invitation=invitation, answers=answers, actor=invitation.person)
+        patterns = [(yes, yes, maybe), (maybe, yes, no), (no, yes, yes)][n % 3]
+        answers = {
+            c.pk: (choice, "午後は調整可" if choice == maybe else "")
+            for c, choice in zip(candidates, patterns, strict=True)
+        }
+        services.poll_answer(invitation=invitation, answers=answers, actor=person)
     services.paper_add_generated(actor=actor, meeting=sixth, generator="previous_decisions")
     _link_documents(ctx, sixth)
     services.paper_add_generated(actor=actor, meeting=sixth, generator="open_actions")
     services.paper_add_generated(actor=actor, meeting=sixth, generator="poll_result")
 
-    # 第7回: fixed on 3月22日(火).
+    # 第7回: planned about three months ahead.
     _hq_meeting(
         ctx,
         hq,
         7,
-        starts=_at(date(2022, 3, 22), 10),
+        starts=tl.at(90, 10),
         agenda=[
             ("将来像：ステップ2の共有", "事務局"),
             ("オープンデータガイドライン改定版について", "情報戦略課"),
-            ("令和4年度の重点目標について", "事務局"),
+            ("重点目標について", "事務局"),
             ("次年度以降の取組について", "事務局"),
         ],
     )
 
-    # The digital promotion team discusses the secretariat's draft.
+    # The digital promotion team discussed the secretariat's draft two weeks ago.
     team_meeting = services.meeting_create(
-        actor=actor, series=team, starts_at=_at(date(2022, 1, 27), 15),
-        ends_at=_at(date(2022, 1, 27), 16), place="情報戦略課 打合せスペース",
+        actor=actor, series=team, starts_at=tl.at(-14, 15), ends_at=tl.at(-14, 16),
+        place="情報戦略課 打合せスペース",
     )  # fmt: skip
     services.invitations_add(actor=actor, meeting=team_meeting, people=_secretariat(ctx))
     services.agenda_item_create(
@@ -221,10 +260,10 @@ def load(ctx) -> None:
     )
     services.meeting_set_status(actor=actor, meeting=team_meeting, status=Meeting.Status.HELD)
 
-    # Expert exchanges: an account holder and an external guest without an account.
+    # Expert exchanges: two held (an account holder each), one ahead with a guest too.
     themes = [
-        (date(2021, 11, 10), "自治体DXと業務改革（BPR）", "yushikisha"),
-        (date(2021, 12, 15), "データ利活用とオープンデータ", "yushikisha2"),
+        (-120, "自治体DXと業務改革（BPR）", "yushikisha"),
+        (-60, "データ利活用とオープンデータ", "yushikisha2"),
     ]
     inputs = {
         "yushikisha": [
@@ -248,10 +287,10 @@ def load(ctx) -> None:
             ),
         ],
     }
-    for day, theme, login in themes:
+    for offset, theme, login in themes:
         meeting = services.meeting_create(
-            actor=actor, series=exchange, theme=theme, starts_at=_at(day, 15),
-            ends_at=_at(day, 17), place="本庁舎5階 第1会議室",
+            actor=actor, series=exchange, theme=theme, starts_at=tl.at(offset, 15),
+            ends_at=tl.at(offset, 17), place="本庁舎5階 第1会議室",
         )  # fmt: skip
         services.invitations_add(actor=actor, meeting=meeting, people=_hq_people(ctx))
         expert = services.invitations_add(
@@ -265,8 +304,8 @@ def load(ctx) -> None:
         services.meeting_set_status(actor=actor, meeting=meeting, status=Meeting.Status.HELD)
     upcoming_exchange = services.meeting_create(
         actor=actor, series=exchange, theme="デジタルデバイド対策",
-        starts_at=_at(timezone.localdate() + timedelta(days=21), 15),
-        ends_at=_at(timezone.localdate() + timedelta(days=21), 17), online_url="https://meet.example.jp/kyokan",
+        starts_at=tl.at(21, 15), ends_at=tl.at(21, 17),
+        online_url="https://meet.example.jp/kyokan",
     )  # fmt: skip
     services.invitations_add(actor=actor, meeting=upcoming_exchange, people=_hq_people(ctx))
     services.invitations_add(
@@ -279,9 +318,9 @@ def load(ctx) -> None:
 
     # The study group: one session held, the next one ahead.
     for offset, status in ((-30, Meeting.Status.HELD), (14, None)):
-        day = timezone.localdate() + timedelta(days=offset)
         session = services.meeting_create(
-            actor=actor, series=study, starts_at=_at(day, 15), ends_at=_at(day, 16, 30),
+            actor=actor, series=study, starts_at=tl.at(offset, 15),
+            ends_at=tl.at(offset, 16, 30),
             place="本庁舎3階 研修室",
         )  # fmt: skip
         services.invitations_add(actor=actor, meeting=session, people=_promoters(ctx))
@@ -296,10 +335,9 @@ def load(ctx) -> None:
         actor=actor, title="DX基礎研修", description="DXの定義、費用対価値、業務改革の考え方。"
     )
     services.course_create(actor=actor, title="ノーコードツール活用研修")
-    day = timezone.localdate() - timedelta(days=45)
     session = services.meeting_create(
-        actor=actor, series=training, course=course, starts_at=_at(day, 13, 30),
-        ends_at=_at(day, 16, 30), place="本庁舎3階 研修室",
+        actor=actor, series=training, course=course, starts_at=tl.at(-45, 13, 30),
+        ends_at=tl.at(-45, 16, 30), place="本庁舎3階 研修室",
     )  # fmt: skip
     trainees = (
         _promoters(ctx) + [u for login, u in ctx.people.items() if login.startswith("staff0")][:12]
