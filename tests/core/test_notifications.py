@@ -236,3 +236,12 @@ def test_notification_pages_do_not_grow_in_queries(
     with CaptureQueriesContext(connection) as large:
         client.get(reverse("core:notifications"))
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_a_guest_is_not_reminded_twice_under_one_key(people):
+    guest = Guest(email="g@example.jp", link="/p/t/")
+    first = _send(None, [guest], dedupe_key="poll-reminder:9:2026-12-10")
+    second = _send(None, [guest], dedupe_key="poll-reminder:9:2026-12-10")
+    assert first.guests_emailed == 1 and second.guests_emailed == 0 and second.skipped == 1
+    assert OutgoingEmail.objects.count() == 1

@@ -550,6 +550,8 @@ class OutgoingEmail(models.Model):
     body = models.TextField(_("text"))
     # [{"name": "meeting.ics", "mimetype": "text/calendar", "content": "<base64>"}]
     attachments = models.JSONField(default=list, blank=True)
+    # A guest told under a reminder's key is not told again (people: Notification.dedupe_key).
+    dedupe_key = models.CharField(max_length=200, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

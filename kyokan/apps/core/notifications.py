@@ -104,6 +104,7 @@ class NotifyResult:
     emailed: int = 0  # e-mails queued
     without_email: list[str] = field(default_factory=list)  # told in the app only
     skipped: int = 0  # already told under the same dedupe_key
+    guests_emailed: int = 0
 
 
 def absolute_url(link: str) -> str:
@@ -234,15 +235,29 @@ def notify(
                 )
             else:
                 result.without_email.append(str(person))
+    if dedupe_key and guests:
+        told_guests = set(
+            OutgoingEmail.objects.filter(
+                dedupe_key=dedupe_key[:200], to__in=[g.email for g in guests]
+            ).values_list("to", flat=True)
+        )
+        result.skipped += sum(1 for g in guests if g.email in told_guests)
+        guests = [g for g in guests if g.email not in told_guests]
     for guest in guests:
         text = rendered(guest.language)
         with translation.override(guest.language):
             body = _email_body(text.text, guest.link or link, settings_link=False)
         mails.append(
             OutgoingEmail(
-                to=guest.email, kind=kind, subject=text.subject, body=body, attachments=stored
+                to=guest.email,
+                kind=kind,
+                subject=text.subject,
+                body=body,
+                attachments=stored,
+                dedupe_key=dedupe_key[:200],
             )
         )
+        result.guests_emailed += 1
     Notification.objects.bulk_create(notes, batch_size=1000)
     created = OutgoingEmail.objects.bulk_create(mails, batch_size=1000)
     result.notified, result.emailed = len(notes), len(mails)
