@@ -11,7 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
@@ -267,10 +267,12 @@ def test_open_actions_rows(hq):
     assert "期限超過 2件" in table.note
 
 
-def test_open_actions_formats_short_wareki():
-    from kyokan.apps.meetings.generators import _wareki as short
+def test_papers_format_short_wareki_with_core():
+    from kyokan.apps.meetings.dates import paper_date
 
-    assert short(datetime(2022, 3, 31).date()) == "令和4年3月31日"
+    assert paper_date(datetime(2022, 3, 31).date()) == "令和4年3月31日"
+    with translation.override("en"):  # papers are Japanese whatever the reader's language
+        assert paper_date(datetime(2019, 5, 1).date()) == "令和元年5月1日"
 
 
 def test_previous_decisions_rows(hq):

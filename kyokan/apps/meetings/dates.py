@@ -75,3 +75,9 @@ def moment_label(moment: datetime, *, lang: str | None = None) -> str:
 def day_label(day: date, *, lang: str | None = None, with_western: bool = True) -> str:
     """ "令和8年（2026年）12月1日" (ja) or "1 December 2026 (Reiwa 8)" (en)."""
     return japanese_dates.wareki_date(day, lang=lang or reader_lang(), with_western=with_western)
+
+
+def paper_date(day: date) -> str:
+    """A date as printed in the city's papers (packet, minutes, generated tables): short
+    和暦, "令和4年2月4日" (Japanese whatever the reader's language)."""
+    return japanese_dates.wareki_date(day, lang="ja", with_western=False)

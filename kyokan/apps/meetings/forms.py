@@ -165,6 +165,15 @@ class GuestForm(OnceFormMixin, forms.ModelForm):
 
 
 class AttendanceForm(forms.Form):
+    """Attendance per invitee, or for everyone at once (then each person's choice is
+    ignored, e.g. everyone present; absences can be corrected afterwards)."""
+
+    everyone = forms.ChoiceField(
+        label=_("mark everyone as"),
+        required=False,
+        choices=[("", _("— each as chosen below —")), *Invitation.Attendance.choices],
+    )
+
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.invitations = list(invitations)
@@ -176,7 +185,8 @@ class AttendanceForm(forms.Form):
             )
 
     def attendance(self) -> dict[int, str]:
-        return {i.pk: self.cleaned_data[f"i{i.pk}"] for i in self.invitations}
+        everyone = self.cleaned_data.get("everyone")
+        return {i.pk: everyone or self.cleaned_data[f"i{i.pk}"] for i in self.invitations}
 
 
 _SLOT = re.compile(r"^(?P<date>.+?)\s+(?P<start>\d{1,2}:\d{2})\s*[-–〜~]\s*(?P<end>\d{1,2}:\d{2})$")
@@ -380,6 +390,17 @@ class ActionItemForm(OnceFormMixin, forms.Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"] = _agenda_field(meeting)
+
+
+class ActionItemEditForm(forms.Form):
+    title = forms.CharField(label=_("task"), max_length=200)
+    owner = PersonField(label=_("owner"))
+    department = DepartmentChoiceField(
+        label=_("department"),
+        required=False,
+        help_text=_("Leave empty for the owner's department."),
+    )
+    due_date = JapaneseDateField(label=_("due date"))
 
 
 class ActionCompleteForm(forms.Form):

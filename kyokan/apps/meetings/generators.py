@@ -9,32 +9,19 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import override
 
-from kyokan.apps.core import japanese_dates
 from kyokan.apps.core.selectors import municipality_get
 
 from . import selectors
+from .dates import paper_date, slot_label
 from .models import ActionItem, DatePoll, Decision, Invitation, Meeting
 from .papers import GeneratedTable, PaperGenerator, register_generator
 
 DASH = "—"
 
 
-def _wareki(d) -> str:
-    """Short 和暦 as printed in papers, e.g. 令和4年3月31日."""
-    return japanese_dates.wareki_date(d, with_western=False)
-
-
 def _time_range(starts_at, ends_at) -> str:
-    """ "2月4日(金) 14:00–15:30" (local time)."""
-    start = timezone.localtime(starts_at)
-    text = f"{japanese_dates.format_date_with_weekday(start.date())} {start:%H:%M}"
-    if ends_at:
-        end = timezone.localtime(ends_at)
-        if end.date() == start.date():
-            text += f"–{end:%H:%M}"
-        else:
-            text += f"–{japanese_dates.format_date_with_weekday(end.date())} {end:%H:%M}"
-    return text
+    """ "2月4日(金) 14:00–15:30" (Japan time)."""
+    return slot_label(starts_at, ends_at, lang="ja")
 
 
 # --- 未完了のアクションアイテム一覧 ---------------------------------------------------------
@@ -71,13 +58,13 @@ def build_open_actions(meeting: Meeting) -> GeneratedTable:
                 action.title,
                 action.owner.full_name,
                 action.department.name if action.department_id else DASH,
-                _wareki(action.due_date),
+                paper_date(action.due_date),
                 "期限超過" if late else str(action.get_status_display()),
                 origin,
             ]
         )
     if rows:
-        note = f"{_wareki(today)}現在、未完了 {len(rows)}件（うち期限超過 {overdue}件）。"
+        note = f"{paper_date(today)}現在、未完了 {len(rows)}件（うち期限超過 {overdue}件）。"
     else:
         note = "未完了のアクションアイテムはありません。"
     return GeneratedTable(
@@ -120,7 +107,7 @@ def build_previous_decisions(meeting: Meeting) -> GeneratedTable:
         [str(n), d.text, d.agenda_item.title if d.agenda_item_id else DASH]
         for n, d in enumerate(previous.decisions.all(), start=1)
     ]
-    when = f"、{_wareki(timezone.localtime(previous.starts_at))}" if previous.starts_at else ""
+    when = f"、{paper_date(timezone.localtime(previous.starts_at))}" if previous.starts_at else ""
     if rows:
         note = f"前回（第{previous.number}回{when}）の決定事項 {len(rows)}件。"
     else:
@@ -255,7 +242,7 @@ def build_training_coverage(meeting: Meeting) -> GeneratedTable:
             for key in ("promoters", "promoters_trained", "staff", "staff_trained")
         ]
         rows.append(["合計", *map(str, totals), _percent(totals[3], totals[2])])
-    note = f"{_wareki(timezone.localdate())}現在。受講率は職員に占める受講者の割合です。"
+    note = f"{paper_date(timezone.localdate())}現在。受講率は職員に占める受講者の割合です。"
     return GeneratedTable(
         title=TRAINING_COVERAGE_TITLE,
         columns=["部局", "推進員", "うち受講", "職員", "うち受講", "受講率"],

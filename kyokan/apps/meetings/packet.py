@@ -9,9 +9,11 @@ every other uploaded file is represented by an 別添 page, as in Word.
 import io
 import logging
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -20,11 +22,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from kyokan.apps.core import japanese_dates, office
+from kyokan.apps.core import office
 from kyokan.apps.core.selectors import municipality_get
 
 from . import selectors
-from .models import Meeting, Paper
+from .dates import day_with_weekday, paper_date
+from .models import Decision, Invitation, Meeting, Paper
 from .papers import GeneratedTable, generator_get
 
 logger = logging.getLogger(__name__)
@@ -76,10 +79,6 @@ class PacketAgendaItem:
         return "・".join(parts)
 
 
-def _wareki(d) -> str:
-    return japanese_dates.wareki_date(d, with_western=False)
-
-
 def _when(meeting: Meeting) -> str:
     """ "令和4年2月4日(金) 14:00～15:30", or 未定 while the date poll runs."""
     if not meeting.starts_at:
@@ -87,13 +86,13 @@ def _when(meeting: Meeting) -> str:
             return "未定（日程調整中）"
         return "未定"
     start = timezone.localtime(meeting.starts_at)
-    text = f"{_wareki(start.date())}({japanese_dates.weekday_ja(start.date())}) {start:%H:%M}"
+    text = f"{day_with_weekday(start.date(), with_year=True, lang='ja')} {start:%H:%M}"
     if meeting.ends_at:
         end = timezone.localtime(meeting.ends_at)
         if end.date() == start.date():
             text += f"～{end:%H:%M}"
         else:
-            text += f"～{_wareki(end.date())}({japanese_dates.weekday_ja(end.date())}) {end:%H:%M}"
+            text += f"～{day_with_weekday(end.date(), with_year=True, lang='ja')} {end:%H:%M}"
     return text
 
 
@@ -158,7 +157,7 @@ def packet_context(meeting: Meeting) -> dict:
             "meeting": meeting,
             "municipality": municipality,
             "issuer": issuer,
-            "date_label": _wareki(held_on),
+            "date_label": paper_date(held_on),
             "heading": f"{meeting.series.name} 第{meeting.number}回",
             "subtitle": subtitle,
             "when": _when(meeting),
@@ -436,3 +435,212 @@ def build_packet_pdf(meeting: Meeting) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# --- the minutes (会議録) ------------------------------------------------------------------
+
+
+def minutes_context(meeting: Meeting) -> dict:
+    """What the minutes print - the meeting's heading and date as the packet prints them,
+    who attended, each agenda item's minutes and decisions, the other decisions, the action
+    items and the papers - in a constant number of queries."""
+    base = packet_context(meeting)
+    with translation.override("ja"):
+        meeting = base["meeting"]
+        items = list(
+            selectors.agenda_items_of(meeting).prefetch_related(
+                Prefetch("decisions", queryset=Decision.objects.order_by("id"))
+            )
+        )
+        invitations = list(meeting.invitations.select_related("person"))
+        attended = {Invitation.Attendance.PRESENT, Invitation.Attendance.PROXY}
+        present = [
+            i.display_name + ("（代理出席）" if i.attendance == Invitation.Attendance.PROXY else "")
+            for i in invitations
+            if i.attendance in attended
+        ]
+        absent = [
+            i.display_name for i in invitations if i.attendance == Invitation.Attendance.ABSENT
+        ]
+        actions = list(
+            meeting.action_items.select_related("owner", "department").order_by("due_date", "id")
+        )
+        table = GeneratedTable(
+            title="アクションアイテム",
+            columns=["No.", "内容", "担当者", "担当課", "期限", "状況"],
+            rows=[
+                [
+                    str(n),
+                    a.title,
+                    a.owner.full_name,
+                    a.department.name if a.department_id else "—",
+                    paper_date(a.due_date),
+                    str(a.get_status_display()),
+                ]
+                for n, a in enumerate(actions, start=1)
+            ],
+            numeric_columns=frozenset({0}),
+        )
+        return {
+            **base,
+            "document_title": f"{meeting.series.name} 第{meeting.number}回 会議録",
+            "present": present,
+            "absent": absent,
+            "items": [
+                {
+                    "number": n,
+                    "title": item.title,
+                    "presenter": item.presenter_name,
+                    "minutes": item.minutes_text.strip(),
+                    "decisions": [d.text for d in item.decisions.all()],
+                }
+                for n, item in enumerate(items, start=1)
+            ],
+            "other_decisions": list(
+                meeting.decisions.filter(agenda_item__isnull=True)
+                .order_by("id")
+                .values_list("text", flat=True)
+            ),
+            "actions": table,
+            "papers": [f"{e.label}　{e.title}" for e in base["papers"]],
+        }
+
+
+def minutes_filename(meeting: Meeting, ext: str) -> str:
+    """ "第5回デジタル化推進本部会議_会議録.docx" (safe, as the packet's)."""
+    stem = f"第{meeting.number}回{meeting.series.name}"
+    return office.safe_filename(stem, ext, default="会議", suffix="_会議録")
+
+
+def build_minutes_docx(meeting: Meeting) -> bytes:
+    ctx = minutes_context(meeting)
+    w = _Docx(ctx["document_title"])
+    A = ALIGN
+    w.paragraph(ctx["date_label"], align=A.RIGHT, space_after=0)
+    if ctx["issuer"]:
+        w.paragraph(ctx["issuer"], align=A.RIGHT)
+    w.paragraph()
+    w.paragraph(ctx["heading"], size=16, bold=True, align=A.CENTER, space_after=2)
+    if ctx["subtitle"]:
+        w.paragraph(ctx["subtitle"], size=13, bold=True, align=A.CENTER, space_after=2)
+    w.paragraph("会　議　録", size=14, bold=True, align=A.CENTER, space_after=12)
+    w.paragraph(f"日時：{ctx['when']}", space_after=0)
+    w.paragraph(f"場所：{ctx['place'] or '—'}", space_after=0)
+    w.paragraph(f"出席者：{'、'.join(ctx['present']) or '—'}", space_after=0)
+    if ctx["absent"]:
+        w.paragraph(f"欠席者：{'、'.join(ctx['absent'])}", space_after=0)
+    w.paragraph()
+    w.paragraph("議事", size=12, bold=True, space_after=4)
+    for item in ctx["items"]:
+        presenter = f"（{item['presenter']}）" if item["presenter"] else ""
+        w.paragraph(f"{item['number']}. {item['title']}{presenter}", size=11.5, bold=True)
+        for line in (item["minutes"] or "（記録なし）").split("\n"):
+            w.paragraph(line, indent_mm=4, space_after=0)
+        for decision in item["decisions"]:
+            w.paragraph(f"【決定】{decision}", bold=True, indent_mm=4, space_after=0)
+        w.paragraph(space_after=2)
+    if ctx["other_decisions"]:
+        w.paragraph("その他の決定事項", size=12, bold=True, space_after=4)
+        for n, decision in enumerate(ctx["other_decisions"], start=1):
+            w.paragraph(f"{n}. {decision}", indent_mm=4, space_after=0)
+        w.paragraph()
+    w.paragraph(ctx["actions"].title, size=12, bold=True, space_after=4)
+    w.table(ctx["actions"])
+    if ctx["papers"]:
+        w.paragraph()
+        w.paragraph("配布資料", bold=True, space_after=2)
+        for label in ctx["papers"]:
+            w.paragraph(label, indent_mm=4, space_after=0)
+    return w.to_bytes()
+
+
+def build_minutes_pdf(meeting: Meeting) -> bytes:
+    weasyprint = office.load_weasyprint(PacketUnavailable, PDF_UNAVAILABLE_MESSAGE)
+    html = render_to_string("meetings/packet/minutes.html", minutes_context(meeting))
+    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR))
+    return document.write_pdf()
+
+
+# --- every paper in one ZIP -------------------------------------------------------------------
+
+ZIP_MAX_BYTES = 200 * 1024 * 1024  # what one download may carry (papers are 20 MB at most)
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only stream that hands what is written to the response as it comes."""
+
+    def __init__(self):
+        self.chunks: list[bytes] = []
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        return len(data)
+
+    def take(self) -> bytes:
+        data, self.chunks = b"".join(self.chunks), []
+        return data
+
+
+def papers_zip_name(meeting: Meeting) -> str:
+    stem = f"第{meeting.number}回{meeting.series.name}"
+    return office.safe_filename(stem, "zip", default="会議", suffix="_資料一式")
+
+
+def papers_zip_entries(meeting: Meeting) -> list[tuple[str, Paper]]:
+    """(name in the archive, paper) for every paper, in 資料 order: uploads under their
+    number, title and extension; generated papers as Word files. Names are safe (no path,
+    reserved or control character) and unique."""
+    entries, seen = [], set()
+    for paper in meeting.papers.order_by("number"):
+        if paper.file:
+            original = paper.original_name or paper.file.name
+            ext = original.rsplit(".", 1)[-1] if "." in original else "bin"
+        else:
+            ext = "docx"
+        name = office.safe_filename(f"{paper.label}_{paper.title}", ext, default=paper.label)
+        while name in seen:
+            name = f"{paper.pk}_{name}"
+        seen.add(name)
+        entries.append((name, paper))
+    return entries
+
+
+def papers_zip_size(entries) -> int:
+    return sum(paper.size for _name, paper in entries if paper.file)
+
+
+def _generated_docx(meeting: Meeting, paper: Paper) -> bytes:
+    spec = generator_get(paper.generator)
+    w = _Docx(f"{paper.label} {paper.title}")
+    w.label(paper.label, page_break=False)
+    w.paragraph(paper.title, size=14, bold=True, align=ALIGN.CENTER, space_after=8)
+    if spec is None:
+        w.paragraph(f"この資料の作成元（{paper.generator}）が見つかりません。")
+        return w.to_bytes()
+    with translation.override("ja"):
+        data = spec.build(meeting)
+    if data.note:
+        w.paragraph(data.note, size=9.5, space_after=4)
+    w.table(data)
+    return w.to_bytes()
+
+
+def stream_papers_zip(meeting: Meeting, entries):
+    """The ZIP of ``entries``, produced piece by piece (a paper is read in 1 MB chunks and
+    sent on), so that a large meeting never sits whole in memory."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, paper in entries:
+            with archive.open(name, "w", force_zip64=True) as target:
+                if paper.file:
+                    with paper.file.open("rb") as source:
+                        while chunk := source.read(1024 * 1024):
+                            target.write(chunk)
+                            yield pipe.take()
+                else:
+                    target.write(_generated_docx(meeting, paper))
+            yield pipe.take()
+    yield pipe.take()

@@ -227,6 +227,14 @@ def actions_list(*, status: str = "", owner=None, department=None) -> QuerySet[A
     return qs.order_by("status", "due_date", "id")
 
 
+def actions_by_id(ids) -> list[ActionItem]:
+    return list(
+        ActionItem.objects.filter(pk__in=list(ids))
+        .select_related("meeting__series")
+        .order_by("due_date", "id")
+    )
+
+
 # --- knowledge ---------------------------------------------------------------------------------
 
 

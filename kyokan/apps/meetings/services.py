@@ -730,6 +730,50 @@ def action_item_complete(*, actor, action: ActionItem, result: str = "") -> bool
 
 
 @transaction.atomic
+def action_item_update(
+    *, actor, action: ActionItem, title: str, owner: User, due_date, department=None
+) -> bool:
+    """Edit an action item: what, who, which department (the owner's by default) and when
+    (not before its meeting)."""
+    held_on = timezone.localtime(action.meeting.starts_at).date()
+    if due_date < held_on:
+        raise ValidationError(
+            {
+                "due_date": _("The due date is before the meeting (%(date)s).")
+                % {"date": day_label(held_on)}
+            }
+        )
+    return audited_update(
+        actor=actor,
+        instance=action,
+        changes={
+            "title": title,
+            "owner": owner,
+            "due_date": due_date,
+            "department": department or owner.department,
+        },
+    )
+
+
+@transaction.atomic
+def action_items_complete(*, actor, actions: Iterable[ActionItem], result: str = "") -> int:
+    """Complete several open action items at once (one transaction: all or none). Returns
+    how many were completed."""
+    done = 0
+    now = timezone.now()
+    for action in actions:
+        if action.status != ActionItem.Status.OPEN:
+            continue
+        audited_update(
+            actor=actor,
+            instance=action,
+            changes={"status": ActionItem.Status.DONE, "done_at": now, "result": result},
+        )
+        done += 1
+    return done
+
+
+@transaction.atomic
 def action_item_reopen(*, actor, action: ActionItem) -> bool:
     return audited_update(
         actor=actor, instance=action, changes={"status": ActionItem.Status.OPEN, "done_at": None}

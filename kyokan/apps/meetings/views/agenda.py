@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -269,6 +269,47 @@ def packet_pdf(request, pk: int, obj: Meeting):
     return _download(content, packet.packet_filename(obj, "pdf"), "application/pdf")
 
 
+@require("meetings.view_meeting", obj=meeting_obj)
+def minutes_docx(request, pk: int, obj: Meeting):
+    return _download(
+        packet.build_minutes_docx(obj),
+        packet.minutes_filename(obj, "docx"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+
+
+@require("meetings.view_meeting", obj=meeting_obj)
+def minutes_pdf(request, pk: int, obj: Meeting):
+    try:
+        content = packet.build_minutes_pdf(obj)
+    except packet.PacketUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect(meeting_url(obj, "agenda"))
+    return _download(content, packet.minutes_filename(obj, "pdf"), "application/pdf")
+
+
+@require("meetings.view_meeting", obj=meeting_obj)
+def papers_zip(request, pk: int, obj: Meeting):
+    """Every paper of the meeting in one ZIP, streamed (uploads as they are, generated
+    papers as Word files), refused past packet.ZIP_MAX_BYTES."""
+    entries = packet.papers_zip_entries(obj)
+    if not entries:
+        messages.error(request, _("This meeting has no paper yet."))
+        return redirect(meeting_url(obj, "papers"))
+    if packet.papers_zip_size(entries) > packet.ZIP_MAX_BYTES:
+        messages.error(
+            request,
+            _("The papers are larger than %(limit)s MB together: download them one by one.")
+            % {"limit": packet.ZIP_MAX_BYTES // 1024 // 1024},
+        )
+        return redirect(meeting_url(obj, "papers"))
+    response = StreamingHttpResponse(
+        packet.stream_papers_zip(obj, entries), content_type="application/zip"
+    )
+    response["Content-Disposition"] = office.content_disposition(packet.papers_zip_name(obj))
+    return response
+
+
 # --- decisions and action items -----------------------------------------------------------------
 
 
@@ -342,6 +383,9 @@ urlpatterns = [
     path("papers/<int:pk>/delete/", paper_delete, name="paper_delete"),
     path("meetings/<int:pk>/packet.docx", packet_docx, name="packet_docx"),
     path("meetings/<int:pk>/packet.pdf", packet_pdf, name="packet_pdf"),
+    path("meetings/<int:pk>/minutes.docx", minutes_docx, name="minutes_docx"),
+    path("meetings/<int:pk>/minutes.pdf", minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/papers.zip", papers_zip, name="papers_zip"),
     path("meetings/<int:pk>/decisions/new/", decision_add, name="decision_add"),
     path("decisions/<int:pk>/delete/", decision_delete, name="decision_delete"),
     path("meetings/<int:pk>/actions/new/", action_create, name="action_create"),

@@ -3,8 +3,9 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import require
@@ -15,6 +16,7 @@ from kyokan.apps.core.viewkit import act, confirm_page, submit
 from .. import selectors, services
 from ..forms import (
     ActionCompleteForm,
+    ActionItemEditForm,
     AttendanceForm,
     GuestForm,
     InviteForm,
@@ -24,7 +26,7 @@ from ..forms import (
     SeriesForm,
 )
 from ..models import ActionItem, Invitation, Meeting
-from .common import action_obj, meeting_obj, meeting_url
+from .common import action_obj, id_or_404, meeting_obj, meeting_url
 
 
 @require("meetings.view_meetings")
@@ -271,6 +273,55 @@ def action_complete(request, pk: int, obj: ActionItem):
     )
 
 
+@require("meetings.manage_meetings", obj=action_obj)
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk: int, obj: ActionItem):
+    back = reverse("meetings:detail", args=[obj.meeting_id]) + "#actions"
+    initial = {
+        "title": obj.title,
+        "owner": obj.owner,
+        "department": obj.department_id,
+        "due_date": obj.due_date,
+    }
+    return submit(
+        request,
+        ActionItemEditForm(request.POST or None, initial=initial),
+        save=lambda data: services.action_item_update(actor=request.user, action=obj, **data),
+        success=_("The changes were saved."),
+        next_url=lambda _r: back,
+        title=_("Edit: %(name)s") % {"name": obj},
+        cancel_url=back,
+    )
+
+
+@require("meetings.view_meetings")
+@require_POST
+def actions_complete(request):
+    """Complete the action items ticked on the list (each one the person may complete)."""
+    ids = [id_or_404(v) for v in request.POST.getlist("action")[:500]]
+    chosen = [
+        a
+        for a in selectors.actions_by_id(ids)
+        if request.user.has_perm("meetings.complete_action", a)
+    ]
+    back = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = ""
+    back = back or reverse("meetings:actions")
+    if not chosen:
+        messages.error(request, _("Tick the action items to complete."))
+        return redirect(back)
+    done = services.action_items_complete(
+        actor=request.user, actions=chosen, result=request.POST.get("result", "")[:2000]
+    )
+    messages.success(
+        request,
+        ngettext("%(n)d action item was completed.", "%(n)d action items were completed.", done)
+        % {"n": done},
+    )
+    return redirect(back)
+
+
 @require("meetings.manage_meetings")
 @require_POST
 def action_reopen(request, pk: int):
@@ -295,4 +346,6 @@ urlpatterns = [
     path("actions/", action_list, name="actions"),
     path("actions/<int:pk>/complete/", action_complete, name="action_complete"),
     path("actions/<int:pk>/reopen/", action_reopen, name="action_reopen"),
+    path("actions/<int:pk>/edit/", action_edit, name="action_edit"),
+    path("actions/complete/", actions_complete, name="actions_complete"),
 ]
