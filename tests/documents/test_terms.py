@@ -497,3 +497,48 @@ def test_only_the_secretariat_may_replace(role, client_as, draft, glossary):
     assert client.post(url).status_code == 403
     section.refresh_from_db()
     assert section.revision == 1
+
+
+# --- replace all is a service (issue 9, item 19) ------------------------------------------------
+
+
+def test_replace_all_is_one_service_call_all_or_nothing(sysadmin, glossary, monkeypatch):
+    version = _version(
+        sysadmin, [("一", "情報化を進める。"), ("二", "ICT化を図る。"), ("三", "情報化の推進。")]
+    )
+    real = services.section_update
+    calls = []
+
+    def conflict_on_the_second(**kwargs):
+        calls.append(kwargs["section"].heading)
+        if len(calls) == 2:
+            raise services.EditConflict(kwargs["section"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "section_update", conflict_on_the_second)
+    with pytest.raises(services.EditConflict):
+        services.terms_replace_all(actor=sysadmin, version=version, term=glossary["digital"])
+    assert [s.body for s in _sections(version)] == [
+        "情報化を進める。",
+        "ICT化を図る。",
+        "情報化の推進。",
+    ]
+    monkeypatch.setattr(services, "section_update", real)
+    plan = services.terms_replace_all(actor=sysadmin, version=version, term=glossary["digital"])
+    assert (len(plan.replaceable), len(plan.by_section)) == (3, 3)
+    assert [s.body for s in _sections(version)] == [
+        "デジタル化を進める。",
+        "デジタル化を図る。",
+        "デジタル化の推進。",
+    ]
+
+
+def test_the_replace_all_view_holds_no_transaction():
+    """The view calls the service; it does not open a transaction of its own."""
+    import inspect
+
+    from kyokan.apps.documents.views import terms as views
+
+    source = inspect.getsource(views)
+    assert "transaction" not in source
+    assert "services.terms_replace_all(" in source

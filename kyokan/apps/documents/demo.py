@@ -1,16 +1,26 @@
-"""Demo documents from the seed: the 令和3年度 Digital Resilience Strategy (adopted), its
-revision open for comments (協議中) that adds the DX definition, staff action guidelines and
+"""Demo documents from the seed, on the demo's timeline (core.demo.DemoTimeline): the Digital
+Resilience Strategy adopted in an earlier fiscal year and its revision open for comments
+(協議中) in the current one, which adds the DX definition, staff action guidelines and
 initiative policies and unifies the mixed ICT / デジタル化 / DX wording; the DX definition
-adopted at the 6th headquarters meeting; drafts of the open data guideline and the digital
-divide policy; a glossary; and the revision plan of the seed's schedule."""
+drafted by the secretariat and open for comments now (the headquarters decides it at the 6th
+and 7th meetings, within the fiscal year: it is NOT adopted in the demo); drafts of the open
+data guideline and the digital divide policy; a glossary; and the revision plan of the
+seed's schedule (事務局案 → 推進チーム → 第6回 → 第7回 → 年度内に確定) dated on the timeline.
 
-from datetime import date, timedelta
+Adoption needs a held deciding meeting that had the version on its agenda (item 1 of issue
+9), and the meetings' demo runs after this one: the meetings' demo puts the strategy's first
+version on the agenda of the meeting that decided it (:func:`strategy_original`) and then
+calls :func:`adopt_decided`, which adopts it through the documents services, at that
+meeting, on its date."""
 
-from django.utils import timezone
+from kyokan.apps.core import japanese_dates
 
 from . import services
-from .models import Comment, DocumentKind, Endorsement, SectionKind
+from .models import Comment, DocumentKind, Endorsement, SectionKind, Version
 from .services import SectionData as S
+
+STRATEGY = "デジタル強靱化戦略"
+DEFINITION_TITLE = "本市のDXの定義"
 
 DEFINITION = (
     "本市のDXとは、市民起点で行政サービスと業務のあり方を見直し、"
@@ -41,51 +51,64 @@ def _sections(version):
     return {s.heading: s for s in version.sections.all()}
 
 
-def load(ctx) -> None:
-    actor = ctx.actor
+def _label(fy: int, suffix: str) -> str:
+    return f"{japanese_dates.fiscal_year_label(fy, with_western=False)}{suffix}"
+
+
+def _comments_until(tl):
+    """Comments close about five weeks ahead, before the 6th meeting. (A demo built for a day
+    in the past — tests do that — cannot open comments that closed before the real today:
+    the service refuses it, so the deadline is then today.)"""
+    from django.utils import timezone
+
+    return max(tl.day(35), timezone.localdate())
+
+
+def strategy_original() -> tuple[str, str, str] | None:
+    """The link (type, id, label) of the strategy's first version, for the agenda of the
+    meeting that decided it (the meetings' demo)."""
+    version = (
+        Version.objects.filter(document__title=STRATEGY, number=1)
+        .select_related("document")
+        .first()
+    )
+    if version is None:
+        return None
+    return (services.VERSION_LINK, str(version.pk), str(version))
+
+
+def adopt_decided(ctx) -> list[Version]:
+    """Adopt the demo's versions that a held deciding meeting decided — the strategy's first
+    version, once the meetings' demo has put it on a held headquarters meeting's agenda — at
+    that meeting, on the day it was held (through services.version_adopt, audited, the
+    decision recorded among the meeting's). A version no held meeting had on its agenda
+    stays as it is."""
+    adopted = []
+    for version in Version.objects.filter(
+        document__title=STRATEGY, number=1, state=Version.State.DRAFT
+    ):
+        candidates = services.adoption_candidates(version)
+        if not candidates:
+            continue
+        meeting = candidates[-1]  # the earliest meeting that had it on its agenda
+        services.version_adopt(
+            actor=ctx.actor,
+            version=version,
+            adopted_on=meeting.date,
+            meeting=meeting.key,
+            title=services.adopted_title(version.label),
+        )
+        adopted.append(version)
+        _revision(ctx, version)
+    return adopted
+
+
+def _revision(ctx, original: Version) -> Version:
+    """The strategy's revision in the current fiscal year, open for comments (協議中): what
+    the seed's schedule discusses at the 6th and 7th meetings."""
     secretary = ctx.people["jimukyoku"]
-
-    # The DX definition, adopted at the 6th headquarters meeting.
-    definition = services.document_create(
-        actor=actor,
-        kind=DocumentKind.DX_DEFINITION,
-        title="本市のDXの定義",
-        description="本部員とともに明確化した「本市としてのDX」。デジタル強靱化戦略に明記する。",
-    )
-    v1 = services.version_create(
-        actor=actor,
-        document=definition,
-        label="令和3年度版",
-        sections=[
-            S("DXの定義", DEFINITION, 0, SectionKind.DEFINITION),
-            S(
-                "DXを進めるうえでの考え方",
-                "DXは「経営」そのものであり、ルール・組織・予算を変えることである。"
-                "改善にとどまらず、市民目線で新たな価値を生み出す変革を目指す。"
-                "取組は費用対価値で判断する。",
-                0,
-                SectionKind.BASIC_POLICY,
-            ),
-        ],
-    )
-    services.version_adopt(
-        actor=actor,
-        version=v1,
-        adopted_on=date(2022, 2, 8),
-        meeting=("", "", "デジタル化推進本部会議 第6回"),
-    )
-
-    # The strategy: 令和3年度 original (adopted) and its revision open for comments.
-    strategy = services.document_create(
-        actor=actor,
-        kind=DocumentKind.STRATEGY,
-        title="デジタル強靱化戦略",
-        description="本市のデジタル化・DXの目指す姿、基本方針、施策の柱を定める戦略。",
-    )
-    original = services.version_create(
-        actor=actor, document=strategy, label="令和3年度版", sections=ORIGINAL
-    )
-    services.version_adopt(actor=actor, version=original, adopted_on=date(2021, 4, 1))
+    tl = ctx.timeline
+    fy = tl.fiscal_year
     revision = services.version_revise(
         actor=secretary, version=original, label="改定案（第6回本部会議）"
     )
@@ -119,9 +142,9 @@ def load(ctx) -> None:
             SectionKind.GUIDELINE,
         ),
         (
-            "令和3・4年度の取組方針",
-            "行政手続のオンライン化と窓口改革を優先し、令和5年度予算に向けて"
-            "「(仮)DX取組方針」を7月頃に策定する。",
+            "今年度・次年度の取組方針",
+            "行政手続のオンライン化と窓口改革を優先し、"
+            f"{_label(fy + 1, '予算')}に向けて「(仮)DX取組方針」を7月頃に策定する。",
             SectionKind.POLICY,
         ),
         (
@@ -136,7 +159,7 @@ def load(ctx) -> None:
             actor=secretary, version=revision, heading=heading, body=body, kind=kind
         )
     services.version_open_consultation(
-        actor=secretary, version=revision, deadline=timezone.localdate() + timedelta(days=30)
+        actor=secretary, version=revision, deadline=_comments_until(tl)
     )
     parts = _sections(revision)
     comments = [
@@ -167,17 +190,110 @@ def load(ctx) -> None:
         stance=Endorsement.Stance.OBJECT,
         note="目指す姿の表現を再検討してほしい。",
     )
-    plan = [
-        ("事務局案の整理", date(2022, 1, 24), "done"),
-        ("デジタル化推進チームでの議論", date(2022, 1, 27), "done"),
-        ("第6回本部会議で議論", date(2022, 2, 8), "done"),
-        ("第7回本部会議で議論", date(2022, 3, 22), "planned"),
-        ("年度内に確定", date(2022, 3, 31), "planned"),
-    ]
-    for title, day, status in plan:
-        services.step_create(
-            actor=secretary, document=strategy, title=title, due_date=day, status=status
+    return revision
+
+
+def load(ctx) -> None:
+    actor = ctx.actor
+    secretary = ctx.people["jimukyoku"]
+    tl = ctx.timeline
+    fy = tl.fiscal_year
+
+    # The DX definition: the secretariat's draft (after the 5th meeting decided to define DX
+    # with the members), discussed by the promotion team, open for comments until before
+    # the 6th meeting. Not adopted: the 6th and 7th meetings decide it.
+    definition = services.document_create(
+        actor=actor,
+        kind=DocumentKind.DX_DEFINITION,
+        title=DEFINITION_TITLE,
+        description="本部員とともに明確化する「本市としてのDX」。デジタル強靱化戦略に明記する。",
+    )
+    draft = services.version_create(
+        actor=secretary,
+        document=definition,
+        label="DXの定義（事務局案）",
+        sections=[
+            S("DXの定義", DEFINITION, 0, SectionKind.DEFINITION),
+            S(
+                "DXを進めるうえでの考え方",
+                "DXは「経営」そのものであり、ルール・組織・予算を変えることである。"
+                "改善にとどまらず、市民目線で新たな価値を生み出す変革を目指す。"
+                "取組は費用対価値で判断する。",
+                0,
+                SectionKind.BASIC_POLICY,
+            ),
+        ],
+    )
+    services.version_open_consultation(actor=secretary, version=draft, deadline=_comments_until(tl))
+    first, second = list(draft.sections.order_by("path"))
+    definition_comment = services.comment_add(
+        actor=ctx.people["honbuin07"],
+        section=first,
+        body="「新しい価値」が誰にとっての価値か、市民の例を添えてほしい。",
+    )
+    services.comment_answer(
+        actor=secretary,
+        comment=definition_comment,
+        resolution=Comment.Resolution.REFLECTED,
+        note="定義の後に市民の例（来庁不要の手続など）を追記します。",
+    )
+    services.comment_add(
+        actor=ctx.people["honbuin04"],
+        section=second,
+        body="「費用対価値」の判断を誰が行うのかを明記してほしい。",
+    )
+    for login in ["honbucho", "fukuhonbucho", "honbuin", "honbuin06", "suishinin"]:
+        services.endorsement_set(
+            actor=ctx.people[login], version=draft, stance=Endorsement.Stance.ENDORSE
         )
+    services.endorsement_set(
+        actor=ctx.people["honbuin03"],
+        version=draft,
+        section=second,
+        stance=Endorsement.Stance.ENDORSE,
+        note="「経営そのもの」という表現に賛同します。",
+    )
+
+    # The strategy: the version adopted in an earlier fiscal year (by the meeting that the
+    # meetings' demo holds then, see adopt_decided) and its revision open for comments.
+    strategy = services.document_create(
+        actor=actor,
+        kind=DocumentKind.STRATEGY,
+        title=STRATEGY,
+        description="本市のデジタル化・DXの目指す姿、基本方針、施策の柱を定める戦略。",
+    )
+    # Adopted two fiscal years ago at the meeting that decided it (see adopt_decided).
+    services.version_create(
+        actor=actor, document=strategy, label=_label(fy - 2, "版"), sections=ORIGINAL
+    )
+    # The revision plan of the seed's schedule, in the current fiscal year: the 5th meeting
+    # (about three weeks ago) decided it; the secretariat's draft and the team's discussion
+    # followed; the 6th meeting (being date-polled, about two months ahead) and the 7th
+    # (about three months ahead) discuss it; adopted by the end of the fiscal year.
+    seventh = tl.day(90)
+    year_end = japanese_dates.fiscal_year_range(japanese_dates.fiscal_year_of(seventh))[1]
+    plan = [
+        ("事務局案の整理", tl.day(-18), "done", ""),
+        ("デジタル化推進チームでの議論", tl.day(-14), "done", ""),
+        ("第6回本部会議で議論", tl.day(56), "planned", "日程調整中"),
+        ("第7回本部会議で議論", seventh, "planned", ""),
+        ("年度内に確定", year_end, "planned", ""),
+    ]
+    for title, day, status, note in plan:
+        services.step_create(
+            actor=secretary, document=strategy, title=title, due_date=day, status=status,
+            note=note,
+        )  # fmt: skip
+    for title, day, status, note in [
+        ("事務局案の作成", tl.day(-16), "done", ""),
+        ("デジタル化推進チームでの議論", tl.day(-14), "done", ""),
+        ("意見募集（本部員・職員）", _comments_until(tl), "planned", "協議中"),
+        ("第6回・第7回本部会議で議論し決定", seventh, "planned", ""),
+    ]:
+        services.step_create(
+            actor=secretary, document=definition, title=title, due_date=day, status=status,
+            note=note,
+        )  # fmt: skip
 
     # Agenda papers of the 6th meeting, still drafts.
     for kind, title, sections in [

@@ -15,9 +15,14 @@ from .models import Endorsement, Version
 
 
 def _definition(user) -> dict:
-    version = selectors.dx_definition()
-    sections = selectors.numbered_sections(version, include_removed=False) if version else []
-    return {"version": version, "sections": sections}
+    """The adopted DX definition; while none is adopted, city staff see the draft open for
+    comments, marked as such (協議中, not decided)."""
+    version, draft = selectors.dx_definition(), None
+    if version is None and user.has_perm("documents.view_documents"):
+        draft = selectors.dx_definition_in_consultation()
+    shown = version or draft
+    sections = selectors.numbered_sections(shown, include_removed=False) if shown else []
+    return {"version": version, "draft": draft, "sections": sections}
 
 
 def _consultations(user, limit: int) -> list[WorkItem]:

@@ -231,6 +231,19 @@ def dx_definition() -> Version | None:
     return adopted_version(DocumentKind.DX_DEFINITION)
 
 
+def dx_definition_in_consultation() -> Version | None:
+    """The DX definition being drafted and open for comments (協議中), when none is adopted
+    yet: shown to city staff as a draft, never as the definition."""
+    return (
+        Version.objects.filter(
+            document__kind=DocumentKind.DX_DEFINITION, state=Version.State.CONSULTATION
+        )
+        .select_related("document")
+        .order_by("-number")
+        .first()
+    )
+
+
 def public_documents() -> QuerySet[Document]:
     """Documents with at least one adopted (or later superseded) version."""
     public_states = [Version.State.ADOPTED, Version.State.SUPERSEDED, Version.State.ABOLISHED]

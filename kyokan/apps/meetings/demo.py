@@ -83,6 +83,23 @@ def _link_documents(ctx, meeting) -> None:
                     )  # fmt: skip
 
 
+def _strategy_decided_at(ctx, meeting) -> None:
+    """The strategy's first version was on the agenda of ``meeting`` (held) and decided
+    there: the documents' demo adopts it through the documents services, at that meeting, on
+    its date (the decision is recorded among the meeting's decisions)."""
+    from kyokan.apps.documents import demo as documents_demo
+
+    original = documents_demo.strategy_original()
+    if original is None:
+        return
+    target_type, target_id, label = original
+    services.agenda_link_add(
+        actor=ctx.actor, item=meeting.agenda_items.order_by("order").first(),
+        target_type=target_type, target_id=target_id, label=label,
+    )  # fmt: skip
+    documents_demo.adopt_decided(ctx)
+
+
 def load(ctx) -> None:
     actor = ctx.actor
     hq = services.series_create(
@@ -139,6 +156,7 @@ def load(ctx) -> None:
             attendance={i.pk: Invitation.Attendance.PRESENT for i in held.invitations.all()},
         )
         services.meeting_set_status(actor=actor, meeting=held, status=Meeting.Status.HELD)
+    _strategy_decided_at(ctx, hq.meetings.get(number=2))
 
     # 第5回: held about three weeks ago, with the seed paper itself as 資料3 and its
     # decisions and actions.
