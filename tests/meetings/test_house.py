@@ -214,3 +214,27 @@ def test_meetings_has_no_kana_table_of_its_own():
         assert "0x30A1" not in text and "0x60" not in text, path
     assert not (app / "search.py").exists()
     assert Insight._meta.get_field("search_text")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_refolds_stored_search_copies(sysadmin, hq_series, people):
+    """Inputs stored with meetings' old folding (lower case, no case folding: ß stayed ß)
+    are found by the new queries after migration 0004."""
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    meeting = services.meeting_create(actor=sysadmin, series=hq_series)
+    expert = services.invitations_add(
+        actor=sysadmin, meeting=meeting, people=[people[Role.EXPERT]]
+    ).added[0]
+    insight = services.insight_create(
+        actor=sysadmin, meeting=meeting, expert=expert, title="Straße のデータ", body="本文"
+    )
+    Insight.objects.filter(pk=insight.pk).update(search_text="straßeのでーた本文")  # as before
+    assert list(selectors.insights_search("STRASSE")) == []
+    migration = importlib.import_module(
+        "kyokan.apps.meetings.migrations.0004_refold_insight_search_text"
+    )
+    migration.refold(django_apps, None)
+    assert list(selectors.insights_search("STRASSE")) == [insight]
