@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kyokan.apps.surveys",
     "kyokan.apps.insight",
     "kyokan.apps.meetings",
+    "kyokan.apps.portfolio",
 ]
 
 MIDDLEWARE = [

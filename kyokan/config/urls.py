@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("kyokan.apps.surveys.urls")),
     path("", include("kyokan.apps.insight.urls")),
     path("", include("kyokan.apps.meetings.urls")),
+    path("", include("kyokan.apps.portfolio.urls")),
 ]
 
 handler403 = core_views.forbidden
