@@ -311,6 +311,10 @@ ARGS = {
     "meetings:insight_delete": lambda o: {"pk": o["insight"].pk},
     "meetings:assessment": lambda o: {"pk": o["meeting"].pk, "phase": "before"},
     "meetings:meeting_ics": lambda o: {"pk": o["meeting"].pk},
+    "meetings:minutes_docx": lambda o: {"pk": o["meeting"].pk},
+    "meetings:minutes_pdf": lambda o: {"pk": o["meeting"].pk},
+    "meetings:papers_zip": lambda o: {"pk": o["meeting"].pk},
+    "meetings:action_edit": lambda o: {"pk": o["action"].pk},
 }
 
 
