@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from kyokan.apps.core.japanese_dates import wareki_date
 from kyokan.apps.documents import diff
 from kyokan.apps.documents.models import (
     Comment,
@@ -31,13 +32,18 @@ from kyokan.apps.documents.models import (
     Section,
     Version,
 )
+from kyokan.apps.meetings import services as meetings
+from kyokan.apps.meetings.models import Decision, Meeting, MeetingKind, MeetingSeries
 from tests.browser.conftest import login
 from tests.browser.journey import download, follow, ja, logout, path_of, submit, switch_user
+from tests.documents.adoption import meeting_with
 
 TITLE = "デジタル活用支援の考え方"
 DESCRIPTION = "高齢者等のデジタル活用を地域で支える取組の考え方。"
 FIRST_LABEL = "令和6年度版"
 REVISION_LABEL = "令和7年度改定案"
+ADOPTED_LABEL = "令和7年度改定"  # the adoption form's title: without 案
+COMMITTEE = "デジタル活用支援推進委員会"
 
 # The first version: three sections, one of them a subsection.
 BASICS = "基本的な考え方"
@@ -55,6 +61,7 @@ REVIEW_BODY = "毎年度、取組の成果を評価し、次年度の取組に�
 COMMENT = "「全庁で」の範囲に出先機関も含むか明記してほしい。"
 OBJECTION = "推進体制の役割分担が読み取れない。"
 ANSWER = "出先機関を含む旨を注記します。"
+OBJECTION_ANSWER = "役割分担は別表で示すため、本文は現行どおりとします。"
 
 
 # --- driving the pages ------------------------------------------------------------------------
@@ -96,24 +103,49 @@ def edit_section(page, section, body: str):
     expect_message(page, "The section was saved.")
 
 
-def record_adoption(page, version, *, meeting: bool) -> str:
-    """Fill the adoption form (today; with the first meeting offered, or none) and send it.
-    Returns the label of the meeting chosen."""
+def adoption_refused(page, adopted_on, message: str):
+    """Send the adoption form with ``adopted_on``; it comes back with ``message``."""
+    page.locator('main input[name="adopted_on"]').fill(adopted_on.isoformat())
+    with page.expect_navigation():
+        page.locator('main form[method=post] button[type="submit"]').click()
+    expect(page.locator("main .errorlist")).to_contain_text(message)
+
+
+def record_adoption(page, version, meeting, *, title: str, refusals=()) -> str:
+    """The adoption form offers exactly ``meeting`` (held, deciding, the version on its
+    agenda) with its date and the title without 案; each of ``refusals`` (date, message) is
+    refused first; then it is sent as offered. Returns the caption the version shows
+    (「令和○年○月○日 第○回…決定」)."""
     follow(page, reverse("documents:version_adopt", args=[version.pk]))
     form = page.locator("main form[method=post]")
-    form.locator('input[name="adopted_on"]').fill(timezone.localdate().isoformat())
-    select = form.locator('select[name="meeting"]')
-    expect(select).to_have_value("")
-    label = ""
-    if meeting:
-        option = select.locator("option").nth(1)  # after "—": the newest meeting with a date
-        value, label = option.get_attribute("value"), option.inner_text().strip()
-        assert value and label
-        select.select_option(value)
+    held_on = timezone.localtime(meeting.starts_at).date()
+    expect(form.locator('select[name="meeting"] option')).to_have_count(1)
+    expect(form.locator('select[name="meeting"]')).to_have_value(f"meetings.meeting:{meeting.pk}")
+    expect(form.locator('input[name="title"]')).to_have_value(title)
+    for day, message in refusals:
+        adoption_refused(page, day, message)
+        version.refresh_from_db()
+        assert version.state not in (Version.State.ADOPTED,)
+    page.locator('main input[name="adopted_on"]').fill(held_on.isoformat())
     submit(page)
     assert path_of(page) == version_url(version)
     expect_message(page, "The version is adopted (決定); the previous one is marked 改定済.")
-    return label
+    day = wareki_date(held_on, with_western=False)
+    caption = f"{day} 第{meeting.number}回{meeting.series.name}決定"
+    expect(page.locator("main dl.detail-list dd.decision-caption")).to_have_text(caption)
+    assert Decision.objects.filter(
+        meeting=meeting, target_type="documents.version", target_id=str(version.pk)
+    ).exists(), "the meeting records the decision among its own"
+    return caption
+
+
+def put_on_agenda(meeting, version, actor):
+    """The secretariat links the version to the meeting's agenda (meetings' agenda links)."""
+    item = meeting.agenda_items.order_by("order").first()
+    meetings.agenda_link_add(
+        actor=actor, item=item, target_type="documents.version", target_id=str(version.pk),
+        label=str(version),
+    )  # fmt: skip
 
 
 def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
@@ -165,11 +197,48 @@ def test_document_revision_journey_from_draft_to_publication(page, live_server, 
         )
     expect(section_block(page, local)).to_have_class("doc-section doc-section--unchanged depth-1")
 
-    # 2. The first version is adopted (today, no meeting).
-    record_adoption(page, first, meeting=False)
+    # 2. Adoption is true (item 1): with no held deciding meeting that had the version on its
+    # agenda, the form says so and offers nothing.
+    secretary = demo.people["jimukyoku"]
+    follow(page, reverse("documents:version_adopt", args=[first.pk]))
+    expect(page.locator("main .no-deciding-meeting")).to_contain_text(
+        ja("No held deciding meeting has this version on its agenda.")
+    )
+    expect(page.locator('main select[name="meeting"]')).to_have_count(0)
+    # The demo's 5th headquarters meeting (held about three weeks ago) had it on its agenda;
+    # so did a held expert exchange and the 7th meeting (planned): neither of those decides
+    # it, and they are not offered.
+    hq = MeetingSeries.objects.get(name="デジタル化推進本部会議")
+    fifth, seventh = hq.meetings.get(number=5), hq.meetings.get(number=7)
+    exchange = Meeting.objects.filter(
+        series__kind=MeetingKind.EXCHANGE, status=Meeting.Status.HELD
+    ).first()
+    meetings.agenda_item_create(actor=secretary, meeting=exchange, title=f"{TITLE}について")
+    for meeting in (fifth, exchange, seventh):
+        put_on_agenda(meeting, first, secretary)
+    held_on = timezone.localtime(fifth.starts_at).date()
+    page.goto(f"{base}{version_url(first)}")
+    record_adoption(
+        page,
+        first,
+        fifth,
+        title=FIRST_LABEL,
+        refusals=[
+            (
+                timezone.localdate() + timedelta(days=21),
+                ja("The decision date is in the future: a decision is recorded once it is taken."),
+            ),
+            (
+                held_on - timedelta(days=1),
+                ja("%(meeting)s was held on %(date)s: the decision date is the day of the meeting.")
+                % {"meeting": "第5回デジタル化推進本部会議", "date": wareki_date(held_on)},
+            ),
+        ],
+    )
     expect(heading).to_contain_text(label_ja(Version.State.ADOPTED))
     first.refresh_from_db()
-    assert first.state == Version.State.ADOPTED and first.adopted_by_label == ""
+    assert first.state == Version.State.ADOPTED and first.adopted_on == held_on
+    assert first.adopted_by_id == str(fifth.pk)
 
     # 3. A revision starts as a copy of the adopted version.
     follow(page, reverse("documents:version_revise", args=[first.pk]))
@@ -320,7 +389,7 @@ def test_document_revision_journey_from_draft_to_publication(page, live_server, 
     expect(sharing.locator("p").first.locator(".badge")).to_have_text(
         [f"{ja(name)} 1" for name in tallies]
     )
-    expect(sharing.locator("ul")).to_contain_text(
+    expect(sharing.locator("ul.objections")).to_contain_text(
         f"{demo.people['shokuin'].full_name}: {OBJECTION}"
     )
     assert dict(revision.endorsements.values_list("person__username", "stance")) == {
@@ -328,8 +397,47 @@ def test_document_revision_journey_from_draft_to_publication(page, live_server, 
         "shokuin": Endorsement.Stance.OBJECT,
     }
 
-    # 9. The secretariat responds to the comment (反映, with a note).
+    # The form has no preselected stance (item 5), and a position can be on one section.
+    follow(page, f"{endorse_url}?section={copies[BASICS].pk}")
+    expect(page.locator('main input[name="stance"]')).to_have_count(2)
+    for radio in page.locator('main input[name="stance"]').all():
+        expect(radio).not_to_be_checked()
+    expect(page.locator('main select[name="section"]')).to_have_value(str(copies[BASICS].pk))
+    page.locator('main input[name="stance"][value="endorse"]').check()
+    submit(page)
+    assert revision.endorsements.filter(
+        person__username="shokuin", section=copies[BASICS], stance="endorse"
+    ).exists()
+
+    # 9. Back to draft asks first (item 4): it would end the consultation with one comment
+    # and one objection unanswered. The secretariat cancels.
     switch_user(page, live_server, "jimukyoku")
+    page.goto(f"{base}{version_url(revision)}")
+    follow(page, reverse("documents:version_to_draft", args=[revision.pk]))
+    expect(page.locator("main p.lead")).to_contain_text("1 comments and 1 objections")
+    follow(page, version_url(revision))
+    revision.refresh_from_db()
+    assert revision.state == Version.State.CONSULTATION
+    # Adoption waits for the answers (item 2): the adoption page says what is open.
+    follow(page, reverse("documents:version_adopt", args=[revision.pk]))
+    expect(page.locator("main .message--warning")).to_contain_text(
+        ja("Answer them before adoption.")
+    )
+
+    # The secretariat responds to the objection, as to a comment (不採用 needs a reason).
+    objection = revision.endorsements.get(person__username="shokuin", section__isnull=True)
+    page.goto(f"{base}{version_url(revision)}")
+    follow(page, reverse("documents:objection_answer", args=[objection.pk]))
+    expect(page.locator("main p.lead")).to_contain_text(OBJECTION)
+    page.locator('main select[name="resolution"]').select_option(Comment.Resolution.DECLINED)
+    with page.expect_navigation():
+        page.locator('main form[method=post] button[type="submit"]').click()
+    expect(page.locator("main .form-errors")).to_be_visible()
+    page.locator('main textarea[name="resolution_note"]').fill(OBJECTION_ANSWER)
+    submit(page)
+    expect(page.locator(f"main #objection-{objection.pk}")).to_contain_text(OBJECTION_ANSWER)
+
+    # The secretariat responds to the comment (反映, with a note).
     page.goto(f"{base}{comments_url}")
     comment = Comment.objects.get(section=copies[SETUP])
     follow(page, reverse("documents:comment_answer", args=[comment.pk]))
@@ -342,14 +450,31 @@ def test_document_revision_journey_from_draft_to_publication(page, live_server, 
     expect(comment_item.locator(".badge")).to_have_text(label_ja(Comment.Resolution.REFLECTED))
     expect(comment_item).to_contain_text(ANSWER)
 
-    # 10. Adoption at a meeting, chosen from the meetings with a date.
+    # The objector sees the answer.
+    switch_user(page, live_server, "shokuin")
     page.goto(f"{base}{version_url(revision)}")
-    meeting_label = record_adoption(page, revision, meeting=True)
+    expect(page.locator("main ul.my-positions")).to_contain_text(OBJECTION_ANSWER)
+
+    # 10. Adoption at a meeting of a series the secretariat marks as deciding (a committee),
+    # held yesterday with the revision on its agenda; the title drops 案 (item 3).
+    switch_user(page, live_server, "jimukyoku")
+    page.goto(f"{base}{reverse('meetings:series_create')}")
+    form = page.locator("main form[method=post]")
+    form.locator('input[name="name"]').fill(COMMITTEE)
+    form.locator('select[name="kind"]').select_option(MeetingKind.TEAM.value)
+    form.locator('input[name="decides"]').check()
+    submit(page)
+    assert MeetingSeries.objects.get(name=COMMITTEE).decides
+    committee = meeting_with(
+        revision, actor=secretary, name=COMMITTEE, kind=MeetingKind.TEAM, held=True
+    )
+    page.goto(f"{base}{version_url(revision)}")
+    meeting_label = record_adoption(page, revision, committee, title=ADOPTED_LABEL)
     expect(heading).to_contain_text(label_ja(Version.State.ADOPTED))
-    expect(page.locator("main dl.detail-list")).to_contain_text(f"（{meeting_label}）")
+    expect(heading).to_contain_text(ADOPTED_LABEL)
     revision.refresh_from_db()
     first.refresh_from_db()
-    assert revision.state == Version.State.ADOPTED
+    assert revision.state == Version.State.ADOPTED and revision.label == ADOPTED_LABEL
     assert revision.adopted_by_type == "meetings.meeting" and revision.adopted_by_label
     assert first.state == Version.State.SUPERSEDED
     page.goto(f"{base}{reverse('documents:detail', args=[document.pk])}")
@@ -368,7 +493,7 @@ def test_document_revision_journey_from_draft_to_publication(page, live_server, 
     headings = [text for style, text in paragraphs if style.startswith("Heading")]
     assert headings == [f"1 {BASICS}", f"2 {SETUP}", f"3 {REVIEW}"], headings
     texts = [text for _style, text in paragraphs]
-    assert TITLE in texts and REVISION_LABEL in texts
+    assert TITLE in texts and ADOPTED_LABEL in texts
     assert BASICS_UNIFIED in texts and SETUP_REVISED in texts
     assert not any("ICT" in text or "情報化" in text for text in texts)
     assert not any(LOCAL in text for text in texts)  # removed
@@ -390,12 +515,12 @@ def test_document_revision_journey_from_draft_to_publication(page, live_server, 
     follow(page, public_document)
     history = page.locator("main ol[reversed] > li")
     expect(history).to_have_count(2)
-    expect(history.nth(0)).to_contain_text(REVISION_LABEL)
+    expect(history.nth(0)).to_contain_text(ADOPTED_LABEL)
     expect(history.nth(0)).to_contain_text(meeting_label)
     expect(history.nth(1)).to_contain_text(FIRST_LABEL)
     expect(history.nth(1)).to_contain_text(label_ja(Version.State.SUPERSEDED))
     follow(page, reverse("documents:public_version", args=[revision.pk]))
-    expect(heading).to_contain_text(f"{TITLE} {REVISION_LABEL}")
+    expect(heading).to_contain_text(f"{TITLE} {ADOPTED_LABEL}")
     public_sections = page.locator("main section.doc-section")
     expect(public_sections.locator("h2")).to_have_text([f"1 {BASICS}", f"2 {SETUP}", f"3 {REVIEW}"])
     expect(public_sections.nth(0)).to_contain_text(BASICS_UNIFIED)
