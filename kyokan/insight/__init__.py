@@ -9,7 +9,9 @@ Public API::
     read_comments_csv(path_or_file) -> Comments
     compare_alignment(before_json, after_json, attribute=None) -> dict
     require_vectors() -> WordVectors
-    InsightInputError, WordVectorsMissing (an InsightInputError with code "vectors_missing")
+    InsightInputError (English message, plus ``code`` and ``params`` for a translated one;
+    every code is in ``io.CODES``), WordVectorsMissing (an InsightInputError with code
+    "vectors_missing")
 
 ``progress(fraction, message)`` is called with strictly increasing fractions from 0 to 1.
 

@@ -89,7 +89,11 @@ def _check_count(name: str, value: int | None) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InsightInputError(f"The number of {name} clusters must be a positive integer.")
+        raise InsightInputError(
+            f"The number of {name} clusters must be a positive integer.",
+            code="bad_cluster_count",
+            params={"level": name},
+        )
     return value
 
 
@@ -138,22 +142,28 @@ def analyze(
     texts = ["" if t is None else str(t) for t in texts]
     n = len(texts)
     if n == 0:
-        raise InsightInputError("There are no comments to analyse.")
+        raise InsightInputError("There are no comments to analyse.", code="no_comments")
     ids = [str(i + 1) for i in range(n)] if ids is None else [str(i) for i in ids]
     if len(ids) != n:
-        raise InsightInputError("There must be exactly one id per comment.")
+        raise InsightInputError("There must be exactly one id per comment.", code="ids_mismatch")
     if len(set(ids)) != n:
-        raise InsightInputError("Comment ids must be unique.")
+        raise InsightInputError("Comment ids must be unique.", code="ids_not_unique")
     attributes = {
         str(name): ["" if v is None else str(v) for v in values]
         for name, values in (attributes or {}).items()
     }
     for name, values in attributes.items():
         if len(values) != n:
-            raise InsightInputError(f"Attribute {name!r} must have one value per comment.")
+            raise InsightInputError(
+                f"Attribute {name!r} must have one value per comment.",
+                code="attribute_length",
+                params={"name": name},
+            )
     coarse, fine = _check_count("coarse", coarse), _check_count("fine", fine)
     if coarse is not None and fine is not None and coarse > fine:
-        raise InsightInputError("There cannot be more coarse clusters than fine clusters.")
+        raise InsightInputError(
+            "There cannot be more coarse clusters than fine clusters.", code="coarse_above_fine"
+        )
 
     # 1. Normalised analysis copies and duplicate groups.
     normalised = [analysis_text(t) for t in texts]
@@ -164,7 +174,7 @@ def analyze(
     ]
     keys = [duplicate_key(s) for s in normalised]
     if not any(keys):
-        raise InsightInputError("No comment has any text to analyse.")
+        raise InsightInputError("No comment has any text to analyse.", code="nothing_to_analyse")
     report(0.05, "Finding duplicates")
     groups = find_duplicates(keys)
     rep_of = groups.representative
@@ -216,7 +226,10 @@ def analyze(
         reference_text = analysis_text(reference)
         reference_tokens = tokenize_texts([reference_text])
         if not reference_tokens.lemmas[0]:
-            raise InsightInputError("The reference text has no content words to compare with.")
+            raise InsightInputError(
+                "The reference text has no content words to compare with.",
+                code="reference_empty",
+            )
         reference_vector = embedder.transform(reference_tokens)[0]
         scores = alignment_scores(matrix, reference_vector)
 

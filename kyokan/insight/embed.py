@@ -64,7 +64,10 @@ class WordVectorsMissing(InsightInputError):
             "Kyokan's environment (an analysis without them would group opinions markedly "
             "worse)."
         )
-        super().__init__(f"{message} ({detail})" if detail else message)
+        super().__init__(
+            f"{message} ({detail})" if detail else message,
+            params={"package": VECTORS_PACKAGE, "detail": detail},
+        )
 
 
 def require_vectors() -> WordVectors:

@@ -1,9 +1,15 @@
 """Reading Kouchou-AI / 広聴AI style CSV files (``comment-id``, ``comment-body``, attributes).
 
-The encoding is detected: UTF-8 (with or without BOM), UTF-16 with BOM, then CP932
-(Shift_JIS as written by Japanese Excel). A file that is mostly valid UTF-8 but has broken
-bytes is rejected rather than decoded as CP932 mojibake. Every problem with the input
-raises :class:`InsightInputError` with a message meant for the person who supplied the file.
+:func:`decode_bytes` is Kyokan's one CSV decoder (the survey import, the HR import and the
+analysis all read files with it): UTF-8 with BOM, UTF-16 with BOM (unambiguous, so accepted
+too), UTF-8, then CP932 (Shift_JIS as written by Japanese Excel). A file that is mostly
+valid UTF-8 but has broken bytes is rejected rather than decoded as CP932 mojibake; so is a
+"CP932" file with bytes CP932 has no character for, and anything with NUL characters (UTF-16
+without BOM, an Excel workbook, any other binary file).
+
+Every problem with the input raises :class:`InsightInputError` with an English message
+meant for the person who supplied the file (the CLI prints it) and a ``code`` with
+``params`` from which a caller (the web app) writes its own, translated message.
 
 Text is never interpreted: HTML or script in an answer stays a string.
 """
@@ -14,6 +20,7 @@ import codecs
 import csv
 import io
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -25,7 +32,66 @@ MAX_FIELD_CHARS = 16 * 1024 * 1024
 
 
 class InsightInputError(ValueError):
-    """The input cannot be analysed; the message says why, in plain words."""
+    """The input cannot be analysed; the message says why, in plain words (English).
+
+    ``code`` names the problem (e.g. ``"missing_columns"``) and ``params`` holds its values
+    (e.g. ``{"missing": "comment-body", "found": "'id', 'text'"}``), so that a caller can
+    show its own message in the user's language. The codes are listed in ``CODES``."""
+
+    code = "invalid_input"
+
+    def __init__(self, message: str = "", *, code: str | None = None, params=None) -> None:
+        super().__init__(message)
+        if code is not None:
+            self.code = code
+        self.params: dict[str, object] = dict(params or {})
+
+
+#: Every code an InsightInputError of this library carries, and its parameters.
+CODES: dict[str, tuple[str, ...]] = {
+    "invalid_input": (),
+    # decoding
+    "utf8_broken_after_bom": ("position",),
+    "utf16_broken": (),
+    "utf8_broken": ("broken", "position"),
+    "encoding_unknown": (),
+    "binary": (),
+    # reading the CSV
+    "unreadable": ("reason",),
+    "bad_source": (),
+    "empty": (),
+    "header_unreadable": ("error",),
+    "missing_columns": ("missing", "found"),
+    "duplicate_columns": ("columns",),
+    "empty_id": ("line",),
+    "duplicate_id": ("line", "id", "first_line"),
+    "malformed": ("line", "error"),
+    "no_rows": (),
+    # the analysis
+    "bad_cluster_count": ("level",),
+    "no_comments": (),
+    "ids_mismatch": (),
+    "ids_not_unique": (),
+    "attribute_length": ("name",),
+    "coarse_above_fine": (),
+    "nothing_to_analyse": (),
+    "reference_empty": (),
+    "vectors_missing": ("package", "detail"),
+}
+
+# Bytes that CP932 has no character for, which Python's codec maps to U+0080 and the
+# private-use U+F8F0–U+F8F3: their presence means the file is not CP932 text.
+_CP932_STRAY = re.compile("[\x80\uf8f0-\uf8f3]")
+
+
+def _refuse_binary(text: str, encoding: str) -> tuple[str, str]:
+    if "\x00" in text:
+        raise InsightInputError(
+            "The file contains NUL bytes; it is not a text CSV file (an Excel workbook, or "
+            "UTF-16 without its byte order mark?). Save it as CSV in UTF-8 or Shift_JIS.",
+            code="binary",
+        )
+    return text, encoding
 
 
 @dataclass
@@ -41,18 +107,22 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """``(text, encoding)`` of CSV bytes; see module docstring."""
     if data.startswith(codecs.BOM_UTF8):
         try:
-            return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+            return _refuse_binary(data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig")
         except UnicodeDecodeError as error:
             raise InsightInputError(
-                f"The file starts as UTF-8 but has broken bytes at position {error.start}."
+                f"The file starts as UTF-8 but has broken bytes at position {error.start}.",
+                code="utf8_broken_after_bom",
+                params={"position": error.start},
             ) from None
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return _refuse_binary(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError:
-            raise InsightInputError("The file is UTF-16 but has broken bytes.") from None
+            raise InsightInputError(
+                "The file is UTF-16 but has broken bytes.", code="utf16_broken"
+            ) from None
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _refuse_binary(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as error:
         first_error = error.start
     lenient = data.decode("utf-8", errors="replace")
@@ -61,15 +131,22 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if multibyte >= 20 and broken * 20 < multibyte:
         raise InsightInputError(
             f"The file is UTF-8 but has {broken} broken byte sequence(s) (first at byte "
-            f"{first_error}). Save it again as UTF-8 or Shift_JIS (CP932)."
+            f"{first_error}). Save it again as UTF-8 or Shift_JIS (CP932).",
+            code="utf8_broken",
+            params={"broken": broken, "position": first_error},
         )
+    unknown = InsightInputError(
+        "The file's encoding could not be recognised (tried UTF-8 and Shift_JIS/CP932). "
+        "Save it as UTF-8 CSV.",
+        code="encoding_unknown",
+    )
     try:
-        return data.decode("cp932"), "cp932"
+        text = data.decode("cp932")
     except UnicodeDecodeError:
-        raise InsightInputError(
-            "The file's encoding could not be recognised (tried UTF-8 and Shift_JIS/CP932). "
-            "Save it as UTF-8 CSV."
-        ) from None
+        raise unknown from None
+    if _CP932_STRAY.search(text):
+        raise unknown
+    return _refuse_binary(text, "cp932")
 
 
 def _read_source(source) -> tuple[str, str]:
@@ -77,7 +154,11 @@ def _read_source(source) -> tuple[str, str]:
         try:
             data = Path(source).read_bytes()
         except OSError as error:
-            raise InsightInputError(f"The file cannot be read: {error.strerror}.") from None
+            raise InsightInputError(
+                f"The file cannot be read: {error.strerror}.",
+                code="unreadable",
+                params={"reason": error.strerror or ""},
+            ) from None
         return decode_bytes(data)
     if isinstance(source, bytes | bytearray | memoryview):
         return decode_bytes(bytes(source))
@@ -86,39 +167,52 @@ def _read_source(source) -> tuple[str, str]:
         return decode_bytes(content)
     if isinstance(content, str):
         return content.removeprefix("\ufeff"), "text"
-    raise InsightInputError("The input is neither a path, bytes nor a file object.")
+    raise InsightInputError(
+        "The input is neither a path, bytes nor a file object.", code="bad_source"
+    )
 
 
 def read_comments_csv(source: str | os.PathLike | bytes | BinaryIO | TextIO) -> Comments:
     """Read comments from a path, bytes or a (binary or text) file object."""
     text, encoding = _read_source(source)
     if not text.strip():
-        raise InsightInputError("The file is empty.")
+        raise InsightInputError("The file is empty.", code="empty")
     if "\x00" in text:
-        raise InsightInputError("The file contains NUL bytes; it is not a text CSV file.")
+        raise InsightInputError(
+            "The file contains NUL bytes; it is not a text CSV file.", code="binary"
+        )
     if csv.field_size_limit() < MAX_FIELD_CHARS:
         csv.field_size_limit(MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
-        raise InsightInputError("The file is empty.") from None
+        raise InsightInputError("The file is empty.", code="empty") from None
     except csv.Error as error:
-        raise InsightInputError(f"The CSV header cannot be read: {error}.") from None
+        raise InsightInputError(
+            f"The CSV header cannot be read: {error}.",
+            code="header_unreadable",
+            params={"error": str(error)},
+        ) from None
     header = [name.strip() for name in header]
     missing = [c for c in (ID_COLUMN, BODY_COLUMN) if c not in header]
     if missing:
+        found = ", ".join(repr(h) for h in header[:10])
         raise InsightInputError(
             "Missing column(s): "
             + ", ".join(missing)
             + f". The first line must name the columns {ID_COLUMN} and {BODY_COLUMN} "
-            "(any other columns are attributes); found: "
-            + (", ".join(repr(h) for h in header[:10]) or "nothing")
-            + "."
+            "(any other columns are attributes); found: " + (found or "nothing") + ".",
+            code="missing_columns",
+            params={"missing": ", ".join(missing), "found": found},
         )
     duplicated = sorted({h for h in header if h and header.count(h) > 1})
     if duplicated:
-        raise InsightInputError("Column(s) named twice: " + ", ".join(duplicated) + ".")
+        raise InsightInputError(
+            "Column(s) named twice: " + ", ".join(duplicated) + ".",
+            code="duplicate_columns",
+            params={"columns": ", ".join(duplicated)},
+        )
     id_at, body_at = header.index(ID_COLUMN), header.index(BODY_COLUMN)
     attribute_columns = [
         (i, name) for i, name in enumerate(header) if name and i not in (id_at, body_at)
@@ -133,11 +227,17 @@ def read_comments_csv(source: str | os.PathLike | bytes | BinaryIO | TextIO) -> 
             cells = row + [""] * (len(header) - len(row))
             comment_id = cells[id_at].strip()
             if not comment_id:
-                raise InsightInputError(f"Line {line}: the {ID_COLUMN} is empty.")
+                raise InsightInputError(
+                    f"Line {line}: the {ID_COLUMN} is empty.",
+                    code="empty_id",
+                    params={"line": line},
+                )
             if comment_id in seen:
                 raise InsightInputError(
                     f"Line {line}: {ID_COLUMN} {comment_id!r} was already used on line "
-                    f"{seen[comment_id]}; ids must be unique."
+                    f"{seen[comment_id]}; ids must be unique.",
+                    code="duplicate_id",
+                    params={"line": line, "id": comment_id, "first_line": seen[comment_id]},
                 )
             seen[comment_id] = line
             comments.ids.append(comment_id)
@@ -145,7 +245,11 @@ def read_comments_csv(source: str | os.PathLike | bytes | BinaryIO | TextIO) -> 
             for i, name in attribute_columns:
                 comments.attributes[name].append(cells[i].strip())
     except csv.Error as error:
-        raise InsightInputError(f"Line {reader.line_num}: the CSV is malformed: {error}.") from None
+        raise InsightInputError(
+            f"Line {reader.line_num}: the CSV is malformed: {error}.",
+            code="malformed",
+            params={"line": reader.line_num, "error": str(error)},
+        ) from None
     if not comments.ids:
-        raise InsightInputError("The file has a header but no comments.")
+        raise InsightInputError("The file has a header but no comments.", code="no_rows")
     return comments

@@ -177,3 +177,66 @@ def test_cli_writes_json_only_on_success(tmp_path, capsys):
     assert cli_main([str(good), "-o", str(out), "-q", "--reference", "オンライン申請"]) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
     assert len(result["items"]) == 4 and "alignment" in result["items"][0]
+
+
+# --- codes and parameters: what a caller translates ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("source", "code", "params"),
+    [
+        (b"", "empty", {}),
+        (b"comment-id,comment-body\r\n", "no_rows", {}),
+        (b"id,text\n1,x\n", "missing_columns", {"missing": "comment-id, comment-body"}),
+        (b"comment-id,comment-body,a,a\n1,x,y,z\n", "duplicate_columns", {"columns": "a"}),
+        (b"comment-id,comment-body\n,x\n", "empty_id", {"line": 2}),
+        (
+            b"comment-id,comment-body\n1,x\n1,y\n",
+            "duplicate_id",
+            {"line": 3, "id": "1", "first_line": 2},
+        ),
+        (b"comment-id,comment-body\n1,\x81\x00\xff\xfe\xfd\x80\x80\n", "encoding_unknown", {}),
+        (b"comment-id,comment-body\n1,\x81\x20\n", "encoding_unknown", {}),
+        (b"\xef\xbb\xbfcomment-id,comment-body\n1,\xff\n", "utf8_broken_after_bom", {}),
+        ("comment-id,comment-body\n1,x\n".encode("utf-16-le"), "binary", {}),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "binary", {}),
+    ],
+)
+def test_every_input_error_has_a_code_and_its_parameters(source, code, params):
+    from kyokan.insight.io import CODES
+
+    with pytest.raises(InsightInputError) as error:
+        read_comments_csv(source)
+    assert error.value.code == code
+    assert set(error.value.params) == set(CODES[code])
+    assert params.items() <= error.value.params.items()
+    assert str(error.value)  # the English message stays, for the command line
+
+
+def test_broken_utf8_has_its_code_and_counts():
+    good = csv_bytes(comment_rows(TEXTS * 3))
+    with pytest.raises(InsightInputError) as error:
+        read_comments_csv(good[:60] + good[61:])
+    assert error.value.code == "utf8_broken"
+    assert error.value.params["broken"] >= 1 and 57 <= error.value.params["position"] <= 60
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "code"),
+    [
+        ({"texts": []}, "no_comments"),
+        ({"texts": ["a", "b"], "ids": ["1"]}, "ids_mismatch"),
+        ({"texts": ["a", "b"], "ids": ["1", "1"]}, "ids_not_unique"),
+        ({"texts": ["a", "b"], "attributes": {"部局": ["x"]}}, "attribute_length"),
+        ({"texts": ["a", "b"], "coarse": 0}, "bad_cluster_count"),
+        ({"texts": ["a", "b"], "coarse": 3, "fine": 2}, "coarse_above_fine"),
+        ({"texts": ["。", "！？"]}, "nothing_to_analyse"),
+    ],
+)
+def test_analysis_input_errors_have_codes(kwargs, code):
+    from kyokan.insight.io import CODES
+
+    with pytest.raises(InsightInputError) as error:
+        analyze(**kwargs)
+    assert error.value.code == code
+    assert set(error.value.params) == set(CODES[code])

@@ -2,6 +2,7 @@
 run by the background worker), follow it, read and export it; import a comment set; the
 command line; permissions."""
 
+import html
 import io
 import json
 import subprocess
@@ -11,10 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from kyokan.apps.core.roles import Role
-from kyokan.apps.insight import services
+from kyokan.apps.insight import selectors, services
+from kyokan.apps.insight.messages import input_error_text
 from kyokan.apps.insight.models import AnalysisRun, CommentSet
 from kyokan.apps.surveys import services as survey_services
 from tests.conftest import ROLE_NAMES
@@ -86,9 +89,13 @@ def test_the_result_page_and_exports(client_as, answered, sysadmin):
     data = json.loads(client.get(f"/analyses/{run.pk}/export.json").content)
     assert {"items", "clusters", "stats"} <= set(data)
     csv_text = b"".join(client.get(f"/analyses/{run.pk}/export.csv").streaming_content)
-    assert csv_text.decode("utf-8").startswith("\ufeffid,coarse")
+    with translation.override("ja"):  # the app's default language
+        header = selectors.export_header()
+        sheets = [translation.gettext("Answers"), translation.gettext("Groups")]
+    assert csv_text.decode("utf-8").startswith("\ufeff" + ",".join(header[:3]))
     workbook = load_workbook(io.BytesIO(client.get(f"/analyses/{run.pk}/export.xlsx").content))
-    assert workbook.sheetnames == ["items", "clusters"]
+    assert workbook.sheetnames == sheets
+    assert [c.value for c in next(workbook.worksheets[0].iter_rows(max_row=1))] == header
 
 
 def test_only_free_text_questions_with_answers(sysadmin, people):
@@ -130,8 +137,12 @@ def test_a_failed_analysis_records_its_error(sysadmin, client_as):
     services.analysis_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.FAILED and run.error
+    assert (run.error_code, run.error_params) == ("no_rows", {})
     page = client_as(Role.SECRETARIAT).get(f"/analyses/{run.pk}/").content.decode()
-    assert run.error.split()[0] in page
+    with translation.override("ja"):
+        expected = input_error_text("no_rows")
+    assert html.escape(expected) in page
+    assert run.error not in page  # the library's English message stays out of the page
 
 
 EXPECTED = {

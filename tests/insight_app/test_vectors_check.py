@@ -5,6 +5,7 @@ import pytest
 from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.utils import translation
 
 from kyokan.apps.core.roles import Role
 from kyokan.apps.insight import services
@@ -58,3 +59,8 @@ def test_an_analysis_without_vectors_fails_with_the_reason(vectors_missing, answ
     assert run.status == AnalysisRun.Status.FAILED
     assert run.result is None
     assert "ja-ginza" in run.error
+    assert run.error_code == "vectors_missing"
+    assert run.error_params["package"] == "ja-ginza==5.3.0"
+    with translation.override("ja"):
+        assert "ja-ginza==5.3.0" in run.error_text()
+        assert run.error_text() != run.error

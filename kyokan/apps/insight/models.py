@@ -63,7 +63,10 @@ class AnalysisRun(models.Model):
     )
     progress = models.FloatField(default=0.0)
     message = models.CharField(max_length=200, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True)  # the technical detail (English), for the log
+    # An input problem found by the library: its code and parameters, translated on display.
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
     result = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -91,3 +94,25 @@ class AnalysisRun(models.Model):
         lang = "ja" if (translation.get_language() or "ja").startswith("ja") else "en"
         started = japanese_dates.wareki_datetime(timezone.localtime(self.created_at), lang=lang)
         return f"{source}（{started}）" if lang == "ja" else f"{source} ({started})"
+
+    def error_text(self) -> str:
+        """Why the analysis failed, in the reader's language: the library's input problem
+        by its code, or a general message for anything unexpected."""
+        from .messages import input_error_text
+
+        if self.error_code:
+            return input_error_text(self.error_code, self.error_params)
+        if self.error:
+            return str(
+                _(
+                    "An unexpected error stopped the analysis. The system administrator "
+                    "finds the details in the server's log."
+                )
+            )
+        return ""
+
+    def progress_text(self) -> str:
+        """The step the analysis is at, in the reader's language."""
+        from .messages import progress_text
+
+        return progress_text(self.message)

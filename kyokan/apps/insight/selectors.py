@@ -1,9 +1,14 @@
 """Reads of the insight layer: runs, and a stored result made ready for the page."""
 
-from django.db.models import QuerySet
+from collections.abc import Iterator
 
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from kyokan.apps.core import exports
 from kyokan.apps.surveys.models import Answer
 
+from . import messages
 from .models import AnalysisRun, CommentSet
 
 BULK_SHOWN = 20  # bulk submissions listed on the page (all of them are in the exports)
@@ -76,7 +81,13 @@ def result_view(run: AnalysisRun) -> dict:
         for cluster in coarse:
             cluster["by_department"] = []
     bulk = stats.get("bulk") or []
+    explanations = {"divergence": messages.divergence_explanation()}
+    if alignment:
+        explanations["alignment"] = messages.alignment_explanation()
+    if bulk:
+        explanations["bulk"] = messages.bulk_rule()
     return {
+        "explanations": explanations,
         "stats": stats,
         "tree": coarse,
         "departments": sorted(groups.get("department", {}).items()),
@@ -86,3 +97,65 @@ def result_view(run: AnalysisRun) -> dict:
         "bulk": bulk[:BULK_SHOWN],
         "bulk_total": len(bulk),
     }
+
+
+# --- exports ---------------------------------------------------------------------------------
+
+
+def export_filename(run: AnalysisRun, ext: str) -> str:
+    return f"analysis-{run.pk}.{ext}"
+
+
+def export_header() -> list[str]:
+    """The columns of the answers' table (CSV and the first Excel sheet), translated."""
+    return [
+        _("answer id"),
+        _("coarse group"),
+        _("coarse group label"),
+        _("fine group"),
+        _("fine group label"),
+        "x",
+        "y",
+        _("duplicate of"),
+        _("alignment"),
+    ]
+
+
+def export_rows(run: AnalysisRun) -> Iterator[list]:
+    """One row per analysed answer. Every value is written through core.exports: an
+    imported comment id "=HYPERLINK(…)" stays text, control characters are removed."""
+    result = run.result or {}
+    labels = {c["id"]: c["label"] for c in result.get("clusters", [])}
+    for item in result.get("items", []):
+        coarse, fine = item["clusters"]
+        yield [
+            item["id"],
+            coarse or "",
+            labels.get(coarse, ""),
+            fine or "",
+            labels.get(fine, ""),
+            item["x"] if item["x"] is not None else "",
+            item["y"] if item["y"] is not None else "",
+            item["duplicate_of"] or "",
+            item.get("alignment", ""),
+        ]
+
+
+def export_sheets(run: AnalysisRun) -> list[exports.Sheet]:
+    """The Excel workbook: the answers, and the groups with their keywords."""
+    clusters = (
+        [c["id"], c["level"], c["parent"] or "", c["label"], "、".join(c["keywords"]), c["size"]]
+        for c in (run.result or {}).get("clusters", [])
+    )
+    group_header = [
+        _("group"),
+        _("level (1 coarse, 2 fine)"),
+        _("parent group"),
+        _("label"),
+        _("keywords"),
+        _("distinct answers"),
+    ]
+    return [
+        exports.Sheet(_("Answers"), export_header(), export_rows(run)),
+        exports.Sheet(_("Groups"), group_header, clusters),
+    ]

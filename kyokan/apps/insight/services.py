@@ -16,6 +16,7 @@ from kyokan.apps.documents import selectors as documents
 from kyokan.apps.surveys.models import Answer, Question
 from kyokan.apps.surveys.selectors import MIN_GROUP
 
+from . import messages
 from .models import AnalysisRun, CommentSet
 
 logger = logging.getLogger(__name__)
@@ -55,9 +56,10 @@ def comment_set_import(*, actor, title: str, upload) -> CommentSet:
         comments = insight.read_comments_csv(data)
         text, _encoding = insight.io.decode_bytes(data)
     except insight.InsightInputError as exc:
-        raise ValidationError({"file": _("The file cannot be used: %(reason)s") % {
-            "reason": exc
-        }}) from exc  # fmt: skip
+        reason = messages.input_error(exc)  # the library's message, translated by its code
+        raise ValidationError(
+            {"file": _("The file cannot be used: %(reason)s") % {"reason": reason}}
+        ) from exc
     comment_set = CommentSet(
         title=title,
         content=text,
@@ -119,6 +121,13 @@ def analysis_start(
     return run
 
 
+def _json_safe(params: dict) -> dict:
+    return {
+        str(k): v if isinstance(v, str | int | float | bool) or v is None else str(v)
+        for k, v in params.items()
+    }
+
+
 def _comments_of(run: AnalysisRun) -> insight.Comments:
     if run.question_id:
         return question_comments(run.question)
@@ -150,17 +159,22 @@ def analysis_execute(*, run_id: int) -> AnalysisRun:
         )
         payload = insight.result_to_json(result)
     except insight.InsightInputError as exc:
+        # Kept as code and parameters: the page translates them for whoever reads it.
         status, payload, error = AnalysisRun.Status.FAILED, None, str(exc)
+        code, params = exc.code, _json_safe(exc.params)
     except Exception as exc:  # the run records any failure instead of vanishing
         logger.exception("analysis %s failed", run.pk)
         status, payload, error = AnalysisRun.Status.FAILED, None, f"{type(exc).__name__}: {exc}"
+        code, params = "", {}
     else:
-        status, error = AnalysisRun.Status.DONE, ""
+        status, error, code, params = AnalysisRun.Status.DONE, "", "", {}
     with transaction.atomic():
         AnalysisRun.objects.filter(pk=run.pk).update(
             status=status,
             result=payload,
             error=error,
+            error_code=code[:40],
+            error_params=params,
             progress=1.0 if status == AnalysisRun.Status.DONE else run.progress,
             finished_at=timezone.now(),
         )
@@ -169,7 +183,7 @@ def analysis_execute(*, run_id: int) -> AnalysisRun:
             action=AuditEvent.Action.UPDATE,
             target=run,
             summary=_("Analysis finished") if not error else _("Analysis failed"),
-            after={"status": status, "error": error[:200]},
+            after={"status": status, "error": error[:200], "code": code},
         )
     run.refresh_from_db()
     return run

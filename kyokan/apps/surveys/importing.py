@@ -1,19 +1,25 @@
 """Importing responses collected with other form tools (a CSV file, one row per response).
 
-1. :func:`decode` reads the upload: a BOM means UTF-8 with BOM; otherwise UTF-8 is tried,
-   then CP932 (Shift_JIS as Excel saves it in Japan); anything else is refused.
+1. :func:`decode` reads the upload with Kyokan's one CSV decoder
+   (``kyokan.insight.io.decode_bytes``): UTF-8 with BOM, UTF-16 with BOM, UTF-8, then CP932
+   (Shift_JIS as Excel saves it in Japan); anything else is refused.
 2. :func:`parse` splits it into a header and rows.
-3. :func:`responses_import` (a write) checks every row with ``services.clean_answers``
-   against a :class:`ColumnMap` (question → column, optional bureau and role columns) and
-   saves all rows or — if any row has a problem — none, raising :class:`ImportRejected`
-   with the problems (spreadsheet row number, question, message).
+3. The import checks every row with ``services.clean_answers`` against a
+   :class:`ColumnMap` (question → column, optional bureau and role columns) and saves all
+   rows or — if any row has a problem — none, listing the problems (spreadsheet row number,
+   question, message).
+
+In the web app the import runs in the background (:func:`import_start` queues it,
+``kyokan db_worker`` runs :func:`import_run`), so that a file of 200,000 rows never outlives
+the web server's request timeout; the person watches its progress on the import's page.
+:func:`responses_import` does the same at once (the demo, tests).
 
 A large import must not lock the database for everyone (SQLite has one writer at a time):
 the file is read and every row checked *outside* any write transaction; the rows are then
 written in short transactions of ``WRITE_CHUNK`` responses into an :class:`ImportBatch`
 that counts only once it is published, in one last short transaction. Until then results,
-exports and analyses leave its rows out; if writing fails, the batch is deleted with its
-rows. So it stays all or nothing for the person, and others answer meanwhile.
+exports and analyses leave its rows out; if writing fails, the batch's rows are deleted. So
+it stays all or nothing for the person, and others answer meanwhile.
 
 An anonymous survey keeps no bureau or role: those columns are not imported.
 
@@ -44,6 +50,7 @@ from django.utils.translation import ngettext
 from kyokan.apps.core.audit import audit_record
 from kyokan.apps.core.models import AuditEvent, Department
 from kyokan.apps.core.roles import Role
+from kyokan.insight.io import InsightInputError, decode_bytes
 
 from . import services
 from .models import LIKERT_LABELS, Answer, ImportBatch, ImportUpload, Question, Response, Survey
@@ -53,6 +60,8 @@ MAX_IMPORT_BYTES = 5 * 1024 * 1024
 WRITE_CHUNK = 500  # responses per write transaction (with their answers): about 0.1 s
 WRITE_PAUSE = 0.05  # seconds at least between two chunks (as long as the write, up to 0.1)
 UPLOAD_LIFETIME = dt.timedelta(hours=2)
+ERRORS_KEPT = 1000  # problems kept with a rejected import (the page lists the first 50)
+PROGRESS_EVERY = 500  # rows between two progress reports while checking
 MULTIPLE_SEPARATORS = re.compile(r"[;；、]")
 
 
@@ -70,6 +79,22 @@ class ColumnMap:
     questions: dict[int, int | None]  # question id → column
     department: int | None = None
     role: int | None = None
+
+
+def mapping_to_json(mapping: ColumnMap) -> dict:
+    return {
+        "questions": {str(qid): column for qid, column in mapping.questions.items()},
+        "department": mapping.department,
+        "role": mapping.role,
+    }
+
+
+def mapping_from_json(data: dict) -> ColumnMap:
+    return ColumnMap(
+        questions={int(qid): column for qid, column in (data.get("questions") or {}).items()},
+        department=data.get("department"),
+        role=data.get("role"),
+    )
 
 
 @dataclass(frozen=True)
@@ -98,31 +123,21 @@ class ImportRejected(ValidationError):
 # --- reading the file ---------------------------------------------------------------------
 
 
-# Bytes that CP932 has no character for, which Python's codec maps to U+0080 and the
-# private-use U+F8F0–U+F8F3: their presence means the file is not CP932 text.
-_CP932_STRAY = re.compile("[\x80\uf8f0-\uf8f3]")
-
-
 def decode(data: bytes) -> str:
-    """The file's text: UTF-8 with BOM, UTF-8 or CP932; anything else (including UTF-16,
-    an Excel workbook or any other binary file) is refused."""
-    bom = data.startswith(b"\xef\xbb\xbf")
-    candidates = ["utf-8-sig"] if bom else ["utf-8", "cp932"]
-    for encoding in candidates:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text or (encoding == "cp932" and _CP932_STRAY.search(text)):
-            break
-        return text
-    raise ValidationError(
-        _(
-            "The file could not be read as text. Save it as CSV in UTF-8 or in Shift_JIS "
-            "(CP932, Excel's “CSV (comma delimited)”) and upload it again."
-        ),
-        code="encoding",
-    )
+    """The file's text, read by the one CSV decoder (the analyses and the HR import use it
+    too): UTF-8 with or without BOM, UTF-16 with BOM or CP932; anything else (UTF-16
+    without BOM, an Excel workbook or any other binary file, broken bytes) is refused."""
+    try:
+        text, _encoding = decode_bytes(data)
+    except InsightInputError as exc:
+        raise ValidationError(
+            _(
+                "The file could not be read as text. Save it as CSV in UTF-8 or in Shift_JIS "
+                "(CP932, Excel's “CSV (comma delimited)”) and upload it again."
+            ),
+            code="encoding",
+        ) from exc
+    return text
 
 
 def read_upload(upload) -> tuple[str, Table]:
@@ -301,19 +316,18 @@ def _check_row(survey, questions, mapping, number, cells, departments, roles):
     return (None if errors else row), errors
 
 
-def responses_import(
-    *, actor, survey: Survey, table: Table, mapping: ColumnMap, filename: str = ""
-) -> int:
-    """Import every non-blank row of ``table`` as a response, or none: if any row has a
-    problem, raise :class:`ImportRejected` listing all problems. Returns the number of
-    responses created; records one audit event for the whole import.
-
-    Deliberately not one transaction (see the module's docstring): checked outside any
-    write, written in short chunks, published at the end."""
-    # A copy with its questions loaded once: clean_answers reads them for every row.
+def _loaded(survey: Survey) -> Survey:
+    """A copy with its questions loaded once (clean_answers reads them for every row),
+    refused unless answers can be imported into it."""
     survey = Survey.objects.prefetch_related("questions").get(pk=survey.pk)
     if survey.state not in (Survey.State.OPEN, Survey.State.CLOSED):
         raise ValidationError(_("Responses can be imported only into an open or closed survey."))
+    return survey
+
+
+def _check_all(survey: Survey, table: Table, mapping: ColumnMap, progress=None) -> list[_Row]:
+    """Every non-blank row checked (outside any write): the rows ready to write, or
+    :class:`ImportRejected` with all the problems. ``progress(done, total)`` now and then."""
     questions = sorted(survey.questions.all(), key=lambda q: (q.order, q.pk))
     if not any(mapping.questions.get(q.pk) is not None for q in questions):
         raise ValidationError(_("Choose the column of at least one question."))
@@ -323,7 +337,10 @@ def responses_import(
     roles = _role_index()
     ready: list[_Row] = []
     errors: list[RowError] = []
+    total = len(table.rows)
     for index, cells in enumerate(table.rows):
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, total)
         if _blank(cells):
             continue
         row, problems = _check_row(survey, questions, mapping, index + 2, cells, departments, roles)
@@ -332,26 +349,168 @@ def responses_import(
             ready.append(row)
     if errors:
         raise ImportRejected(errors)
-    batch = _batch_start(actor=actor, survey=survey, filename=filename)
+    return ready
+
+
+def _write_all(*, actor, survey: Survey, batch: ImportBatch, rows: list[_Row], progress=None):
+    """Write the checked rows in short chunks, then publish them; on any failure the
+    batch's rows are removed (and the error raised)."""
     try:
-        for start in range(0, len(ready), WRITE_CHUNK):
+        for start in range(0, len(rows), WRITE_CHUNK):
             began = time.monotonic()
-            _batch_write(survey=survey, batch=batch, rows=ready[start : start + WRITE_CHUNK])
+            _batch_write(survey=survey, batch=batch, rows=rows[start : start + WRITE_CHUNK])
+            if progress is not None:
+                progress(start + WRITE_CHUNK, len(rows))
             # Let the writers waiting for the lock in: SQLite's busy handler polls every
             # 100 ms at most, so a writer that takes the lock again at once starves them.
             time.sleep(min(max(time.monotonic() - began, WRITE_PAUSE), 0.1))
-        _batch_publish(actor=actor, survey=survey, batch=batch, count=len(ready))
+        _batch_publish(actor=actor, survey=survey, batch=batch, count=len(rows))
     except Exception:
         logger.exception("Import into survey %s failed; its rows are removed", survey.pk)
         _batch_discard(batch=batch)
         raise
-    return len(ready)
+    return len(rows)
+
+
+def responses_import(
+    *, actor, survey: Survey, table: Table, mapping: ColumnMap, filename: str = ""
+) -> int:
+    """Import every non-blank row of ``table`` as a response, or none, at once (the web app
+    runs the same steps in the background: :func:`import_start`). If any row has a
+    problem, raise :class:`ImportRejected` listing all problems. Returns the number of
+    responses created; records one audit event for the whole import.
+
+    Deliberately not one transaction (see the module's docstring): checked outside any
+    write, written in short chunks, published at the end."""
+    survey = _loaded(survey)
+    ready = _check_all(survey, table, mapping)
+    batch = _batch_start(actor=actor, survey=survey, filename=filename)
+    return _write_all(actor=actor, survey=survey, batch=batch, rows=ready)
+
+
+# --- the import in the background ------------------------------------------------------------
+
+
+@transaction.atomic
+def import_start(*, actor, survey: Survey, upload: ImportUpload, mapping: ColumnMap) -> ImportBatch:
+    """Queue the import of a kept upload with the chosen columns; the task worker runs it
+    (:func:`import_run`). Starting the same upload again while its import runs (a double
+    click, a resent form) or after it was imported gives that import, not a second one.
+    (Queuing is technical state, like the kept file: the import itself is audited.)"""
+    upload = ImportUpload.objects.select_for_update().get(pk=upload.pk)
+    existing = (
+        ImportBatch.objects.filter(upload=upload)
+        .exclude(status__in=[ImportBatch.Status.REJECTED, ImportBatch.Status.FAILED])
+        .first()
+    )
+    if existing is not None:
+        return existing
+    _loaded(survey)
+    if not any(column is not None for column in mapping.questions.values()):
+        raise ValidationError(_("Choose the column of at least one question."))
+    batch = ImportBatch.objects.create(
+        survey=survey,
+        filename=upload.name[:255],
+        created_by=actor,
+        published=False,
+        status=ImportBatch.Status.QUEUED,
+        upload=upload,
+        mapping=mapping_to_json(mapping),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    # The file must outlive the queue.
+    ImportUpload.objects.filter(pk=upload.pk).update(
+        expires_at=max(upload.expires_at, timezone.now() + UPLOAD_LIFETIME)
+    )
+    from .tasks import run_import
+
+    batch_id = batch.pk
+    transaction.on_commit(lambda: run_import.enqueue(batch_id))
+    return batch
+
+
+def _mark(batch: ImportBatch, **fields) -> None:
+    """Record the import's state (one short write, outside the rows' transactions)."""
+    ImportBatch.objects.filter(pk=batch.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(batch, name, value)
+
+
+def import_run(*, batch_id: int) -> ImportBatch:
+    """The background part of an import: check every row, then write them in chunks and
+    publish, reporting progress on the batch; or record why nothing was imported. Runs once
+    per batch (a task run again finds it no longer queued)."""
+    batch = ImportBatch.objects.select_related("survey", "upload", "created_by").get(pk=batch_id)
+    # Checking writes nothing: a task retried after a transient error checks again.
+    if batch.status not in (ImportBatch.Status.QUEUED, ImportBatch.Status.CHECKING):
+        return batch
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        _mark(batch, status=ImportBatch.Status.CHECKING, progress=0.0)
+        try:
+            if batch.upload is None:
+                raise ValidationError(_("The uploaded file was not kept; upload it again."))
+            table = parse(batch.upload.text)
+            survey = _loaded(batch.survey)
+            ready = _check_all(
+                survey,
+                table,
+                mapping_from_json(batch.mapping),
+                progress=lambda done, total: _mark(batch, progress=0.5 * done / max(total, 1)),
+            )
+        except ImportRejected as exc:
+            _mark(
+                batch,
+                status=ImportBatch.Status.REJECTED,
+                errors=[[e.row, e.question, e.message] for e in exc.row_errors[:ERRORS_KEPT]],
+                error_count=len(exc.row_errors),
+                message=exc.messages[0][:500],
+                finished_at=timezone.now(),
+            )
+            return batch
+        except ValidationError as exc:
+            _mark(
+                batch,
+                status=ImportBatch.Status.REJECTED,
+                message=" ".join(exc.messages)[:500],
+                finished_at=timezone.now(),
+            )
+            return batch
+        _mark(batch, status=ImportBatch.Status.WRITING, total=len(ready), progress=0.5)
+        try:
+            _write_all(
+                actor=batch.created_by,
+                survey=survey,
+                batch=batch,
+                rows=ready,
+                progress=lambda done, total: _mark(
+                    batch, progress=0.5 + 0.5 * min(done, total) / max(total, 1)
+                ),
+            )
+        except Exception:
+            _mark(
+                batch,
+                status=ImportBatch.Status.FAILED,
+                message=_(
+                    "The import stopped because of an error; nothing was imported. Try again, "
+                    "or tell the system administrator."
+                ),
+                finished_at=timezone.now(),
+            )
+            return batch
+    # Imported: the file is no longer needed (the batch keeps its name).
+    ImportUpload.objects.filter(pk=batch.upload_id).delete()
+    batch.refresh_from_db()
+    return batch
 
 
 @transaction.atomic
 def _batch_start(*, actor, survey: Survey, filename: str) -> ImportBatch:
     return ImportBatch.objects.create(
-        survey=survey, filename=filename[:255], created_by=actor, published=False
+        survey=survey,
+        filename=filename[:255],
+        created_by=actor,
+        published=False,
+        status=ImportBatch.Status.WRITING,
     )
 
 
@@ -383,7 +542,13 @@ def _batch_write(*, survey: Survey, batch: ImportBatch, rows: list[_Row]) -> Non
 
 @transaction.atomic
 def _batch_publish(*, actor, survey: Survey, batch: ImportBatch, count: int) -> None:
-    ImportBatch.objects.filter(pk=batch.pk).update(published=True, rows=count)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        published=True,
+        rows=count,
+        status=ImportBatch.Status.DONE,
+        progress=1.0,
+        finished_at=timezone.now(),
+    )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.LOAD,
@@ -399,7 +564,8 @@ def _batch_publish(*, actor, survey: Survey, batch: ImportBatch, count: int) -> 
 
 
 def _batch_discard(*, batch: ImportBatch) -> None:
-    """Remove an unpublished batch's rows in short transactions, then the batch."""
+    """Remove an unpublished batch's rows in short transactions; the batch itself stays,
+    marked failed (for the person's page)."""
     while True:
         with transaction.atomic():
             ids = list(
@@ -411,7 +577,9 @@ def _batch_discard(*, batch: ImportBatch) -> None:
                 break
             Answer.objects.filter(response__in=ids).delete()
             Response.objects.filter(pk__in=ids).delete()
-    ImportBatch.objects.filter(pk=batch.pk).delete()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.FAILED, finished_at=timezone.now()
+    )
 
 
 # --- the file kept between the steps of the wizard ---------------------------------------

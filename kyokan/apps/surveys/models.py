@@ -142,18 +142,42 @@ MAX_TEXT_ANSWER = 10_000
 
 
 class ImportBatch(models.Model):
-    """One import of responses from a CSV file. Its responses are written in short chunks
-    and count only once the batch is published (all rows written); a failed import is
-    deleted with its rows, so the import stays all or nothing for the person."""
+    """One import of responses from a CSV file, run in the background (``kyokan
+    db_worker``): every row is checked, then the rows are written in short chunks, and they
+    count only once the batch is published (all rows written). A rejected or failed import
+    keeps its batch (the status and the problems, for the person's page) but none of its
+    rows, so the import stays all or nothing for the person."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("待機中")
+        CHECKING = "checking", _("確認中")
+        WRITING = "writing", _("取込中")
+        DONE = "done", _("完了")
+        REJECTED = "rejected", _("取込できない行あり")
+        FAILED = "failed", _("失敗")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="import_batches")
     filename = models.CharField(max_length=255, blank=True)
     rows = models.PositiveIntegerField(default=0)
     published = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    # The file (kept until the import is done) and the columns chosen for each question.
+    upload = models.ForeignKey(
+        "ImportUpload", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mapping = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=10, blank=True)  # of the person's messages
+    total = models.PositiveIntegerField(default=0)  # rows to import
+    progress = models.FloatField(default=0.0)
+    # Rejected: the problems found ([row, question, message], the first ERRORS_KEPT).
+    errors = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    message = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("response import")
@@ -161,6 +185,10 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey_id}: {self.filename}"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.WRITING)
 
 
 class ImportUpload(models.Model):

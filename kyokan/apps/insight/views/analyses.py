@@ -116,49 +116,23 @@ def run_progress(request, pk: int, obj: AnalysisRun):
 def run_export(request, pk: int, fmt: str, obj: AnalysisRun):
     if obj.status != AnalysisRun.Status.DONE or fmt not in ("json", "csv", "xlsx"):
         raise Http404
-    result = obj.result
-    name = f"analysis-{obj.pk}"
-    if fmt == "json":
+    if fmt == "json":  # the library's own format (its field names are the format's)
         response = HttpResponse(
-            json.dumps(result, ensure_ascii=False, indent=1),
+            json.dumps(obj.result, ensure_ascii=False, indent=1),
             content_type="application/json; charset=utf-8",
         )
-        response["Content-Disposition"] = office.content_disposition(f"{name}.json")
+        response["Content-Disposition"] = office.content_disposition(
+            selectors.export_filename(obj, "json")
+        )
         return response
-    labels = {c["id"]: c["label"] for c in result["clusters"]}
-    header = ["id", "coarse", "coarse_label", "fine", "fine_label", "x", "y", "duplicate_of",
-              "alignment"]  # fmt: skip
-
-    def rows():
-        # Every value goes through core.exports: an imported comment id "=HYPERLINK(…)"
-        # stays text, control characters are removed.
-        for item in result["items"]:
-            yield [
-                item["id"],
-                item["clusters"][0] or "",
-                labels.get(item["clusters"][0], ""),
-                item["clusters"][1] or "",
-                labels.get(item["clusters"][1], ""),
-                item["x"] if item["x"] is not None else "",
-                item["y"] if item["y"] is not None else "",
-                item["duplicate_of"] or "",
-                item.get("alignment", ""),
-            ]
-
     if fmt == "csv":
-        return exports.csv_response(f"{name}.csv", header, rows())
-    clusters = (
-        [c["id"], c["level"], c["parent"] or "", c["label"], "、".join(c["keywords"]), c["size"]]
-        for c in result["clusters"]
-    )
+        return exports.csv_response(
+            selectors.export_filename(obj, "csv"),
+            selectors.export_header(),
+            selectors.export_rows(obj),
+        )
     return exports.xlsx_response(
-        f"{name}.xlsx",
-        [
-            exports.Sheet("items", header, rows()),
-            exports.Sheet(
-                "clusters", ["id", "level", "parent", "label", "keywords", "size"], clusters
-            ),
-        ],
+        selectors.export_filename(obj, "xlsx"), selectors.export_sheets(obj)
     )
 
 

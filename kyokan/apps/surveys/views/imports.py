@@ -1,8 +1,10 @@
 """Importing responses from a CSV file made by another form tool, in three steps on one URL:
 
-1. upload the file (at most 5 MB; UTF-8, UTF-8 with BOM or CP932);
+1. upload the file (at most 5 MB; UTF-8, UTF-8 with BOM, UTF-16 with BOM or CP932);
 2. choose the column of each question, and optionally of the bureau and the role;
-3. import: all rows or, if any row has a problem, none (the problems are listed).
+3. import, in the background (``kyokan db_worker``): the import's own page shows its
+   progress (htmx, or a refresh without JavaScript), then how many responses were imported
+   or — if any row has a problem — that none were, with the problems listed.
 
 Between the steps the decoded text is kept in the database (``ImportUpload``, owned by the
 person, at most one per survey and person) and only its random id in the session; it is
@@ -12,18 +14,18 @@ deleted after the import, when the person starts again, or when it expires (2 ho
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
 from kyokan.apps.core.viewkit import apply_service_errors
 
 from .. import importing
-from ..models import Question, Survey
+from ..models import ImportBatch, Question, Survey
 from .common import survey_obj, survey_url
 
 PREVIEW_ROWS = 5
@@ -44,14 +46,13 @@ def _stash(request, survey: Survey, name: str, text: str) -> None:
     request.session[_session_key(survey)] = str(upload.pk)
 
 
-def _unstash(request, survey: Survey) -> tuple[str, str] | None:
+def _unstash(request, survey: Survey):
     upload = importing.import_upload_get(
         actor=request.user, survey=survey, upload_id=request.session.get(_session_key(survey))
     )
     if upload is None:
         request.session.pop(_session_key(survey), None)
-        return None
-    return upload.name, upload.text
+    return upload
 
 
 def _discard(request, survey: Survey) -> None:
@@ -173,7 +174,7 @@ def _upload_page(request, survey: Survey, form: UploadForm):
     return render(request, "surveys/import_upload.html", {"survey": survey, "form": form})
 
 
-def _mapping_page(request, survey, name, table, form, *, errors=None, rejected=None):
+def _mapping_page(request, survey, name, table, form):
     return render(
         request,
         "surveys/import_map.html",
@@ -184,9 +185,6 @@ def _mapping_page(request, survey, name, table, form, *, errors=None, rejected=N
             "preview": table.rows[:PREVIEW_ROWS],
             "row_count": sum(1 for row in table.rows if any(c.strip() for c in row)),
             "form": form,
-            "row_errors": (errors or [])[:ERRORS_SHOWN],
-            "error_count": len(errors or []),
-            "rejected": rejected,
         },
     )
 
@@ -208,14 +206,13 @@ def import_responses(request, pk: int, obj: Survey):
             _stash(request, obj, form.cleaned_data["file"].name, form.text)
             return redirect(here)
         return _upload_page(request, obj, form)
-    stashed = _unstash(request, obj)
-    if stashed is None:
+    upload = _unstash(request, obj)
+    if upload is None:
         if step == "import":
             messages.error(request, _("The uploaded file was not kept; upload it again."))
             return redirect(here)
         return _upload_page(request, obj, UploadForm())
-    name, text = stashed
-    table = importing.parse(text)
+    table = importing.parse(upload.text)
     questions = obj.questions.order_by("order", "id")
     form = MappingForm(
         request.POST if step == "import" else None,
@@ -225,32 +222,53 @@ def import_responses(request, pk: int, obj: Survey):
     )
     if step == "import" and form.is_valid():
         try:
-            count = importing.responses_import(
-                actor=request.user,
-                survey=obj,
-                table=table,
-                mapping=form.column_map(),
-                filename=name,
-            )
-        except importing.ImportRejected as exc:
-            return _mapping_page(
-                request, obj, name, table, form, errors=exc.row_errors, rejected=exc.messages[0]
+            batch = importing.import_start(
+                actor=request.user, survey=obj, upload=upload, mapping=form.column_map()
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            _discard(request, obj)
-            messages.success(
-                request,
-                ngettext(
-                    "%(n)s response was imported from %(file)s.",
-                    "%(n)s responses were imported from %(file)s.",
-                    count,
-                )
-                % {"n": count, "file": name},
-            )
-            return redirect("surveys:results", pk=obj.pk)
-    return _mapping_page(request, obj, name, table, form)
+            return redirect("surveys:import_status", pk=obj.pk, batch=batch.pk)
+    return _mapping_page(request, obj, upload.name, table, form)
 
 
-urlpatterns = [path("surveys/<int:pk>/import/", import_responses, name="import")]
+def _batch(pk: int, batch: int, **_kwargs):
+    return get_object_or_404(
+        ImportBatch.objects.select_related("survey", "created_by"), pk=batch, survey=pk
+    )
+
+
+def _status_context(batch: ImportBatch) -> dict:
+    return {
+        "survey": batch.survey,
+        "batch": batch,
+        "percent": round(batch.progress * 100),
+        "row_errors": [
+            {"row": row, "question": question, "message": message}
+            for row, question, message in batch.errors[:ERRORS_SHOWN]
+        ],
+        "more_errors": batch.error_count > min(len(batch.errors), ERRORS_SHOWN),
+    }
+
+
+@require("surveys.manage_surveys", obj=_batch)
+def import_status(request, pk: int, batch: int, obj: ImportBatch):
+    """The import's page: its progress while it runs (the htmx fragment below, or a
+    refresh without JavaScript), then its outcome."""
+    return render(request, "surveys/import_status.html", _status_context(obj))
+
+
+@require("surveys.manage_surveys", obj=_batch)
+def import_progress(request, pk: int, batch: int, obj: ImportBatch):
+    """The progress fragment, polled by htmx while the import runs."""
+    response = render(request, "surveys/partials/import_progress.html", _status_context(obj))
+    if not obj.running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+urlpatterns = [
+    path("surveys/<int:pk>/import/", import_responses, name="import"),
+    path("surveys/<int:pk>/imports/<int:batch>/", import_status, name="import_status"),
+    path("surveys/<int:pk>/imports/<int:batch>/progress/", import_progress, name="import_progress"),
+]
