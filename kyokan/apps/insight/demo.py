@@ -1,6 +1,9 @@
-"""Demo analyses: both rounds of the pre-survey 「あなたにとってDXとは」, aligned with the
-adopted DX definition, so that the comparison between rounds shows something."""
+"""Demo analyses: both rounds of the pre-survey 「あなたにとってDXとは」, aligned with the DX
+definition — the adopted one, or (as in the demo's story, where the definition is still
+being drafted) the draft in consultation, named as such — so that the comparison between
+rounds shows something."""
 
+from kyokan.apps.documents import selectors as documents
 from kyokan.apps.surveys.models import Question
 
 from . import services
@@ -10,7 +13,10 @@ def load(ctx) -> None:
     questions = Question.objects.filter(
         survey__title="あなたにとってDXとは", kind=Question.Kind.TEXT
     ).order_by("survey__opens_on")
+    definition = documents.dx_definition() or documents.dx_definition_in_consultation()
     for question in questions:
-        run = services.analysis_start(actor=ctx.actor, question=question, with_reference=True)
+        run = services.analysis_start(
+            actor=ctx.actor, question=question, with_reference=True, reference_version=definition
+        )
         # The demo runs it at once instead of waiting for the background worker.
         services.analysis_execute(run_id=run.pk)

@@ -79,8 +79,11 @@ def analysis_start(
     coarse: int | None = None,
     fine: int | None = None,
     with_reference: bool = True,
+    reference_version=None,
 ) -> AnalysisRun:
-    """Queue an analysis; a background worker runs it and reports its progress."""
+    """Queue an analysis; a background worker runs it and reports its progress. The
+    reference text is the adopted DX definition, or ``reference_version`` (a documents
+    Version, e.g. the definition still in consultation: its label says so)."""
     if (question is None) == (comment_set is None):
         raise ValidationError(_("Analyse either a question or a comment set."))
     if question is not None:
@@ -96,7 +99,7 @@ def analysis_start(
             )  # fmt: skip
     if coarse and fine and coarse > fine:
         raise ValidationError({"fine": _("There must be at least as many fine clusters.")})
-    reference = documents.dx_definition() if with_reference else None
+    reference = (reference_version or documents.dx_definition()) if with_reference else None
     reference_text = ""
     if reference is not None:
         reference_text = "\n".join(

@@ -5,7 +5,6 @@ shows something. The answers are written for the demo: they mix the views the se
 management (rules, organisation, budget), as a burden, or simply not knowing."""
 
 import random
-from datetime import date
 
 from . import services
 from .models import Survey
@@ -62,14 +61,19 @@ def _answer(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choice(BEFORE[theme]) + rng.choice(ENDINGS)
 
 
-def _round(ctx, *, label: str, opens: date, closes: date, previous=None, weights, seed: int):
+def _round(ctx, *, label: str, opens: int, closes: int, previous=None, weights, seed: int):
+    """A round of the survey, ``opens`` and ``closes`` as offsets (days) on the demo's
+    timeline: answered between the two (never after today), closed only once its closing
+    day has passed."""
+    timeline = ctx.timeline
     secretary = ctx.people["jimukyoku"]
+    opens_on, closes_on = timeline.day(opens), timeline.day(closes)
     survey = services.survey_create(
         actor=secretary,
         title="あなたにとってDXとは",
         purpose="本市が目指すDXについて、職員の皆さんの考えを教えてください。",
-        opens_on=opens,
-        closes_on=closes,
+        opens_on=opens_on,
+        closes_on=closes_on,
         audience=Survey.Audience.ALL_STAFF,
         anonymous=False,
         previous_round=previous,
@@ -85,11 +89,14 @@ def _round(ctx, *, label: str, opens: date, closes: date, previous=None, weights
             text="本市がDXで目指すことを理解している", required=True,
         )  # fmt: skip
     text_q, likert_q = list(survey.questions.order_by("order"))
-    # The survey ran in the past: the demo records it as it happened.
+    # The demo records the survey as it happened, on its own calendar.
     services.survey_open(actor=secretary, survey=survey, record_past=True)
     rng = random.Random(seed)
     staff = [p for login, p in ctx.people.items()
              if login.startswith(("staff", "suishinin", "honbuin", "jimukyoku"))]  # fmt: skip
+    # Answered on the office days from the opening up to the closing, or up to yesterday.
+    last = min(closes_on, timeline.day(-1))
+    days = [d for d in range(opens, 0) if opens_on <= timeline.day(d) <= last] or [opens]
     for person in staff:
         if rng.random() < 0.15:
             continue  # not everyone answers
@@ -99,8 +106,10 @@ def _round(ctx, *, label: str, opens: date, closes: date, previous=None, weights
             user=person,
             answers={text_q.pk: _answer(rng, weights), likert_q.pk: max(1, min(5, understanding))},
             _record_past=True,
+            _answered_at=timeline.at(rng.choice(days), rng.randint(9, 17), rng.randint(0, 59)),
         )
-    services.survey_close(actor=secretary, survey=survey)
+    if closes_on < timeline.today:
+        services.survey_close(actor=secretary, survey=survey)
     return survey
 
 
@@ -128,9 +137,16 @@ def _import_form_tool_answers(ctx, survey) -> None:
     )
 
 
+# On the demo's timeline: the pre-survey ran some weeks before the 5th headquarters meeting
+# (held about three weeks ago), which discussed its diverging answers; the second round
+# opened after the promotion staff's training and is still open.
+PRE_SURVEY = (-70, -49)
+POST_SURVEY = (-10, 11)
+
+
 def load(ctx) -> None:
-    before = _round(ctx, label="事前", opens=date(2021, 11, 1), closes=date(2021, 11, 12),
+    before = _round(ctx, label="事前", opens=PRE_SURVEY[0], closes=PRE_SURVEY[1],
                     weights=BEFORE_WEIGHTS, seed=1)  # fmt: skip
     _import_form_tool_answers(ctx, before)
-    _round(ctx, label="事後", opens=date(2022, 3, 1), closes=date(2022, 3, 15), previous=before,
+    _round(ctx, label="事後", opens=POST_SURVEY[0], closes=POST_SURVEY[1], previous=before,
            weights=AFTER_WEIGHTS, seed=2)  # fmt: skip

@@ -379,6 +379,7 @@ def response_save(
     edit_code: str | None = None,
     attributes: dict | None = None,
     _record_past: bool = False,
+    _answered_at=None,
 ) -> Response:
     """Save (or replace) one respondent's answers while the survey is open.
 
@@ -386,7 +387,7 @@ def response_save(
     Anonymous survey: see the module's docstring. A first answer gets a new edit code,
     returned once as ``response.edit_code`` (never stored); changing the answers needs
     that code (``edit_code``). (``_record_past`` lets the demo record answers of a survey
-    that ran in the past.)"""
+    that ran in the past, ``_answered_at`` when a named answer was given.)"""
     if not accepting_answers(survey) and not (_record_past and survey.state == Survey.State.OPEN):
         raise ValidationError(_("This survey is not accepting answers."))
     cleaned = clean_answers(survey, answers)
@@ -395,7 +396,7 @@ def response_save(
         user = None  # a visitor of the public link, whoever is signed in
     if survey.anonymous or source == Response.Source.PUBLIC:
         return _anonymous_save(survey, cleaned, source, who, user, edit_code)
-    now = timezone.now()
+    now = _answered_at if (_record_past and _answered_at is not None) else timezone.now()
     response = Response.objects.select_for_update().filter(survey=survey, respondent=user).first()
     created = response is None
     if created:
