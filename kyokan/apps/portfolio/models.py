@@ -548,7 +548,7 @@ class ImportMapping(models.Model):
         blank=True,
         related_name="portfolio_mapping",
     )
-    mapping = models.JSONField(default=dict)
+    mapping = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -565,7 +565,7 @@ class PortfolioImport(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     filename = models.CharField(max_length=200)
     content = models.BinaryField()
-    mapping = models.JSONField(default=dict)
+    mapping = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -633,16 +633,16 @@ def _plan_row(plan, sheet, number, cells, mapping, index, years, bureaus, divisi
             values[column.field] = None if column.kind == "life" else 0
             continue
         try:
-            number = parse_number(cell, yen=column.kind == "yen")
-            if column.kind == "life" and number < 1:
+            amount = parse_number(cell, yen=column.kind == "yen")
+            if column.kind == "life" and amount < 1:
                 raise ValueError(_("The useful life is at least one year."))
-            if column.maximum is not None and number > column.maximum:
+            if column.maximum is not None and amount > column.maximum:
                 raise ValueError(
                     _("At most %(max)s.") % {"max": f"{column.maximum:,}"}
                     if column.kind != "yen"
                     else _("At most 1,000,000,000,000 yen (10^12).")
                 )
-            values[column.field] = number
+            values[column.field] = amount
         except ValueError as exc:
             fail(column.key, exc)
     report = _plan_report(raw, fail, years) if progress_mapped else None
@@ -662,7 +662,7 @@ def _plan_row(plan, sheet, number, cells, mapping, index, years, bureaus, divisi
             setattr(candidate, k, v)
         action = "update" if changes else "unchanged"
     try:
-        candidate.full_clean(exclude=["owner"])
+        candidate.full_clean(exclude=["owner"], validate_unique=False)
     except ValidationError as exc:
         for fieldname, messages in exc.message_dict.items():
             key = _column_of(fieldname)
