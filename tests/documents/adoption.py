@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from kyokan.apps.documents import services
+from kyokan.apps.documents import selectors, services
 from kyokan.apps.meetings import services as meetings
 from kyokan.apps.meetings.models import Meeting, MeetingKind, MeetingSeries
 
@@ -70,7 +70,7 @@ def adopt(version, *, actor, day: date | None = None, title: str | None = None) 
         version=version,
         adopted_on=timezone.localtime(meeting.starts_at).date(),
         meeting=f"meetings.meeting:{meeting.pk}",
-        title=title or services.adopted_title(version.label),
+        title=title or selectors.adopted_title(version.label),
     )
     version.refresh_from_db()
     return meeting

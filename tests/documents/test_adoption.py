@@ -14,7 +14,7 @@ from django.utils import timezone
 from kyokan.apps.core import decisions
 from kyokan.apps.core.models import AuditEvent
 from kyokan.apps.core.roles import Role
-from kyokan.apps.documents import services
+from kyokan.apps.documents import selectors, services
 from kyokan.apps.documents.models import Comment, Endorsement, Version
 from kyokan.apps.meetings.models import Decision, Meeting, MeetingKind
 from tests.documents.adoption import adopt, meeting_with
@@ -51,7 +51,7 @@ def test_only_held_deciding_meetings_with_the_version_on_their_agenda_are_candid
     team = meeting_with(
         revision, actor=sysadmin, kind=MeetingKind.TEAM, name="推進チーム会議", decides=True
     )
-    found = services.adoption_candidates(revision)
+    found = selectors.adoption_candidates(revision)
     assert {c.meeting_id for c in found} == {str(held.pk), str(team.pk)}
     candidate = next(c for c in found if c.meeting_id == str(held.pk))
     assert candidate.label == f"第{held.number}回デジタル化推進本部会議"
@@ -146,7 +146,7 @@ def test_a_decision_that_fails_leaves_nothing_behind(sysadmin, revision, monkeyp
     ],
 )
 def test_the_adopted_title_drops_the_marks_of_a_draft(label, title):
-    assert services.adopted_title(label) == title
+    assert selectors.adopted_title(label) == title
 
 
 # --- the adoption form -------------------------------------------------------------------------

@@ -15,7 +15,7 @@ meeting, on its date."""
 
 from kyokan.apps.core import japanese_dates
 
-from . import services
+from . import selectors, services
 from .models import Comment, DocumentKind, Endorsement, SectionKind, Version
 from .services import SectionData as S
 
@@ -74,7 +74,7 @@ def strategy_original() -> tuple[str, str, str] | None:
     )
     if version is None:
         return None
-    return (services.VERSION_LINK, str(version.pk), str(version))
+    return (selectors.VERSION_LINK, str(version.pk), str(version))
 
 
 def adopt_decided(ctx) -> list[Version]:
@@ -87,7 +87,7 @@ def adopt_decided(ctx) -> list[Version]:
     for version in Version.objects.filter(
         document__title=STRATEGY, number=1, state=Version.State.DRAFT
     ):
-        candidates = services.adoption_candidates(version)
+        candidates = selectors.adoption_candidates(version)
         if not candidates:
             continue
         meeting = candidates[-1]  # the earliest meeting that had it on its agenda
@@ -96,7 +96,7 @@ def adopt_decided(ctx) -> list[Version]:
             version=version,
             adopted_on=meeting.date,
             meeting=meeting.key,
-            title=services.adopted_title(version.label),
+            title=selectors.adopted_title(version.label),
         )
         adopted.append(version)
         _revision(ctx, version)

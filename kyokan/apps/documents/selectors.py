@@ -1,13 +1,17 @@
 """Reads of the documents app."""
 
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from kyokan.apps.core import decisions
 from kyokan.apps.core.roles import Role
 
 from . import diff
 from .models import Comment, Document, DocumentKind, Endorsement, Section, Version
+
+VERSION_LINK = "documents.version"  # the link type of a version (core.links, core.decisions)
 
 
 def documents_list(*, kind: str = "") -> QuerySet[Document]:
@@ -347,3 +351,37 @@ def awaiting_answers(*, limit: int = 50) -> list[Version]:
         v.open_comments = comments.get(v.pk, 0)
         v.open_objections = objections.get(v.pk, 0)
     return versions
+
+
+# --- adoption -----------------------------------------------------------------------------------
+
+
+def consultation_summary(version: Version) -> dict:
+    """What going back to draft would end: open comments and objections, the deadline."""
+    return {
+        "open_comments": version.comments_open_count(),
+        "open_objections": version.objections_open_count(),
+        "deadline": version.comment_deadline,
+    }
+
+
+# The endings that mark a title as a draft (案): 「（案）」「(案)」「【案】」「素案」「原案」
+# 「試案」「草案」, and a trailing 「案」 after 改定・改正・変更・策定 (「令和8年度改定案」).
+_DRAFT_MARKS = re.compile(
+    r"\s*[（(【\[〔]\s*(?:素|原|試|草|改定|改正|変更|策定)?案\s*[）)】\]〕]"
+    r"|(?:素|原|試|草)案"
+    r"|(?<=改定|改正|変更|策定)案"
+)
+
+
+def adopted_title(label: str) -> str:
+    """The title a version takes when it is adopted: its label without the marks of a draft
+    (「令和8年度改定案」→「令和8年度改定」, 「DXの定義（案）」→「DXの定義」)."""
+    title = _DRAFT_MARKS.sub("", label).strip()
+    return title or label.strip()
+
+
+def adoption_candidates(version: Version) -> list[decisions.Candidate]:
+    """The meetings that may have adopted ``version``: held, deciding meetings whose agenda
+    links it (kyokan.apps.core.decisions; the meetings module answers)."""
+    return decisions.candidates(VERSION_LINK, str(version.pk))

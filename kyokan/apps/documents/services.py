@@ -1,6 +1,5 @@
 """Writes of the documents app. Every function records an audit event."""
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +18,7 @@ from kyokan.apps.core.notifications import Message, notify
 from kyokan.apps.core.once import creates_once
 from kyokan.apps.core.validation import validate_sane_date
 
+from . import selectors
 from .models import (
     SECTION_BODY_MAX_LENGTH,
     Comment,
@@ -29,6 +29,7 @@ from .models import (
     Section,
     Version,
 )
+from .selectors import VERSION_LINK
 from .terms import ReplacementPlan, replace_all, replacement_plan
 
 
@@ -216,22 +217,13 @@ def version_open_consultation(*, actor, version: Version, deadline: date) -> boo
     )
 
 
-def consultation_summary(version: Version) -> dict:
-    """What going back to draft would end: open comments and objections, the deadline."""
-    return {
-        "open_comments": version.comments_open_count(),
-        "open_objections": version.objections_open_count(),
-        "deadline": version.comment_deadline,
-    }
-
-
 @transaction.atomic
 def version_back_to_draft(*, actor, version: Version) -> bool:
     """End the consultation (協議中) early and make the version a draft again. The audit
     event says how many comments and objections were still waiting for an answer."""
     if version.state != Version.State.CONSULTATION:
         raise ValidationError(_("Only a version open for comments can go back to draft."))
-    summary = consultation_summary(version)
+    summary = selectors.consultation_summary(version)
     deadline = summary["deadline"]
     return audited_update(
         actor=actor,
@@ -247,31 +239,6 @@ def version_back_to_draft(*, actor, version: Version) -> bool:
             "objections": summary["open_objections"],
         },
     )
-
-
-# The endings that mark a title as a draft (案): 「（案）」「(案)」「【案】」「素案」「原案」
-# 「試案」「草案」, and a trailing 「案」 after 改定・改正・変更・策定 (「令和8年度改定案」).
-_DRAFT_MARKS = re.compile(
-    r"\s*[（(【\[〔]\s*(?:素|原|試|草|改定|改正|変更|策定)?案\s*[）)】\]〕]"
-    r"|(?:素|原|試|草)案"
-    r"|(?<=改定|改正|変更|策定)案"
-)
-
-
-def adopted_title(label: str) -> str:
-    """The title a version takes when it is adopted: its label without the marks of a draft
-    (「令和8年度改定案」→「令和8年度改定」, 「DXの定義（案）」→「DXの定義」)."""
-    title = _DRAFT_MARKS.sub("", label).strip()
-    return title or label.strip()
-
-
-def adoption_candidates(version: Version) -> list[decisions.Candidate]:
-    """The meetings that may have adopted ``version``: held, deciding meetings whose agenda
-    links it (kyokan.apps.core.decisions; the meetings module answers)."""
-    return decisions.candidates(VERSION_LINK, str(version.pk))
-
-
-VERSION_LINK = "documents.version"
 
 
 @transaction.atomic

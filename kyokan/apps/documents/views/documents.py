@@ -185,7 +185,7 @@ def version_to_draft(request, pk: int, obj: Version):
     if obj.state != Version.State.CONSULTATION:
         messages.error(request, _("Only a version open for comments can go back to draft."))
         return redirect(version_url(obj))
-    summary = services.consultation_summary(obj)
+    summary = selectors.consultation_summary(obj)
     intro = _(
         "The consultation runs until %(deadline)s. Going back to draft ends it now: "
         "%(comments)s comments and %(objections)s objections have no answer yet. Members "
@@ -218,7 +218,7 @@ def version_adopt(request, pk: int, obj: Version):
             "state": obj.get_state_display()
         })  # fmt: skip
         return redirect(version_url(obj))
-    candidates = services.adoption_candidates(obj)
+    candidates = selectors.adoption_candidates(obj)
     blockers = {
         "comments": obj.comments_open_count(),
         "objections": obj.objections_open_count(),
@@ -230,7 +230,7 @@ def version_adopt(request, pk: int, obj: Version):
             {"version": obj, "document": obj.document, "form": None, "blockers": blockers},
         )
     initial = {"meeting": candidates[0].key, "adopted_on": candidates[0].date,
-               "title": services.adopted_title(obj.label)}  # fmt: skip
+               "title": selectors.adopted_title(obj.label)}  # fmt: skip
     form = AdoptForm(request.POST or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
