@@ -71,7 +71,15 @@ Edge cases: a single comment, or comments that are all the same, give a trivial 
 :class:`InsightInputError`, as do the input problems listed in :mod:`.io`.
 """
 
-from .analysis import AnalysisResult, Cluster, Item, analyze, analyze_csv, result_to_json
+from .analysis import (
+    AnalysisResult,
+    Cluster,
+    Item,
+    analyze,
+    analyze_csv,
+    analyze_rounds,
+    result_to_json,
+)
 from .embed import WordVectorsMissing, require_vectors
 from .io import Comments, InsightInputError, read_comments_csv
 from .metrics import compare_alignment
@@ -85,6 +93,7 @@ __all__ = [
     "WordVectorsMissing",
     "analyze",
     "analyze_csv",
+    "analyze_rounds",
     "compare_alignment",
     "read_comments_csv",
     "require_vectors",

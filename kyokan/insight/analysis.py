@@ -12,16 +12,27 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import cluster as clustering
-from .duplicates import BULK_MIN_LENGTH, BULK_MIN_ROWS, JACCARD_THRESHOLD, find_duplicates
-from .embed import Embedder
+from .duplicates import (
+    BULK_MIN_LENGTH,
+    BULK_MIN_ROWS,
+    CAMPAIGN_JACCARD,
+    CAMPAIGN_MIN_LENGTH,
+    CAMPAIGN_MIN_SIZE,
+    JACCARD_THRESHOLD,
+    OVERLAP_THRESHOLD,
+    find_duplicates,
+)
+from .embed import Embedder, word_bag
 from .io import InsightInputError, read_comments_csv
 from .metrics import (
     ALIGNMENT_EXPLANATION,
     DIVERGENCE_EXPLANATION,
     DIVERGENCE_EXPLANATION_JA,
-    alignment_scores,
     breakdown,
     divergence,
+    divergence_explanation,
+    reference_parts,
+    soft_f1,
 )
 from .normalize import MAX_ANALYSIS_CHARS, analysis_text, duplicate_key
 from .tokenize import tokenize_texts
@@ -30,6 +41,8 @@ from .vectors import load_vectors
 Progress = Callable[[float, str], None]
 REPRESENTATIVES = 3
 KEYWORDS = 5
+#: The map's PCA is fitted on at most this many answers (all are then projected): time.
+MAP_SAMPLE = 20_000
 
 
 @dataclass
@@ -42,6 +55,10 @@ class Item:
     y: float | None
     duplicate_of: str | None
     alignment: float | None = None
+    #: Campaign id ("K1" …) when the answer belongs to a campaign, else None.
+    campaign: str | None = None
+    #: Index of the reference part the answer is closest to (with a reference).
+    alignment_part: int | None = None
 
 
 @dataclass
@@ -51,9 +68,9 @@ class Cluster:
     parent: str | None
     label: str
     keywords: list[str]
-    size: int  # distinct answers (duplicates counted once)
+    size: int  # distinct answers (duplicates counted once, a campaign once)
     representatives: list[str]  # item ids, closest to the centroid first
-    rows: int = 0  # input rows, duplicates included
+    rows: int = 0  # input rows, duplicates and campaign members included
     alignment: float | None = None
     breakdown: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -112,11 +129,11 @@ def _map_2d(matrix: np.ndarray, random_state: int) -> np.ndarray:
         return coords
     from sklearn.decomposition import PCA
 
-    # PCA fitted on at most FIT_SAMPLE answers, then all answers projected (float32).
+    # PCA fitted on at most MAP_SAMPLE answers, then all answers projected (float32).
     fit = matrix
-    if n > clustering.FIT_SAMPLE:
+    if n > MAP_SAMPLE:
         rng = np.random.RandomState(random_state)
-        fit = matrix[np.sort(rng.choice(n, clustering.FIT_SAMPLE, replace=False))]
+        fit = matrix[np.sort(rng.choice(n, MAP_SAMPLE, replace=False))]
     solver = "full" if fit.shape[0] <= 5000 else "randomized"
     pca = PCA(n_components=2, svd_solver=solver, random_state=random_state)
     pca.fit(fit.astype(np.float64))
@@ -124,6 +141,61 @@ def _map_2d(matrix: np.ndarray, random_state: int) -> np.ndarray:
     coords = matrix @ components - (pca.mean_.astype(np.float32) @ components)
     scale = float(np.abs(coords).max())
     return coords / scale if scale > 0 else coords
+
+
+def _id_key(cid: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in cid[1:].split("."))
+
+
+def _cluster_ids(partition, coarse_order, fine_sizes, unique_ids, previous):
+    """Coarse ids ``C1`` … (largest first) and fine ids ``C1.1`` …; with ``previous``, the
+    groups that still match an earlier group keep its id and new ones get the next free
+    numbers."""
+    n_fine = len(partition.coarse_of_fine)
+    coarse_members: dict[int, set[str]] = {c: set() for c in coarse_order}
+    fine_members: dict[int, set[str]] = {f: set() for f in range(n_fine)}
+    for row, f in enumerate(partition.fine):
+        fine_members[int(f)].add(unique_ids[row])
+        coarse_members[int(partition.coarse_of_fine[f])].add(unique_ids[row])
+    old_coarse: dict[str, set[str]] = {}
+    old_fine: dict[str, set[str]] = {}
+    for item in (previous or {}).get("items", []):
+        pair = item.get("clusters") or [None, None]
+        if pair[0]:
+            old_coarse.setdefault(pair[0], set()).add(str(item["id"]))
+        if len(pair) > 1 and pair[1]:
+            old_fine.setdefault(pair[1], set()).add(str(item["id"]))
+    kept = clustering.match_previous(coarse_members, old_coarse)
+    coarse_id: dict[int, str] = {}
+    # New groups are numbered after every earlier id, so that no id changes its meaning.
+    number = max((_id_key(old)[0] for old in old_coarse), default=0)
+    for c in coarse_order:
+        if c in kept:
+            coarse_id[c] = kept[c]
+        else:
+            number += 1
+            coarse_id[c] = f"C{number}"
+    fine_kept = clustering.match_previous(fine_members, old_fine)
+    fine_id: dict[int, str] = {}
+    for c in coarse_order:
+        children = [f for f in range(n_fine) if partition.coarse_of_fine[f] == c]
+        children.sort(key=lambda f: (-fine_sizes[f], f))
+        taken = set()
+        for f in children:
+            old = fine_kept.get(f)
+            if old and old.rsplit(".", 1)[0] == coarse_id[c] and old not in taken:
+                fine_id[f] = old
+                taken.add(old)
+        rank = 0
+        for f in children:
+            if f in fine_id:
+                continue
+            rank += 1
+            while f"{coarse_id[c]}.{rank}" in taken:
+                rank += 1
+            fine_id[f] = f"{coarse_id[c]}.{rank}"
+            taken.add(fine_id[f])
+    return coarse_id, fine_id
 
 
 def analyze(
@@ -135,8 +207,13 @@ def analyze(
     fine: int | None = None,
     progress: Progress | None = None,
     random_state: int = 0,
+    previous: Mapping | None = None,
 ) -> AnalysisResult:
-    """Analyse free-text answers. See :mod:`kyokan.insight` for what is computed."""
+    """Analyse free-text answers. See :mod:`kyokan.insight` for what is computed.
+
+    ``previous`` is the JSON of an earlier run (:func:`result_to_json`): groups that still
+    match an earlier group (by the answers they share, see :func:`cluster.match_previous`)
+    keep its id."""
     report = _Progress(progress)
     report(0.0, "Preparing")
     texts = ["" if t is None else str(t) for t in texts]
@@ -177,7 +254,17 @@ def analyze(
         raise InsightInputError("No comment has any text to analyse.", code="nothing_to_analyse")
     report(0.05, "Finding duplicates")
     groups = find_duplicates(keys)
-    rep_of = groups.representative
+    rep_of = groups.representative.copy()
+    # A campaign is analysed as one opinion: its members follow its first answer.
+    campaign_of_rep: dict[int, int] = {}
+    for number, members in enumerate(groups.campaigns):
+        for member in members:
+            campaign_of_rep[member] = number
+    duplicate_rep = rep_of.copy()
+    for i in range(n):
+        number = campaign_of_rep.get(int(rep_of[i])) if rep_of[i] >= 0 else None
+        if number is not None:
+            rep_of[i] = groups.campaigns[number][0]
     unique = np.nonzero(rep_of == np.arange(n))[0]
     position = {int(i): p for p, i in enumerate(unique)}  # item index -> row of the matrix
 
@@ -204,13 +291,10 @@ def analyze(
     coarse_sizes = np.bincount(coarse_labels, minlength=n_coarse)
     fine_sizes = np.bincount(fine_labels, minlength=n_fine)
     coarse_order = sorted(range(n_coarse), key=lambda c: (-coarse_sizes[c], c))
-    coarse_id = {c: f"C{rank + 1}" for rank, c in enumerate(coarse_order)}
-    fine_id: dict[int, str] = {}
-    for c in coarse_order:
-        children = [f for f in range(n_fine) if partition.coarse_of_fine[f] == c]
-        children.sort(key=lambda f: (-fine_sizes[f], f))
-        for rank, f in enumerate(children):
-            fine_id[f] = f"{coarse_id[c]}.{rank + 1}"
+    coarse_id, fine_id = _cluster_ids(
+        partition, coarse_order, fine_sizes, [ids[int(u)] for u in unique], previous
+    )
+    coarse_order.sort(key=lambda c: _id_key(coarse_id[c]))
 
     display = tokens.display
     coarse_words = clustering.ctfidf_keywords(tokens.lemmas, coarse_labels, n_coarse, KEYWORDS)
@@ -220,21 +304,43 @@ def analyze(
     coarse_names = clustering.make_labels(coarse_words)
     fine_names = clustering.make_labels(fine_words)
 
-    # 4. Reference alignment (per distinct answer).
-    scores = None
+    # 4. Reference alignment (per distinct answer): best part of the reference.
+    scores = best_part = None
+    parts: list[str] = []
     if reference is not None:
         reference_text = analysis_text(reference)
-        reference_tokens = tokenize_texts([reference_text])
-        if not reference_tokens.lemmas[0]:
-            raise InsightInputError(
-                "The reference text has no content words to compare with.",
-                code="reference_empty",
+        parts = reference_parts(reference_text)
+        part_tokens = tokenize_texts(parts) if parts else None
+        bags = []
+        if part_tokens is not None:
+            for index, lemmas in enumerate(part_tokens.lemmas):
+                vectors_, weights_, kept = word_bag(embedder, lemmas, part_tokens.alternatives)
+                if kept:
+                    bags.append((index, np.array(vectors_), weights_, kept))
+        if not bags:
+            raise InsightInputError("The reference text has no content words to compare with.")
+        scores = np.zeros(len(unique))
+        best_part = np.zeros(len(unique), dtype=np.int64)
+        for p_index in range(len(unique)):
+            vectors_, weights_, kept = word_bag(
+                embedder, tokens.lemmas[p_index], tokens.alternatives
             )
-        reference_vector = embedder.transform(reference_tokens)[0]
-        scores = alignment_scores(matrix, reference_vector)
+            if not kept:
+                continue
+            answer_vectors = np.array(vectors_)
+            best, where = 0.0, bags[0][0]
+            for index, part_vectors, part_weights, part_lemmas in bags:
+                same = np.array([[1.0 if a == b else 0.0 for b in part_lemmas] for a in kept])
+                score = soft_f1(answer_vectors, weights_, part_vectors, part_weights, same)
+                if score > best + 1e-12:
+                    best, where = score, index
+            scores[p_index], best_part[p_index] = best, where
 
     # 5. Items.
     report(0.85, "Map and statistics")
+    campaign_names = {
+        members[0]: f"K{number + 1}" for number, members in enumerate(groups.campaigns)
+    }
     coords = _map_2d(matrix, random_state)
     items: list[Item] = []
     row_cluster: list[tuple[int, int] | None] = []
@@ -253,8 +359,10 @@ def analyze(
                 clusters=[coarse_id[c], fine_id[f]],
                 x=_round(coords[p, 0]),
                 y=_round(coords[p, 1]),
-                duplicate_of=ids[rep] if rep != i else None,
+                duplicate_of=(ids[int(duplicate_rep[i])] if int(duplicate_rep[i]) != i else None),
                 alignment=_round(scores[p]) if scores is not None else None,
+                campaign=campaign_names.get(rep),
+                alignment_part=int(best_part[p]) if best_part is not None else None,
             )
         )
         row_cluster.append((c, f))
@@ -299,12 +407,26 @@ def analyze(
                 by_id[cid].breakdown[name] = counts
 
     # 7. Statistics, per question and per group.
-    def _divergence(rows_in: np.ndarray | None) -> dict:
+    # Respondents per analysed answer: its rows, except bulk submissions and campaigns,
+    # which count once (see metrics.DIVERGENCE_EXPLANATION).
+    weights = np.zeros(len(unique))
+    for i in range(n):
+        if rep_of[i] >= 0:
+            weights[position[int(rep_of[i])]] += 1
+    counted_once = 0
+    for rep in list(groups.bulk) + [members[0] for members in groups.campaigns]:
+        if int(rep_of[rep]) in position and weights[position[int(rep_of[rep])]] > 1:
+            weights[position[int(rep_of[rep])]] = 1
+            counted_once += 1
+
+    def _divergence(rows_in: np.ndarray | None, raw: bool = False) -> dict:
         if rows_in is None:
-            parts = divergence(matrix, fine_labels, n_fine)
+            parts_ = divergence(matrix, fine_labels, n_fine, weights)
         else:
-            parts = divergence(matrix[rows_in], fine_labels[rows_in], n_fine)
-        return {key: _round(value) for key, value in parts.items()}
+            parts_ = divergence(matrix[rows_in], fine_labels[rows_in], n_fine, weights[rows_in])
+        if raw:
+            return parts_
+        return {key: _round(parts_[key]) for key in ("divergence", "distance", "spread")}
 
     group_stats: dict[str, dict[str, dict]] = {}
     for name, values in attributes.items():
@@ -317,16 +439,19 @@ def analyze(
         group_stats[name] = {}
         for value in sorted(rows):
             rows_in = np.array(sorted(members.get(value, ())), dtype=np.int64)
+            raw_parts = _divergence(rows_in, raw=True)
             entry = {
                 "items": rows[value],
                 "distinct": len(rows_in),
-                **_divergence(rows_in),
+                **{key: _round(raw_parts[key]) for key in ("divergence", "distance", "spread")},
+                "divergence_detail": divergence_explanation(raw_parts),
             }
             if scores is not None:
                 entry["alignment"] = _round(scores[rows_in].mean()) if len(rows_in) else None
             group_stats[name][value] = entry
 
-    overall = _divergence(None)
+    overall_raw = _divergence(None, raw=True)
+    overall = {key: _round(overall_raw[key]) for key in ("divergence", "distance", "spread")}
     bulk_members: dict[int, list[str]] = {rep: [] for rep in groups.bulk}
     for i in range(n):
         members_of = bulk_members.get(int(rep_of[i]))
@@ -338,12 +463,40 @@ def analyze(
         "divergence_parts": {"distance": overall["distance"], "spread": overall["spread"]},
         "divergence_explanation": DIVERGENCE_EXPLANATION,
         "divergence_explanation_ja": DIVERGENCE_EXPLANATION_JA,
+        "divergence_detail": divergence_explanation(overall_raw, counted_once),
         "items": n,
         "analysed": int(n - sum(1 for pair in row_cluster if pair is None)),
         "empty": int(sum(1 for pair in row_cluster if pair is None)),
         "distinct": len(unique),
         "duplicates": duplicates,
         "duplicate_groups": len(groups.group_sizes),
+        "near_duplicates": [
+            {
+                "representative": ids[rep],
+                "text": texts[rep],
+                "count": size,
+                "items": [ids[i] for i in range(n) if int(duplicate_rep[i]) == rep],
+            }
+            for rep, size in sorted(groups.group_sizes.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "campaigns": [
+            {
+                "id": f"K{number + 1}",
+                "representative": ids[members[0]],
+                "text": texts[members[0]],
+                "distinct": len(members),
+                "count": int(sum(1 for i in range(n) if int(rep_of[i]) == members[0])),
+                "items": [ids[i] for i in range(n) if int(rep_of[i]) == members[0]],
+            }
+            for number, members in enumerate(groups.campaigns)
+        ],
+        "campaign_rule": (
+            f"Families of rewordings of one text: distinct answers of at least "
+            f"{CAMPAIGN_MIN_LENGTH} characters linked when their character-bigram Jaccard is "
+            f"at least {CAMPAIGN_JACCARD}, {CAMPAIGN_MIN_SIZE} or more distinct answers in a "
+            "family; analysed as one opinion."
+        ),
+        "selection": partition.selection,
         "bulk": [
             {
                 "representative": ids[rep],
@@ -354,7 +507,8 @@ def analyze(
         ],
         "bulk_rule": (
             f"A group of identical or near-identical answers (same letters and digits after "
-            f"width/kana folding, or character-bigram Jaccard ≥ {JACCARD_THRESHOLD}) with at "
+            f"width/kana folding, or character-bigram Jaccard ≥ {JACCARD_THRESHOLD} and overlap "
+            f"≥ {OVERLAP_THRESHOLD}) with at "
             f"least {BULK_MIN_ROWS} rows and at least {BULK_MIN_LENGTH} characters."
         ),
         "clusters": {"coarse": n_coarse, "fine": n_fine, "total": n_coarse + n_fine},
@@ -370,6 +524,8 @@ def analyze(
             "mean": _round(scores.mean()),
             "clusters": {cl.id: cl.alignment for cl in clusters},
             "explanation": ALIGNMENT_EXPLANATION,
+            "parts": parts,
+            "part_counts": [int((best_part == k).sum()) for k in range(len(parts))],
         }
     report(1.0, "Done")
     return AnalysisResult(items, clusters, stats, has_reference=scores is not None)
@@ -386,8 +542,10 @@ def result_to_json(result: AnalysisResult) -> dict:
             "y": item.y,
             "duplicate_of": item.duplicate_of,
         }
+        entry["campaign"] = item.campaign
         if result.has_reference:
             entry["alignment"] = item.alignment
+            entry["alignment_part"] = item.alignment_part
         items.append(entry)
     clusters = [
         {
@@ -397,6 +555,7 @@ def result_to_json(result: AnalysisResult) -> dict:
             "label": cl.label,
             "keywords": list(cl.keywords),
             "size": cl.size,
+            "rows": cl.rows,
             "representatives": list(cl.representatives),
         }
         for cl in result.clusters
@@ -435,3 +594,61 @@ def analyze_csv(
         progress=inner if progress is not None else None,
     )
     return result_to_json(result)
+
+
+def analyze_rounds(
+    rounds: Sequence[Sequence[str | None]],
+    *,
+    reference: str | None = None,
+    random_state: int = 0,
+) -> dict:
+    """Analyse several rounds of the same question **on one scale**: the answers of all
+    rounds are embedded and grouped together (one embedding, one set of groups), and each
+    round's divergence, alignment and share of every coarse group are computed in it — two
+    separate runs would each have their own embedding and groups, and their indices could
+    not be compared.
+
+    Returns ``{"rounds": [{"round", "answers", "distinct", "divergence", "explanation",
+    "alignment" (with a reference), "coarse_shares": {cluster id: share}}], "change"
+    (last − first divergence), "clusters": [{"id", "label", "keywords"}]}``.
+    """
+    if len(rounds) < 1:
+        raise InsightInputError("There are no rounds to compare.")
+    texts: list[str | None] = []
+    ids: list[str] = []
+    labels: list[str] = []
+    for number, answers in enumerate(rounds, 1):
+        for index, text in enumerate(answers, 1):
+            texts.append(text)
+            ids.append(f"r{number}-{index}")
+            labels.append(str(number))
+    result = analyze(
+        texts, ids, attributes={"round": labels}, reference=reference, random_state=random_state
+    )
+    groups = result.stats["groups"]["round"]
+    coarse = [cl for cl in result.clusters if cl.level == 1]
+    out_rounds = []
+    for number in range(1, len(rounds) + 1):
+        key = str(number)
+        entry = groups.get(key, {"items": 0, "distinct": 0, "divergence": 0.0})
+        counts = {cl.id: cl.breakdown.get("round", {}).get(key, 0) for cl in coarse}
+        total = sum(counts.values())
+        out_rounds.append(
+            {
+                "round": number,
+                "answers": entry["items"],
+                "distinct": entry["distinct"],
+                "divergence": entry["divergence"],
+                "explanation": entry.get("divergence_detail"),
+                **({"alignment": entry.get("alignment")} if reference is not None else {}),
+                "coarse_shares": {
+                    cid: round(count / total, 4) if total else 0.0 for cid, count in counts.items()
+                },
+            }
+        )
+    first, last = out_rounds[0]["divergence"], out_rounds[-1]["divergence"]
+    return {
+        "rounds": out_rounds,
+        "change": None if first is None or last is None else round(last - first, 4),
+        "clusters": [{"id": cl.id, "label": cl.label, "keywords": cl.keywords} for cl in coarse],
+    }

