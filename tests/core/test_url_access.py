@@ -47,6 +47,7 @@ def objects(people, sysadmin):
         "export_job": _export_job(people),
         "outgoing_email": _outgoing_email(),
         "staff_import": _staff_import(),
+        **_portfolio_with_everything(people),
     }
 
 
@@ -204,6 +205,64 @@ def _surveys_with_everything(people) -> dict:
     }
 
 
+def _portfolio_with_everything(people) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kyokan.apps.core.japanese_dates import fiscal_year_of
+    from kyokan.apps.portfolio import services as ps
+
+    secretariat = people["secretariat"]
+    fy = fiscal_year_of(timezone.localdate())
+    from kyokan.apps.core.models import FiscalYear
+
+    for year in (fy - 1, fy, fy + 1):
+        FiscalYear.objects.get_or_create(year=year)
+    bureau = people["promoter"].role_assignments.get(role="promoter").department
+    initiative = ps.initiative_create(
+        actor=secretariat, title="電子申請", bureau=bureau, fiscal_year_start=fy - 1,
+        fiscal_year_end=fy + 1, status="active", scope="kaizen", dx="D", rule_kind="none",
+        organisation_kind="none", budget_kind="none",
+    )  # fmt: skip
+    kpi = ps.kpi_create(
+        actor=secretariat, initiative=initiative, name="申請率", unit="%", direction="up",
+        baseline=0, baseline_year=fy - 1,
+    )  # fmt: skip
+    report = ps.report_submit(
+        actor=secretariat, initiative=initiative, fiscal_year=fy - 1, quarter=1,
+        percent_done=10, health="good", happened="開始", today=timezone.localdate().replace(
+            year=fy - 1, month=4, day=10),
+    )  # fmt: skip
+    link = ps.link_add(
+        actor=secretariat, initiative=initiative, target_type="meetings.meeting", target_id="1",
+        label="会議",
+    )  # fmt: skip
+    from kyokan.apps.portfolio.models import StrategyLink
+
+    strategy_link = StrategyLink.objects.create(
+        initiative=initiative, lineage="00000000-0000-0000-0000-000000000001", label="柱"
+    )
+    milestone = ps.milestone_create(
+        actor=secretariat, initiative=initiative, title="稼働",
+        due_on=timezone.localdate() + timedelta(days=30),
+    )  # fmt: skip
+    goal = ps.goal_create(actor=secretariat, fiscal_year=fy, title="重点目標", kpis=[kpi])
+    step = ps.step_create(actor=secretariat, name="ステップ1", fiscal_year=fy + 1)
+    upload = ps.import_upload(actor=secretariat, filename="a.csv", data=b"title\r\n")
+    return {
+        "initiative": initiative,
+        "kpi": kpi,
+        "progress_report": report,
+        "initiative_link": link,
+        "strategy_link": strategy_link,
+        "milestone": milestone,
+        "goal": goal,
+        "vision_step": step,
+        "portfolio_import": upload,
+    }
+
+
 # URL name → its arguments, built from ``objects``. A new URL with arguments must be
 # added here, or the walk fails and says so.
 ARGS = {
@@ -311,6 +370,28 @@ ARGS = {
     "meetings:insight_delete": lambda o: {"pk": o["insight"].pk},
     "meetings:assessment": lambda o: {"pk": o["meeting"].pk, "phase": "before"},
     "meetings:meeting_ics": lambda o: {"pk": o["meeting"].pk},
+    "portfolio:detail": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:edit": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:status": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:cost_value": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:delete": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:budget_edit": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:milestone_create": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:milestone_delete": lambda o: {"pk": o["milestone"].pk},
+    "portfolio:links": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:link_remove": lambda o: {"pk": o["initiative_link"].pk},
+    "portfolio:strategy_link_review": lambda o: {"pk": o["strategy_link"].pk},
+    "portfolio:kpi_create": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:kpi_edit": lambda o: {"pk": o["kpi"].pk},
+    "portfolio:kpi_actual": lambda o: {"pk": o["kpi"].pk},
+    "portfolio:goal_edit": lambda o: {"pk": o["goal"].pk},
+    "portfolio:report_create": lambda o: {"pk": o["initiative"].pk},
+    "portfolio:report": lambda o: {"pk": o["progress_report"].pk},
+    "portfolio:report_review": lambda o: {"pk": o["progress_report"].pk},
+    "portfolio:report_comment": lambda o: {"pk": o["progress_report"].pk},
+    "portfolio:step_edit": lambda o: {"pk": o["vision_step"].pk},
+    "portfolio:step_delete": lambda o: {"pk": o["vision_step"].pk},
+    "portfolio:import_preview": lambda o: {"pk": o["portfolio_import"].pk},
     "meetings:minutes_docx": lambda o: {"pk": o["meeting"].pk},
     "meetings:minutes_pdf": lambda o: {"pk": o["meeting"].pk},
     "meetings:papers_zip": lambda o: {"pk": o["meeting"].pk},

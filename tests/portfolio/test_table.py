@@ -149,8 +149,13 @@ def test_a_bad_cell_is_named_and_nothing_is_imported(people, bureau, changes, co
 
 
 def test_full_width_digits_and_yen_are_read(people, bureau):
-    plan = _import(people, [_base_row(bureau.name, initial_cost_yen="１２３",
-                                      running_cost_yen="1,234円", cases_per_year="１，０００")])  # fmt: skip
+    row = _base_row(
+        bureau.name,
+        initial_cost_yen="１２３",
+        running_cost_yen="1,234円",
+        cases_per_year="１，０００",
+    )
+    plan = _import(people, [row])
     assert plan.ok, [str(e) for e in plan.errors]
     i = Initiative.objects.get()
     assert (i.initial_cost_yen, i.running_cost_yen, i.cases_per_year) == (123, 1234, 1000)
@@ -219,8 +224,8 @@ def test_the_cli_imports_all_or_nothing(tmp_path, people, bureau, years, capsys)
     header = list(_base_row(bureau.name))
     good.write_bytes(_csv([header, list(_base_row(bureau.name).values())]))
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(_csv([header, list(_base_row(bureau.name).values()),
-                          list(_base_row(bureau.name, initial_cost_yen="-1").values())]))  # fmt: skip
+    negative = _base_row(bureau.name, initial_cost_yen="-1")
+    bad.write_bytes(_csv([header, list(_base_row(bureau.name).values()), list(negative.values())]))
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("portfolio_import", str(bad))
     assert not Initiative.objects.exists()
