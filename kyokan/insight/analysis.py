@@ -493,8 +493,8 @@ def analyze(
         "campaign_rule": (
             f"Families of rewordings of one text: distinct answers of at least "
             f"{CAMPAIGN_MIN_LENGTH} characters linked when their character-bigram Jaccard is "
-            f"at least {CAMPAIGN_JACCARD}, {CAMPAIGN_MIN_SIZE} or more distinct answers in a "
-            "family; analysed as one opinion."
+            f"at least {CAMPAIGN_JACCARD}, {CAMPAIGN_MIN_SIZE} or more answers (two or more "
+            "distinct texts) in a family; analysed as one opinion."
         ),
         "selection": partition.selection,
         "bulk": [

@@ -11,9 +11,9 @@ typo, changed punctuation or width, a word or a whole sentence added or dropped.
 rewordings of one text: the sentences reordered, words swapped, a line about the sender
 added. After near-duplicates are folded, two distinct answers of at least
 :data:`CAMPAIGN_MIN_LENGTH` characters are linked when their bigram Jaccard is at least
-:data:`CAMPAIGN_JACCARD`; a connected family of at least :data:`CAMPAIGN_MIN_SIZE` distinct
-answers is a campaign (chaining is wanted here: a family is a chain of rewordings). A
-campaign is analysed as one opinion (its first answer) and reported with its text and size.
+:data:`CAMPAIGN_JACCARD`; a connected family of at least :data:`CAMPAIGN_MIN_SIZE` answers
+(near-duplicates of its members included) and two distinct texts is a campaign (chaining
+is wanted here: a family is a chain of rewordings). A campaign is analysed as one opinion (its first answer) and reported with its text and size.
 
 Near-duplicate groups are built without chaining: in input order, an
 answer joins the most similar *earlier representative* it is near (so every member is
@@ -45,8 +45,9 @@ JACCARD_THRESHOLD = 0.5
 OVERLAP_THRESHOLD = 0.8
 #: Campaign thresholds, chosen on the dev split: rewordings of one text have bigram Jaccard
 #: ≥ 0.36 in 90 % of pairs, other pairs exceed 0.3 in fewer than 1 in 5,000. A family needs 5
-#: distinct texts (the same rule as a bulk submission) of at least 30 characters (a form
-#: letter, not a stock answer such as 「紙をなくす」).
+#: answers (the same rule as a bulk submission) of at least 30 characters (a form
+#: letter, not a stock answer such as 「紙をなくす」). Near-duplicates of a member count
+#: towards the size (several senders of the same version are still senders).
 CAMPAIGN_JACCARD = 0.3
 CAMPAIGN_MIN_SIZE = 5
 CAMPAIGN_MIN_LENGTH = 30
@@ -189,12 +190,15 @@ def find_duplicates(keys: list[str]) -> DuplicateGroups:
         if size >= BULK_MIN_ROWS and len(keys[r]) >= BULK_MIN_LENGTH
     ]
     return DuplicateGroups(
-        representative, group_sizes, sorted(bulk), _campaigns(keys, campaign_links)
+        representative, group_sizes, sorted(bulk), _campaigns(keys, campaign_links, group_sizes)
     )
 
 
-def _campaigns(keys: list[str], links: list[tuple[int, int]]) -> list[list[int]]:
-    """Connected families (union-find) of linked representatives; see module docstring."""
+def _campaigns(
+    keys: list[str], links: list[tuple[int, int]], sizes: dict[int, int]
+) -> list[list[int]]:
+    """Connected families (union-find) of linked representatives with at least
+    :data:`CAMPAIGN_MIN_SIZE` rows (near-duplicates included) and two distinct texts."""
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -213,5 +217,9 @@ def _campaigns(keys: list[str], links: list[tuple[int, int]]) -> list[list[int]]
     families: dict[int, list[int]] = {}
     for x in list(parent):
         families.setdefault(root(x), []).append(x)
-    out = [sorted(members) for members in families.values() if len(members) >= CAMPAIGN_MIN_SIZE]
+    out = [
+        sorted(members)
+        for members in families.values()
+        if len(members) >= 2 and sum(sizes.get(m, 1) for m in members) >= CAMPAIGN_MIN_SIZE
+    ]
     return sorted(out)
