@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.forms import DepartmentMultipleChoiceField, JapaneseDateField
+from kyokan.apps.core.once import ONCE_FIELD, OnceFormMixin
 from kyokan.apps.core.roles import Role
 
 from .models import LIKERT_LABELS, Question, Survey
-from .once import OnceField
 from .services import clean_number, has_answers
 
 
@@ -17,7 +17,7 @@ def plain_number(value) -> str:
     return text or "0"
 
 
-class SurveyForm(forms.ModelForm):
+class SurveyForm(OnceFormMixin, forms.ModelForm):
     opens_on = JapaneseDateField(label=_("opens on"))
     closes_on = JapaneseDateField(label=_("closes on"))
     # Core's one department picker: bureaus as groups (the bureau itself first, then its
@@ -34,7 +34,6 @@ class SurveyForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("For the audience “chosen roles”."),
     )
-    once = OnceField()
 
     class Meta:
         model = Survey
@@ -55,7 +54,7 @@ class SurveyForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:
             return
-        del self.fields["once"]
+        del self.fields[ONCE_FIELD]
         if has_answers(self.instance):
             field = self.fields["anonymous"]
             field.disabled = True
@@ -77,14 +76,13 @@ class SurveyForm(forms.ModelForm):
         return cleaned
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(OnceFormMixin, forms.ModelForm):
     choices_text = forms.CharField(
         label=_("options"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("For single and multiple choice: one option per line."),
     )
-    once = OnceField()
 
     class Meta:
         model = Question
@@ -94,7 +92,7 @@ class QuestionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["choices_text"].initial = "\n".join(self.instance.choices)
-            del self.fields["once"]
+            del self.fields[ONCE_FIELD]
 
     def clean(self):
         cleaned = super().clean()
@@ -115,8 +113,8 @@ class QuestionForm(forms.ModelForm):
     def data_for_service(self) -> dict:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
         data["choices"] = self.cleaned_data["choices"]
-        if "once" in self.fields:
-            data["once"] = self.cleaned_data.get("once")
+        if ONCE_FIELD in self.fields:
+            data[ONCE_FIELD] = self.cleaned_data.get(ONCE_FIELD) or ""
         return data
 
 

@@ -335,21 +335,3 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question_id}: {self.text or self.number or self.choices}"
-
-
-class FormSubmission(models.Model):
-    """A one-time form token that has been used (see ``once.py``): a second submission of
-    the same form (a double click, a reload) finds the first one's result instead of
-    creating the object again."""
-
-    key = models.CharField(max_length=64, unique=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    result_url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
-
-    def __str__(self) -> str:
-        return self.key

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,11 +32,11 @@ from kyokan.apps.core.audit import (
     snapshot,
 )
 from kyokan.apps.core.models import AuditEvent
+from kyokan.apps.core.once import creates_once
 from kyokan.apps.core.predicates import roles_of
 from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES
 
 from .models import MAX_TEXT_ANSWER, Answer, Participation, Question, Response, Survey
-from .once import claim, done
 
 # --- edit codes (anonymous surveys) ----------------------------------------------------
 
@@ -114,11 +113,11 @@ def _survey_snapshot(survey: Survey) -> dict:
     return data
 
 
+@creates_once
 @transaction.atomic
-def survey_create(*, actor, departments=(), once: str | None = None, **fields) -> Survey:
-    """Create a survey. ``once``: the form's one-time token (a repeated submission raises
-    ``once.AlreadySubmitted`` with the first survey's URL)."""
-    claimed = claim(actor=actor, token=once)
+def survey_create(*, actor, departments=(), **fields) -> Survey:
+    """Create a survey. ``once`` (core's one-time form key, see ``core.once``): a repeated
+    submission raises ``AlreadySubmitted`` with the first survey."""
     if fields.get("audience") == Survey.Audience.PUBLIC:
         fields["anonymous"] = True  # public answers are never named
     survey = Survey(created_by=actor, **fields)
@@ -131,7 +130,6 @@ def survey_create(*, actor, departments=(), once: str | None = None, **fields) -
         survey.departments.set(departments)
     if survey.previous_round_id:
         questions_copy(actor=actor, source=survey.previous_round, target=survey)
-    done(claimed, reverse("surveys:detail", args=[survey.pk]))
     return survey
 
 
@@ -187,14 +185,12 @@ def questions_copy(*, actor, source: Survey, target: Survey) -> int:
     return n
 
 
+@creates_once
 @transaction.atomic
-def question_create(*, actor, survey: Survey, once: str | None = None, **fields) -> Question:
-    claimed = claim(actor=actor, token=once)
+def question_create(*, actor, survey: Survey, **fields) -> Question:
     _require_draft(survey)
     order = (survey.questions.aggregate(n=Max("order"))["n"] or 0) + 1
-    question = audited_create(actor=actor, instance=Question(survey=survey, order=order, **fields))
-    done(claimed, reverse("surveys:detail", args=[survey.pk]))
-    return question
+    return audited_create(actor=actor, instance=Question(survey=survey, order=order, **fields))
 
 
 @transaction.atomic

@@ -12,26 +12,16 @@ from django.views.decorators.http import require_http_methods
 from kyokan.apps.core import ratelimit
 from kyokan.apps.core.access import public, require
 from kyokan.apps.core.clientip import client_address
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, apply_service_errors, confirm_page, submit
 
 from .. import selectors, services
 from ..forms import AnswerForm, EditCodeForm, QuestionForm, SurveyForm
 from ..models import Survey
-from ..once import AlreadySubmitted
 from .common import question_obj, survey_obj, survey_url
 
 PUBLIC_SUBMISSIONS_PER_HOUR = 20
-
-
-def _once(request, view):
-    """Run a creating view; a repeated submission of the same form goes where the first
-    one led (nothing is created twice)."""
-    try:
-        return view()
-    except AlreadySubmitted as repeated:
-        messages.info(request, _("This form was already sent; nothing was created twice."))
-        return redirect(repeated.result_url or reverse("surveys:list"))
 
 
 @require("surveys.view_surveys")
@@ -48,18 +38,15 @@ def survey_list(request):
 @require_http_methods(["GET", "POST"])
 def survey_create(request):
     form = SurveyForm(request.POST or None)
-    return _once(
+    return submit_once(
         request,
-        lambda: submit(
-            request,
-            form,
-            save=lambda data: services.survey_create(actor=request.user, **data),
-            success=_("The survey was created; add its questions."),
-            next_url=survey_url,
-            title=_("New survey"),
-            intro=_("A later round repeats the questions of the earlier survey you choose."),
-            cancel_url=reverse("surveys:list"),
-        ),
+        form,
+        save=lambda data: services.survey_create(actor=request.user, **data),
+        success=_("The survey was created; add its questions."),
+        next_url=survey_url,
+        title=_("New survey"),
+        intro=_("A later round repeats the questions of the earlier survey you choose."),
+        cancel_url=reverse("surveys:list"),
     )
 
 
@@ -131,19 +118,16 @@ def survey_state(request, pk: int, action: str, obj: Survey):
 @require_http_methods(["GET", "POST"])
 def question_create(request, pk: int, obj: Survey):
     form = QuestionForm(request.POST or None)
-    return _once(
+    return submit_once(
         request,
-        lambda: submit(
-            request,
-            form,
-            save=lambda _data: services.question_create(
-                actor=request.user, survey=obj, **form.data_for_service()
-            ),
-            success=_("The question was added."),
-            next_url=lambda _q: survey_url(obj),
-            title=_("Add a question to %(name)s") % {"name": obj},
-            cancel_url=survey_url(obj),
+        form,
+        save=lambda _data: services.question_create(
+            actor=request.user, survey=obj, **form.data_for_service()
         ),
+        success=_("The question was added."),
+        next_url=lambda _q: survey_url(obj),
+        title=_("Add a question to %(name)s") % {"name": obj},
+        cancel_url=survey_url(obj),
     )
 
 
