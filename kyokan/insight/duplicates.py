@@ -13,7 +13,8 @@ added. After near-duplicates are folded, two distinct answers of at least
 :data:`CAMPAIGN_MIN_LENGTH` characters are linked when their bigram Jaccard is at least
 :data:`CAMPAIGN_JACCARD`; a connected family of at least :data:`CAMPAIGN_MIN_SIZE` answers
 (near-duplicates of its members included) and two distinct texts is a campaign (chaining
-is wanted here: a family is a chain of rewordings). A campaign is analysed as one opinion (its first answer) and reported with its text and size.
+is wanted here: a family is a chain of rewordings). A campaign is analysed as one opinion
+(its first answer) and reported with its text and size.
 
 Near-duplicate groups are built without chaining: in input order, an
 answer joins the most similar *earlier representative* it is near (so every member is
