@@ -374,3 +374,32 @@ def test_abolishing_is_reachable_and_confirmed(client_as, people, adopted):
 def test_abolishing_waits_for_a_revision_in_progress(people, adopted, revision):
     with pytest.raises(ValidationError, match="revision"):
         services.version_abolish(actor=people[Role.SECRETARIAT], version=adopted)
+
+
+# --- the meeting side stays true ------------------------------------------------------------
+
+
+def test_the_meeting_that_decided_stays_held_on_its_day(sysadmin, revision):
+    from datetime import datetime, time
+
+    from kyokan.apps.meetings import services as meetings
+
+    meeting = meeting_with(revision, actor=sysadmin, day=date(2022, 3, 22))
+    other = meeting_with(revision, actor=sysadmin, day=date(2022, 3, 23))
+    _adopt(revision, meeting, actor=sysadmin)
+    decision = Decision.objects.get(meeting=meeting, target_id=str(revision.pk))
+    with pytest.raises(ValidationError, match="cannot be deleted"):
+        meetings.decision_delete(actor=sysadmin, decision=decision)
+    with pytest.raises(ValidationError, match="stays held"):
+        meetings.meeting_set_status(
+            actor=sysadmin, meeting=meeting, status=Meeting.Status.SCHEDULED
+        )
+    moved = timezone.make_aware(datetime.combine(date(2022, 3, 24), time(10)))
+    with pytest.raises(ValidationError, match="stays held"):
+        meetings.meeting_update(actor=sysadmin, meeting=meeting, starts_at=moved)
+    # Another hour of the same day, and meetings that decided nothing, change as before.
+    later = timezone.make_aware(datetime.combine(date(2022, 3, 22), time(9)))
+    assert meetings.meeting_update(actor=sysadmin, meeting=meeting, starts_at=later)
+    meetings.meeting_set_status(actor=sysadmin, meeting=other, status=Meeting.Status.SCHEDULED)
+    plain = meetings.decision_add(actor=sysadmin, meeting=meeting, text="別の決定")
+    meetings.decision_delete(actor=sysadmin, decision=plain)

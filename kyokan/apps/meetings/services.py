@@ -85,9 +85,29 @@ def meeting_create(*, actor, series: MeetingSeries, number: int | None = None, *
 
 
 @transaction.atomic
+def _adoptions_recorded(meeting: Meeting) -> bool:
+    """Whether the meeting recorded what another module adopted (meetings.decisions): that
+    record stays true only while the meeting stays held on its day."""
+    return Decision.objects.filter(meeting=meeting).exclude(target_type="").exists()
+
+
+def _adoption_error() -> ValidationError:
+    return ValidationError(
+        _(
+            "This meeting decided the adoption of a document: it stays held on its day "
+            "(its date and its status cannot change)."
+        )
+    )
+
+
 def meeting_update(*, actor, meeting: Meeting, **changes) -> bool:
     """Edit a meeting. Giving a date to a meeting still being planned schedules it, unless
-    its date poll is open (then the date is fixed from the poll)."""
+    its date poll is open (then the date is fixed from the poll). A meeting that decided an
+    adoption keeps its day."""
+    if changes.get("starts_at") and meeting.starts_at and _adoptions_recorded(meeting):
+        old = timezone.localtime(meeting.starts_at).date()
+        if timezone.localtime(changes["starts_at"]).date() != old:
+            raise _adoption_error()
     if changes.get("starts_at") and meeting.status == Meeting.Status.PLANNING:
         if DatePoll.objects.filter(meeting=meeting, is_open=True).exists():
             raise ValidationError(
@@ -101,6 +121,9 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> bool:
 def meeting_set_status(*, actor, meeting: Meeting, status: str) -> bool:
     if status == Meeting.Status.HELD and not meeting.starts_at:
         raise ValidationError(_("A meeting without a date cannot have been held."))
+    unheld = meeting.status == Meeting.Status.HELD and status != Meeting.Status.HELD
+    if unheld and _adoptions_recorded(meeting):
+        raise _adoption_error()
     return audited_update(actor=actor, instance=meeting, changes={"status": status})
 
 
@@ -678,6 +701,13 @@ def decision_add(
 
 @transaction.atomic
 def decision_delete(*, actor, decision: Decision) -> None:
+    if decision.target_type:
+        raise ValidationError(
+            _(
+                "This decision records the adoption of a document (one act with the "
+                "document's version): it cannot be deleted on its own."
+            )
+        )
     audited_delete(actor=actor, instance=decision)
 
 
