@@ -318,7 +318,10 @@ def analyze(
                 if kept:
                     bags.append((index, np.array(vectors_), weights_, kept))
         if not bags:
-            raise InsightInputError("The reference text has no content words to compare with.")
+            raise InsightInputError(
+                "The reference text has no content words to compare with.",
+                code="reference_empty",
+            )
         scores = np.zeros(len(unique))
         best_part = np.zeros(len(unique), dtype=np.int64)
         for p_index in range(len(unique)):
@@ -493,8 +496,9 @@ def analyze(
         "campaign_rule": (
             f"Families of rewordings of one text: distinct answers of at least "
             f"{CAMPAIGN_MIN_LENGTH} characters linked when their character-bigram Jaccard is "
-            f"at least {CAMPAIGN_JACCARD}, {CAMPAIGN_MIN_SIZE} or more answers (two or more "
-            "distinct texts) in a family; analysed as one opinion."
+            f"at least {CAMPAIGN_JACCARD}, {CAMPAIGN_MIN_SIZE} or more answers in a family "
+            "(near-duplicates included, so one long text sent that often is a campaign too); "
+            "analysed as one opinion."
         ),
         "selection": partition.selection,
         "bulk": [
@@ -613,7 +617,7 @@ def analyze_rounds(
     (last − first divergence), "clusters": [{"id", "label", "keywords"}]}``.
     """
     if len(rounds) < 1:
-        raise InsightInputError("There are no rounds to compare.")
+        raise InsightInputError("There are no rounds to compare.", code="no_comments")
     texts: list[str | None] = []
     ids: list[str] = []
     labels: list[str] = []

@@ -12,7 +12,8 @@ rewordings of one text: the sentences reordered, words swapped, a line about the
 added. After near-duplicates are folded, two distinct answers of at least
 :data:`CAMPAIGN_MIN_LENGTH` characters are linked when their bigram Jaccard is at least
 :data:`CAMPAIGN_JACCARD`; a connected family of at least :data:`CAMPAIGN_MIN_SIZE` answers
-(near-duplicates of its members included) and two distinct texts is a campaign (chaining
+(near-duplicates of its members included; one text sent that often is a campaign too, the
+同一 of 同一・類似意見) is a campaign (chaining
 is wanted here: a family is a chain of rewordings). A campaign is analysed as one opinion
 (its first answer) and reported with its text and size.
 
@@ -199,7 +200,8 @@ def _campaigns(
     keys: list[str], links: list[tuple[int, int]], sizes: dict[int, int]
 ) -> list[list[int]]:
     """Connected families (union-find) of linked representatives with at least
-    :data:`CAMPAIGN_MIN_SIZE` rows (near-duplicates included) and two distinct texts."""
+    :data:`CAMPAIGN_MIN_SIZE` rows (near-duplicates included). A family of one text, sent
+    that many times, is a campaign too (組織的な**同一**意見)."""
     parent: dict[int, int] = {}
 
     def root(x: int) -> int:
@@ -215,12 +217,15 @@ def _campaigns(
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
+    for rep, size in sizes.items():
+        if size >= CAMPAIGN_MIN_SIZE and len(keys[rep]) >= CAMPAIGN_MIN_LENGTH:
+            root(rep)
     families: dict[int, list[int]] = {}
     for x in list(parent):
         families.setdefault(root(x), []).append(x)
     out = [
         sorted(members)
         for members in families.values()
-        if len(members) >= 2 and sum(sizes.get(m, 1) for m in members) >= CAMPAIGN_MIN_SIZE
+        if sum(sizes.get(m, 1) for m in members) >= CAMPAIGN_MIN_SIZE
     ]
     return sorted(out)

@@ -21,7 +21,8 @@ to run with :class:`WordVectorsMissing` instead of silently giving a poorer anal
 :func:`require_vectors` performs the same check up front (``kyokan check --deploy`` uses it).
 The vectors come from the ``ja-ginza`` package, installed on its own with ``pip install
 --no-deps`` (its declared requirements pin a SudachiPy older than Kyokan's and pull in
-spaCy, which Kyokan does not use; see :mod:`.vectors`).
+spaCy, which Kyokan does not use), read as a plain NumPy array with a word table converted
+once with spaCy's own API (see :mod:`.vectors` and :mod:`.ginza_words`).
 """
 
 from __future__ import annotations
