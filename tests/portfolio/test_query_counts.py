@@ -31,8 +31,10 @@ def _grow(sysadmin, make_initiative, bureau, n: int, offset: int):
             )  # fmt: skip
             services.kpi_actual_record(actor=sysadmin, kpi=kpi, fiscal_year=FY, quarter=1,
                                        value=Decimal(10))  # fmt: skip
-        services.report_submit(actor=sysadmin, initiative=i, fiscal_year=fy, quarter=q,
-                               percent_done=10, health="good", happened="実施", today=start)  # fmt: skip
+        services.report_submit(
+            actor=sysadmin, initiative=i, fiscal_year=fy, quarter=q, percent_done=10,
+            health="good", happened="実施", today=start,
+        )  # fmt: skip
         services.budget_set(actor=sysadmin, initiative=i, fiscal_year=FY, requested_yen=1000)
         services.budget_set(actor=sysadmin, initiative=i, fiscal_year=FY - 1, requested_yen=900)
         services.milestone_create(actor=sysadmin, initiative=i, title="稼働",

@@ -5,16 +5,19 @@ plotting library, and stays crisp when printed on A3)."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
 from dataclasses import dataclass
 
+from django.core.cache import cache as django_cache
 from django.utils.safestring import SafeString, mark_safe
 
 # One matplotlib set-up for the whole project (fonts, no mathtext, stable ids, the lock).
 from kyokan.apps.surveys.charts import _figure_class, _lock, _prefix_ids
 
+RENDER_VERSION = "1"  # bump when the drawing changes
 BAR = "#0046a3"
 TEXT = "#1a1a1a"
 ACCENT = "#b35900"
@@ -42,7 +45,25 @@ def _svg(fig, *, uid: str, description: str) -> SafeString:
     return mark_safe(opening + text[end:].strip())
 
 
+def _cached(kind: str, draw, *key) -> SafeString:
+    """Draw once per content (matplotlib takes a second for a thousand bubbles)."""
+    digest = hashlib.sha256(repr((RENDER_VERSION, kind, key)).encode()).hexdigest()
+    return mark_safe(django_cache.get_or_set(f"portfolio:chart:{digest}", draw, 60 * 60 * 24))
+
+
 def bar_chart(labels, values, *, uid: str, description: str) -> SafeString:
+    labels, values = [str(label) for label in labels], list(values)
+    return _cached("bar", lambda: str(_bar(labels, values, uid, description)), labels, values,
+                   uid, description)  # fmt: skip
+
+
+def bubble_chart(points, *, uid: str, description: str, x_label: str, y_label: str) -> SafeString:
+    """``points``: (annual cost, annual value, size, label) in yen; axes in 万円."""
+    args = (list(points), uid, str(description), str(x_label), str(y_label))
+    return _cached("bubble", lambda: str(_bubble(*args)), *args)
+
+
+def _bar(labels, values, uid: str, description: str) -> SafeString:
     Figure = _figure_class()
     fig = Figure(figsize=(6.4, 0.6 + 0.42 * max(len(labels), 1)), layout="constrained")
     ax = fig.add_subplot()
@@ -57,8 +78,7 @@ def bar_chart(labels, values, *, uid: str, description: str) -> SafeString:
     return _svg(fig, uid=uid, description=description)
 
 
-def bubble_chart(points, *, uid: str, description: str, x_label: str, y_label: str) -> SafeString:
-    """``points``: (annual cost, annual value, size, label) in yen; axes in 万円."""
+def _bubble(points, uid: str, description: str, x_label: str, y_label: str) -> SafeString:
     Figure = _figure_class()
     fig = Figure(figsize=(6.4, 4.6), layout="constrained")
     ax = fig.add_subplot()

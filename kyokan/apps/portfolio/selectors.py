@@ -303,7 +303,8 @@ def kpis_with_status(fiscal_year: int, *, initiative_ids=None) -> list[Kpi]:
     qs = Kpi.objects.select_related("initiative__bureau").prefetch_related("targets", "actuals")
     if initiative_ids is not None:
         qs = qs.filter(initiative_id__in=initiative_ids)
-    kpis = list(qs.filter(targets__fiscal_year=fiscal_year).distinct())
+    with_target = KpiTarget.objects.filter(fiscal_year=fiscal_year).values("kpi_id")
+    kpis = list(qs.filter(pk__in=with_target).order_by("initiative_id", "id"))
     for kpi in kpis:
         kpi.status_now = kpi_status(kpi, fiscal_year)
     return kpis
@@ -486,7 +487,7 @@ def analytics(qs: QuerySet[Initiative], *, fiscal_year: int) -> dict:
         (r for r in rows if r.cv is not None and r.cv.ratio is not None),
         key=lambda r: (-r.cv.ratio, r.pk),
     )
-    ids = [r.pk for r in rows]
+    ids = qs.order_by().values("pk")
     return {
         "n": n,
         "balance": [
