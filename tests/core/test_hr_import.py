@@ -241,3 +241,11 @@ def test_a_page_shows_the_division_as_it_was_then(city, sysadmin):
     kikaku = Department.objects.get(pk=city["企画課"].pk)
     assert template.render(Context({"d": kikaku, "when": date(2026, 3, 1)})) == "企画課"
     assert template.render(Context({"d": kikaku, "when": date(2026, 4, 2)})) == "企画政策課"
+
+
+def test_an_applied_import_shows_what_it_changed(city, client_as, sysadmin):
+    record, _ = _preview(sysadmin, APRIL_FILE)
+    hr.staff_import_apply(actor=sysadmin, staff_import=record)
+    page = client_as("sysadmin").get(reverse("core:staff_import_detail", args=[record.pk]))
+    body = page.content.decode()
+    assert "企画政策課" in body and 'role="alert"' not in body

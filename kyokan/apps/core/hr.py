@@ -527,6 +527,13 @@ def staff_import_plan(rows: list[tuple[int, dict[str, str]]], *, effective: date
     return plan
 
 
+def applied_plan(record: StaffImport) -> StaffPlan:
+    """What an applied import changed, as recorded when it was applied."""
+    plan = StaffPlan(effective=record.effective_on)
+    plan.changes = [Change(kind, text) for kind, text in record.counts.get("changes", [])]
+    return plan
+
+
 # --- applying ------------------------------------------------------------------------------------
 
 
@@ -669,7 +676,9 @@ def staff_import_apply(*, actor, staff_import: StaffImport) -> StaffPlan:
 
     locked.status = StaffImport.Status.APPLIED
     locked.applied_at = timezone.now()
-    locked.counts = plan.counts
+    # What was applied, kept for the record (re-reading the file later would compare it
+    # with the organisation it has itself changed).
+    locked.counts = {**plan.counts, "changes": [[c.kind, c.text] for c in plan.changes]}
     locked.save(update_fields=["status", "applied_at", "counts"])
     audit_record(
         actor=actor,

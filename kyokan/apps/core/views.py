@@ -585,14 +585,16 @@ def _staff_import(pk: int, **_kwargs):
 def staff_import_detail(request, pk: int, obj):
     from . import hr
 
-    try:
-        plan = hr.staff_import_plan(
-            hr.read_rows(bytes(obj.content), obj.filename), effective=obj.effective_on
-        )
-    except ValidationError as exc:
-        plan, unreadable = None, exc.messages
+    unreadable = []
+    if obj.status == obj.Status.APPLIED:
+        plan = hr.applied_plan(obj)
     else:
-        unreadable = []
+        try:
+            plan = hr.staff_import_plan(
+                hr.read_rows(bytes(obj.content), obj.filename), effective=obj.effective_on
+            )
+        except ValidationError as exc:
+            plan, unreadable = None, exc.messages
     return render(
         request,
         "core/staff_import_detail.html",
