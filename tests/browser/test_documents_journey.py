@@ -22,7 +22,7 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from kyokan.apps.core.japanese_dates import wareki_date
-from kyokan.apps.documents import diff
+from kyokan.apps.documents import diff, selectors
 from kyokan.apps.documents.models import (
     Comment,
     Document,
@@ -146,6 +146,12 @@ def put_on_agenda(meeting, version, actor):
         actor=actor, item=item, target_type="documents.version", target_id=str(version.pk),
         label=str(version),
     )  # fmt: skip
+
+
+def waiting_ja(comments: int, objections: int) -> str:
+    """What waits for an answer, as the Japanese page says it."""
+    with translation.override("ja"):
+        return selectors.waiting_phrase(comments, objections)
 
 
 def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
@@ -414,7 +420,9 @@ def test_document_revision_journey_from_draft_to_publication(page, live_server, 
     switch_user(page, live_server, "jimukyoku")
     page.goto(f"{base}{version_url(revision)}")
     follow(page, reverse("documents:version_to_draft", args=[revision.pk]))
-    expect(page.locator("main p.lead")).to_contain_text("1 comments and 1 objections")
+    expect(page.locator("main p.lead")).to_contain_text(
+        ja("Still without an answer: %(waiting)s.") % {"waiting": waiting_ja(1, 1)}
+    )
     follow(page, version_url(revision))
     revision.refresh_from_db()
     assert revision.state == Version.State.CONSULTATION

@@ -74,7 +74,7 @@ def test_my_work_lists_what_the_secretariat_has_to_answer(people, consulting):
     )
     groups = {g["key"]: g for g in mywork.work_for(people[Role.SECRETARIAT])}
     item = groups["documents.answers"]["items"][0]
-    assert "1 comments and 1 objections" in item.detail
+    assert item.detail == "Still without an answer: 1 comment, 1 objection."
     assert "documents.answers" not in {g["key"] for g in mywork.work_for(people[Role.STAFF])}
 
 

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from kyokan.apps.core.context_processors import register_nav
 from kyokan.apps.core.dashboard import Panel, register_panel
@@ -32,9 +33,18 @@ def _consultations(user, limit: int) -> list[WorkItem]:
     items = []
     for v in selectors.open_consultations(user, limit=limit):
         if v.my_position or v.my_comments:
-            detail = _("You took part: %(position)s, %(n)s comments.") % {
-                "position": dict(Endorsement.Stance.choices).get(v.my_position, "—"),
-                "n": v.my_comments,
+            detail = _("You took part: %(what)s.") % {
+                "what": pgettext("list separator", ", ").join(
+                    str(part)
+                    for part in (
+                        dict(Endorsement.Stance.choices).get(v.my_position),
+                        ngettext("%(n)s comment", "%(n)s comments", v.my_comments)
+                        % {"n": v.my_comments}
+                        if v.my_comments
+                        else None,
+                    )
+                    if part
+                )
             }
         else:
             detail = _("Comment on its sections, endorse it or object.")
@@ -59,8 +69,8 @@ def _answers(user, limit: int) -> list[WorkItem]:
             what=str(_("回答待ち")),
             deadline=v.comment_deadline,
             detail=str(
-                _("%(comments)s comments and %(objections)s objections wait for an answer.")
-                % {"comments": v.open_comments, "objections": v.open_objections}
+                _("Still without an answer: %(waiting)s.")
+                % {"waiting": selectors.waiting_phrase(v.open_comments, v.open_objections)}
             ),
         )
         for v in selectors.awaiting_answers(limit=limit)

@@ -356,6 +356,21 @@ def awaiting_answers(*, limit: int = 50) -> list[Version]:
 # --- adoption -----------------------------------------------------------------------------------
 
 
+def waiting_phrase(comments: int, objections: int) -> str:
+    """「意見2件、異議1件」 / "2 comments, 1 objection": what still waits for an answer (the
+    counts that are not zero), or ""."""
+    from django.utils.translation import ngettext, pgettext
+
+    parts = []
+    if comments:
+        parts.append(ngettext("%(n)s comment", "%(n)s comments", comments) % {"n": comments})
+    if objections:
+        parts.append(
+            ngettext("%(n)s objection", "%(n)s objections", objections) % {"n": objections}
+        )
+    return pgettext("list separator", ", ").join(parts)
+
+
 def consultation_summary(version: Version) -> dict:
     """What going back to draft would end: open comments and objections, the deadline."""
     return {
@@ -365,10 +380,11 @@ def consultation_summary(version: Version) -> dict:
     }
 
 
-# The endings that mark a title as a draft (案): 「（案）」「(案)」「【案】」「素案」「原案」
-# 「試案」「草案」, and a trailing 「案」 after 改定・改正・変更・策定 (「令和8年度改定案」).
+# The marks of a draft (案) in a title: a bracket ending in 案 (「（案）」「(案)」「【素案】」
+# 「（事務局案）」), 「素案」「原案」「試案」「草案」, and a trailing 「案」 after
+# 改定・改正・変更・策定 (「令和8年度改定案」).
 _DRAFT_MARKS = re.compile(
-    r"\s*[（(【\[〔]\s*(?:素|原|試|草|改定|改正|変更|策定)?案\s*[）)】\]〕]"
+    r"\s*[（(【\[〔][^（）()【】\[\]〔〕]{0,20}?案\s*[）)】\]〕]"
     r"|(?:素|原|試|草)案"
     r"|(?<=改定|改正|変更|策定)案"
 )

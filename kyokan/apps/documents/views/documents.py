@@ -186,15 +186,16 @@ def version_to_draft(request, pk: int, obj: Version):
         messages.error(request, _("Only a version open for comments can go back to draft."))
         return redirect(version_url(obj))
     summary = selectors.consultation_summary(obj)
+    waiting = selectors.waiting_phrase(summary["open_comments"], summary["open_objections"])
     intro = _(
-        "The consultation runs until %(deadline)s. Going back to draft ends it now: "
-        "%(comments)s comments and %(objections)s objections have no answer yet. Members "
+        "The consultation runs until %(deadline)s; going back to draft ends it now. Members "
         "cannot comment or endorse until it is opened again."
-    ) % {
-        "deadline": wareki_date(summary["deadline"]) if summary["deadline"] else "—",
-        "comments": summary["open_comments"],
-        "objections": summary["open_objections"],
-    }
+    ) % {"deadline": wareki_date(summary["deadline"]) if summary["deadline"] else "—"}
+    intro += " " + (
+        _("Still without an answer: %(waiting)s.") % {"waiting": waiting}
+        if waiting
+        else _("Every comment and objection has an answer.")
+    )
     return submit(
         request,
         BackToDraftForm(request.POST or None),
@@ -219,15 +220,12 @@ def version_adopt(request, pk: int, obj: Version):
         })  # fmt: skip
         return redirect(version_url(obj))
     candidates = selectors.adoption_candidates(obj)
-    blockers = {
-        "comments": obj.comments_open_count(),
-        "objections": obj.objections_open_count(),
-    }
+    waiting = selectors.waiting_phrase(obj.comments_open_count(), obj.objections_open_count())
     if not candidates:
         return render(
             request,
             "documents/version_adopt.html",
-            {"version": obj, "document": obj.document, "form": None, "blockers": blockers},
+            {"version": obj, "document": obj.document, "form": None, "waiting": waiting},
         )
     initial = {"meeting": candidates[0].key, "adopted_on": candidates[0].date,
                "title": selectors.adopted_title(obj.label)}  # fmt: skip
@@ -252,7 +250,7 @@ def version_adopt(request, pk: int, obj: Version):
     return render(
         request,
         "documents/version_adopt.html",
-        {"version": obj, "document": obj.document, "form": form, "blockers": blockers},
+        {"version": obj, "document": obj.document, "form": form, "waiting": waiting},
     )
 
 
