@@ -195,8 +195,12 @@ def _surveys_with_everything(people) -> dict:
     run = AnalysisRun.objects.create(
         question=text_question, status="done", result={"items": [], "clusters": [], "stats": {}}
     )
+    from kyokan.apps.surveys.models import ImportBatch
+
+    batch = ImportBatch.objects.create(survey=first, filename="a.csv", status="done")
     return {
         "analysis_run": run,
+        "import_batch": batch,
         "survey": first,
         "survey_round2": survey,
         "survey_question": survey.questions.first(),
@@ -333,6 +337,8 @@ ARGS = {
     "surveys:export_xlsx": lambda o: {"pk": o["survey"].pk},
     "surveys:import": lambda o: {"pk": o["survey"].pk},
     "surveys:void": lambda o: {"pk": o["survey"].pk},
+    "surveys:import_status": lambda o: {"pk": o["survey"].pk, "batch": o["import_batch"].pk},
+    "surveys:import_progress": lambda o: {"pk": o["survey"].pk, "batch": o["import_batch"].pk},
     "meetings:detail": lambda o: {"pk": o["meeting"].pk},
     "meetings:edit": lambda o: {"pk": o["meeting"].pk},
     "meetings:status": lambda o: {"pk": o["meeting"].pk, "status": "held"},
