@@ -136,7 +136,7 @@ class EndorsementForm(forms.Form):
     """賛同 or 異議 on the whole version or on one section. No choice is made for the person:
     neither stance is preselected."""
 
-    section = forms.ChoiceField(label=_("on"), required=False)
+    section = forms.ChoiceField(label=_("applies to"), required=False)
     stance = forms.ChoiceField(
         label=_("stance"), choices=Endorsement.Stance.choices, widget=forms.RadioSelect
     )
