@@ -169,8 +169,8 @@ def test_a_future_effective_date_can_be_previewed_but_not_applied(city, sysadmin
     [
         (b"", "empty"),
         (b"\xef\xbb\xbf", "empty"),
-        ("区分,部局\n組織,総務部\n".encode("cp932") + b"\x82", "characters"),
-        (b"\xef\xbb\xbf\xe5\x8c\xba\xe5\x88\x86\n\xff\xfe", "characters"),
+        ("区分,部局\n組織,総務部\n".encode("cp932") + b"\x82", "Shift_JIS"),
+        (b"\xef\xbb\xbf\xe5\x8c\xba\xe5\x88\x86\n\xff\xfe", "broken bytes"),
         ("部局,課\n総務部,総務課\n".encode(), "区分"),
     ],
 )

@@ -154,19 +154,9 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
-    from kyokan.insight.io import InsightInputError, decode_bytes
+    from .csvfiles import decode
 
-    try:
-        text, _encoding = decode_bytes(data)
-    except InsightInputError as exc:
-        raise ValidationError(
-            _(
-                "The file's characters cannot be read: save it as CSV in UTF-8 (with or "
-                "without BOM) or Shift_JIS (CP932). (%(detail)s)"
-            )
-            % {"detail": exc}
-        ) from exc
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(decode(data))))
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:

@@ -11,31 +11,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kyokan import insight
+from kyokan.apps.core.csvfiles import DECODING_ERRORS
 from kyokan.insight import duplicates
 
 #: One translated message per code of ``kyokan.insight.io.CODES`` (same parameters).
 INPUT_ERRORS = {
     "invalid_input": _("The input cannot be analysed."),
-    "utf8_broken_after_bom": _(
-        "The file starts as UTF-8 but has broken bytes at position %(position)s. Save it "
-        "again as CSV in UTF-8 or Shift_JIS (CP932)."
-    ),
-    "utf16_broken": _(
-        "The file is UTF-16 but has broken bytes. Save it again as CSV in UTF-8 or "
-        "Shift_JIS (CP932)."
-    ),
-    "utf8_broken": _(
-        "The file is UTF-8 but has %(broken)s broken byte sequences (the first at byte "
-        "%(position)s). Save it again as CSV in UTF-8 or Shift_JIS (CP932)."
-    ),
-    "encoding_unknown": _(
-        "The file's characters could not be read (UTF-8 and Shift_JIS/CP932 were tried). "
-        "Save it as CSV in UTF-8."
-    ),
-    "binary": _(
-        "The file is not a text CSV file (it may be an Excel workbook, or UTF-16 without "
-        "its byte order mark). Save it as CSV in UTF-8 or Shift_JIS (CP932)."
-    ),
+    **DECODING_ERRORS,
     "unreadable": _("The file cannot be read: %(reason)s."),
     "bad_source": _("The file cannot be read."),
     "empty": _("The file is empty."),
