@@ -412,21 +412,28 @@ def analyze(
     # 7. Statistics, per question and per group.
     # Respondents per analysed answer: its rows, except bulk submissions and campaigns,
     # which count once (see metrics.DIVERGENCE_EXPLANATION).
-    weights = np.zeros(len(unique))
-    for i in range(n):
-        if rep_of[i] >= 0:
-            weights[position[int(rep_of[i])]] += 1
-    counted_once = 0
+    row_position = np.array([position[int(r)] if r >= 0 else -1 for r in rep_of], dtype=np.int64)
+    organised = np.zeros(len(unique), dtype=bool)
     for rep in list(groups.bulk) + [members[0] for members in groups.campaigns]:
-        if int(rep_of[rep]) in position and weights[position[int(rep_of[rep])]] > 1:
-            weights[position[int(rep_of[rep])]] = 1
-            counted_once += 1
+        if int(rep_of[rep]) in position:
+            organised[position[int(rep_of[rep])]] = True
 
-    def _divergence(rows_in: np.ndarray | None, raw: bool = False) -> dict:
+    def _weights(rows_of: np.ndarray) -> np.ndarray:
+        """Respondents per analysed answer among the input rows ``rows_of``."""
+        found = row_position[rows_of]
+        counts = np.bincount(found[found >= 0], minlength=len(unique)).astype(np.float64)
+        counts[organised] = np.minimum(counts[organised], 1.0)
+        return counts
+
+    weights = _weights(np.arange(n))
+    counted_once = int(organised.sum())
+
+    def _divergence(rows_in: np.ndarray | None, raw: bool = False, rows_of=None) -> dict:
         if rows_in is None:
             parts_ = divergence(matrix, fine_labels, n_fine, weights)
         else:
-            parts_ = divergence(matrix[rows_in], fine_labels[rows_in], n_fine, weights[rows_in])
+            w = _weights(rows_of)[rows_in]
+            parts_ = divergence(matrix[rows_in], fine_labels[rows_in], n_fine, w)
         if raw:
             return parts_
         return {key: _round(parts_[key]) for key in ("divergence", "distance", "spread")}
@@ -435,14 +442,18 @@ def analyze(
     for name, values in attributes.items():
         members: dict[str, set[int]] = {}
         rows: dict[str, int] = {}
+        rows_of_value: dict[str, list[int]] = {}
         for i, value in enumerate(values):
             rows[value] = rows.get(value, 0) + 1
+            rows_of_value.setdefault(value, []).append(i)
             if rep_of[i] >= 0:
                 members.setdefault(value, set()).add(position[int(rep_of[i])])
         group_stats[name] = {}
         for value in sorted(rows):
             rows_in = np.array(sorted(members.get(value, ())), dtype=np.int64)
-            raw_parts = _divergence(rows_in, raw=True)
+            raw_parts = _divergence(
+                rows_in, raw=True, rows_of=np.array(rows_of_value[value], dtype=np.int64)
+            )
             entry = {
                 "items": rows[value],
                 "distinct": len(rows_in),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 LABELLED = DATA / "labelled_answers.csv"
+DEFINITION = (DATA / "definition.txt").read_text(encoding="utf-8").strip()
 
 
 def csv_bytes(rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
@@ -18,9 +19,11 @@ def csv_bytes(rows: list[dict[str, str]], encoding: str = "utf-8") -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-def labelled_rows() -> list[dict[str, str]]:
+def labelled_rows(split: str | None = None) -> list[dict[str, str]]:
+    """Rows of the labelled set; ``split`` "dev" or "heldout" (the one reported on)."""
     with open(LABELLED, encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    return [r for r in rows if split is None or r["split"] == split]
 
 
 def comment_rows(texts: list[str], **attributes: list[str]) -> list[dict[str, str]]:

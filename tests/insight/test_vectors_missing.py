@@ -20,7 +20,7 @@ def no_vectors_package(monkeypatch):
 
 
 def _texts(n=60):
-    return [row["comment-body"] for row in labelled_rows()[:n]]
+    return [row["comment-body"] for row in labelled_rows("dev")[:n]]
 
 
 def test_the_analysis_refuses_to_run_without_the_vectors(no_vectors_package):
@@ -51,13 +51,40 @@ def test_require_vectors_reports_missing_and_unreadable_files(monkeypatch, no_ve
     assert caught.value.detail == ""
 
     def broken():
-        raise ValueError("key2row is truncated")
+        raise ValueError("vectors file checksum differs")
 
     monkeypatch.setattr("kyokan.insight.embed.load_vectors", broken)
     with pytest.raises(WordVectorsMissing) as caught:
         insight.require_vectors()
-    assert caught.value.detail == "ValueError: key2row is truncated"
-    assert "key2row is truncated" in str(caught.value)
+    assert caught.value.detail == "ValueError: vectors file checksum differs"
+    assert "checksum differs" in str(caught.value)
+
+
+def test_another_ja_ginza_build_is_refused_not_misread(monkeypatch, tmp_path):
+    """A ``vectors`` file other than the one the word table was converted from (another
+    ja-ginza build) would silently give every word another row: it is refused."""
+    import numpy as np
+
+    vocab = tmp_path / "ja_ginza-5.3.0" / "vocab"
+    vocab.mkdir(parents=True)
+    np.save(vocab / "vectors.npy", np.zeros((20000, 300), dtype=np.float32))
+    (vocab / "vectors.npy").rename(vocab / "vectors")
+    monkeypatch.setattr(vectors_module, "_cache", {})
+    monkeypatch.setattr(vectors_module, "vocab_dir", lambda: vocab)
+    with pytest.raises(ValueError, match="checksum"):
+        vectors_module.load_vectors()
+    with pytest.raises(WordVectorsMissing) as caught:
+        insight.require_vectors()
+    assert "checksum" in caught.value.detail
+
+
+def test_the_word_table_is_read_without_spacy_and_matches_its_header():
+    words, digest, shape = vectors_module.read_words()
+    assert shape == (20000, 300) and len(digest) == 64
+    assert len(words) > 480_000
+    assert all(0 <= row < 20000 for row in list(words.values())[:1000])
+    # Normalised forms are in the table (セキュリティー), as Sudachi gives them.
+    assert "セキュリティー" in words and "電子申請" in words
 
 
 def test_with_the_vectors_installed_the_analysis_uses_them():
