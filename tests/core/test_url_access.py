@@ -337,6 +337,7 @@ ARGS = {
     "surveys:export_xlsx": lambda o: {"pk": o["survey"].pk},
     "surveys:import": lambda o: {"pk": o["survey"].pk},
     "surveys:void": lambda o: {"pk": o["survey"].pk},
+    "surveys:remind": lambda o: {"pk": o["survey"].pk},
     "surveys:import_status": lambda o: {"pk": o["survey"].pk, "batch": o["import_batch"].pk},
     "surveys:import_progress": lambda o: {"pk": o["survey"].pk, "batch": o["import_batch"].pk},
     "meetings:detail": lambda o: {"pk": o["meeting"].pk},

@@ -8,6 +8,7 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from . import exporting, panels  # noqa: F401  (exporting registers its builder)
+        from . import exporting, panels, reminders  # noqa: F401  (exporting: its builder)
 
         panels.register()
+        reminders.register()

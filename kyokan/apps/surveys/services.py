@@ -214,7 +214,25 @@ def survey_open(*, actor, survey: Survey, record_past: bool = False) -> bool:
         raise ValidationError(_("Add at least one question before opening the survey."))
     if survey.closes_on < timezone.localdate() and not record_past:
         raise ValidationError(_("The closing date is in the past."))
-    return audited_update(actor=actor, instance=survey, changes={"state": Survey.State.OPEN})
+    changed = audited_update(actor=actor, instance=survey, changes={"state": Survey.State.OPEN})
+    if changed and not record_past:
+        from .reminders import survey_opened_notify
+
+        survey_opened_notify(actor=actor, survey=survey)
+    return changed
+
+
+@transaction.atomic
+def survey_remind_now(*, actor, survey: Survey) -> int:
+    """The secretariat reminds those who have not answered (once a day at most)."""
+    from .reminders import survey_remind
+
+    if survey.state != Survey.State.OPEN:
+        raise ValidationError(_("Only an open survey's audience is reminded."))
+    today = timezone.localdate().isoformat()
+    return survey_remind(
+        actor=actor, survey=survey, dedupe_key=f"survey-remind:{survey.pk}:{today}"
+    )
 
 
 @transaction.atomic

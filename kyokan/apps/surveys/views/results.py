@@ -98,6 +98,26 @@ def non_respondents(request, pk: int, obj: Survey):
     )
 
 
+@require("surveys.manage_surveys", obj=survey_obj)
+@require_http_methods(["GET", "POST"])
+def remind(request, pk: int, obj: Survey):
+    """Remind the audience members who have not answered (confirmed first)."""
+    from kyokan.apps.core.viewkit import confirmed
+
+    from ..reminders import unanswered
+
+    return confirmed(
+        request,
+        lambda: services.survey_remind_now(actor=request.user, survey=obj),
+        title=_("Remind those who have not answered?"),
+        message=_("%(n)s people of the audience have not answered yet; each is told once today.")
+        % {"n": unanswered(obj).count()},
+        submit_label=_("Send the reminder"),
+        success=_("The reminder was sent."),
+        back=reverse("surveys:detail", args=[obj.pk]),
+    )
+
+
 # --- cross-tabulation -------------------------------------------------------------------
 
 
@@ -355,4 +375,5 @@ urlpatterns = [
     path("surveys/<int:pk>/export.csv", export_csv, name="export_csv"),
     path("surveys/<int:pk>/export.xlsx", export_xlsx, name="export_xlsx"),
     path("surveys/<int:pk>/void/", response_void, name="void"),
+    path("surveys/<int:pk>/remind/", remind, name="remind"),
 ]
