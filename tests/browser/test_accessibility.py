@@ -104,7 +104,7 @@ def _strategy_revision() -> Version:
 
 
 def _strategy_adopted() -> Version:
-    return Version.objects.get(document__title="デジタル強靱化戦略", label="令和3年度版")
+    return Version.objects.get(document__title="デジタル強靱化戦略", number=1)
 
 
 def _document_detail(demo) -> str:

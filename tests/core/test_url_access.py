@@ -156,13 +156,18 @@ def _documents_with_everything(sysadmin, people) -> dict:
         actor=sysadmin, document=document, label="初版",
         sections=[SectionData("目指す姿", "ICTを活用する。"), SectionData("基本方針", "本文")],
     )  # fmt: skip
-    ds.version_adopt(actor=sysadmin, version=adopted, adopted_on=timezone.localdate())
+    from tests.documents.adoption import adopt
+
+    adopt(adopted, actor=sysadmin)
     draft = ds.version_revise(actor=sysadmin, version=adopted, label="改定案")
     section = draft.sections.order_by("path").first()
     ds.version_open_consultation(
         actor=sysadmin, version=draft, deadline=timezone.localdate() + timedelta(days=7)
     )
     comment = ds.comment_add(actor=people["staff"], section=section, body="意見")
+    objection = ds.endorsement_set(
+        actor=people["staff"], version=draft, stance="object", note="異議の理由"
+    )
     ds.version_back_to_draft(actor=sysadmin, version=draft)
     term = ds.term_create(actor=sysadmin, preferred="デジタル化", variants="ICT化\n情報化")
     step = ds.step_create(actor=sysadmin, document=document, title="事務局案")
@@ -172,6 +177,7 @@ def _documents_with_everything(sysadmin, people) -> dict:
         "draft_version": draft,
         "section": section,
         "comment": comment,
+        "objection": objection,
         "term": term,
         "step": step,
     }
@@ -292,6 +298,8 @@ ARGS = {
     "documents:version_consultation": lambda o: {"pk": o["draft_version"].pk},
     "documents:version_to_draft": lambda o: {"pk": o["draft_version"].pk},
     "documents:version_adopt": lambda o: {"pk": o["draft_version"].pk},
+    "documents:objection_answer": lambda o: {"pk": o["objection"].pk},
+    "documents:version_abolish": lambda o: {"pk": o["adopted_version"].pk},
     "documents:version_delete": lambda o: {"pk": o["draft_version"].pk},
     "documents:compare": lambda o: {"pk": o["draft_version"].pk},
     "documents:endorse": lambda o: {"pk": o["draft_version"].pk},
