@@ -472,6 +472,12 @@ def analyze(
         if members_of is not None:
             members_of.append(ids[i])
     duplicates = int(sum(1 for item in items if item.duplicate_of is not None))
+    rows_by_duplicate_rep: dict[int, list[str]] = {}
+    rows_by_rep: dict[int, list[str]] = {}
+    for i in range(n):
+        if duplicate_rep[i] >= 0:
+            rows_by_duplicate_rep.setdefault(int(duplicate_rep[i]), []).append(ids[i])
+            rows_by_rep.setdefault(int(rep_of[i]), []).append(ids[i])
     stats = {
         "divergence": overall["divergence"],
         "divergence_parts": {"distance": overall["distance"], "spread": overall["spread"]},
@@ -489,7 +495,7 @@ def analyze(
                 "representative": ids[rep],
                 "text": texts[rep],
                 "count": size,
-                "items": [ids[i] for i in range(n) if int(duplicate_rep[i]) == rep],
+                "items": rows_by_duplicate_rep[rep],
             }
             for rep, size in sorted(groups.group_sizes.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
@@ -499,8 +505,8 @@ def analyze(
                 "representative": ids[members[0]],
                 "text": texts[members[0]],
                 "distinct": len(members),
-                "count": int(sum(1 for i in range(n) if int(rep_of[i]) == members[0])),
-                "items": [ids[i] for i in range(n) if int(rep_of[i]) == members[0]],
+                "count": len(rows_by_rep.get(members[0], ())),
+                "items": rows_by_rep.get(members[0], []),
             }
             for number, members in enumerate(groups.campaigns)
         ],

@@ -52,6 +52,12 @@ OVERLAP_THRESHOLD = 0.8
 #: towards the size (several senders of the same version are still senders).
 CAMPAIGN_JACCARD = 0.3
 CAMPAIGN_MIN_SIZE = 5
+#: A campaign's members are linked to each other, not only through a chain: at least this
+#: share of its pairs linked (the dev split's families: 0.5–0.9 of their pairs are found
+#: linked, as MinHash finds a pair at Jaccard 0.3 with probability 0.58), else it is cut
+#: again with a threshold this much stricter.
+CAMPAIGN_MIN_DENSITY = 0.25
+CAMPAIGN_STEP = 0.05
 CAMPAIGN_MIN_LENGTH = 30
 #: MinHash: 96 hash functions in 32 bands of 3 rows: a pair with Jaccard 0.3 is a candidate
 #: with probability 0.58 (and a family is found through any of its many pairs), one with
@@ -145,7 +151,7 @@ def find_duplicates(keys: list[str]) -> DuplicateGroups:
     uniques = sorted(first.values())
     near = [i for i in uniques if len(keys[i]) >= MIN_NEAR_LENGTH]
     leader_of: dict[int, int] = {}  # item index -> the earlier item it copies
-    campaign_links: list[tuple[int, int]] = []
+    campaign_links: list[tuple[int, int, float]] = []
     if len(near) >= 2:
         code_sets = [_bigram_codes(keys[i]) for i in near]
         signatures = _signatures(code_sets)
@@ -158,7 +164,7 @@ def find_duplicates(keys: list[str]) -> DuplicateGroups:
         # Exact check; then each answer joins the most similar earlier answer that is
         # itself a representative (no chains: a member is always close to its leader).
         partners: dict[int, list[tuple[float, int]]] = {}
-        links: list[tuple[int, int]] = []
+        links: list[tuple[int, int, float]] = []
         current, current_set = -1, set()
         for a, b in candidates.tolist():  # sorted by a: one set in memory at a time
             if a != current:
@@ -171,14 +177,15 @@ def find_duplicates(keys: list[str]) -> DuplicateGroups:
             if similarity >= JACCARD_THRESHOLD and overlap >= OVERLAP_THRESHOLD:
                 partners.setdefault(b, []).append((similarity, a))
             elif similarity >= CAMPAIGN_JACCARD:
-                links.append((a, b))
+                links.append((a, b, similarity))
         for b in sorted(partners):
             for _, a in sorted(partners[b], key=lambda pair: (-pair[0], pair[1])):
                 if near[a] not in leader_of:  # a is a representative
                     leader_of[near[b]] = near[a]
                     break
         campaign_links = [
-            (leader_of.get(near[a], near[a]), leader_of.get(near[b], near[b])) for a, b in links
+            (leader_of.get(near[a], near[a]), leader_of.get(near[b], near[b]), similarity)
+            for a, b, similarity in links
         ]
     for i in range(n):
         rep = int(representative[i])
@@ -196,36 +203,68 @@ def find_duplicates(keys: list[str]) -> DuplicateGroups:
     )
 
 
-def _campaigns(
-    keys: list[str], links: list[tuple[int, int]], sizes: dict[int, int]
-) -> list[list[int]]:
-    """Connected families (union-find) of linked representatives with at least
-    :data:`CAMPAIGN_MIN_SIZE` rows (near-duplicates included). A family of one text, sent
-    that many times, is a campaign too (組織的な**同一**意見)."""
-    parent: dict[int, int] = {}
+def _families(links: list[tuple[int, int, float]], nodes: set[int]) -> list[list[int]]:
+    """Connected components (union-find) of ``nodes`` under ``links``."""
+    parent = {x: x for x in nodes}
 
     def root(x: int) -> int:
-        parent.setdefault(x, x)
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for a, b in links:
-        if a == b or min(len(keys[a]), len(keys[b])) < CAMPAIGN_MIN_LENGTH:
-            continue
+    for a, b, _ in links:
         ra, rb = root(a), root(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-    for rep, size in sizes.items():
-        if size >= CAMPAIGN_MIN_SIZE and len(keys[rep]) >= CAMPAIGN_MIN_LENGTH:
-            root(rep)
-    families: dict[int, list[int]] = {}
-    for x in list(parent):
-        families.setdefault(root(x), []).append(x)
-    out = [
-        sorted(members)
-        for members in families.values()
-        if sum(sizes.get(m, 1) for m in members) >= CAMPAIGN_MIN_SIZE
+    out: dict[int, list[int]] = {}
+    for x in nodes:
+        out.setdefault(root(x), []).append(x)
+    return [sorted(members) for members in out.values()]
+
+
+def _campaigns(
+    keys: list[str], links: list[tuple[int, int, float]], sizes: dict[int, int]
+) -> list[list[int]]:
+    """Connected families of linked representatives with at least :data:`CAMPAIGN_MIN_SIZE`
+    rows (near-duplicates included). A family of one text, sent that many times, is a
+    campaign too (組織的な**同一**意見). A family whose members are linked by chains rather
+    than to each other (fewer than :data:`CAMPAIGN_MIN_DENSITY` of its pairs linked: many
+    different comments that each quote a bit of the next) is cut again with a stricter
+    threshold, step by step, until its parts are dense or too small."""
+    links = [
+        (a, b, sim)
+        for a, b, sim in links
+        if a != b and min(len(keys[a]), len(keys[b])) >= CAMPAIGN_MIN_LENGTH
     ]
+    nodes = {a for a, _, _ in links} | {b for _, b, _ in links}
+    nodes |= {
+        rep
+        for rep, size in sizes.items()
+        if size >= CAMPAIGN_MIN_SIZE and len(keys[rep]) >= CAMPAIGN_MIN_LENGTH
+    }
+    out: list[list[int]] = []
+    pending = [(members, CAMPAIGN_JACCARD) for members in _families(links, nodes)]
+    by_node: dict[int, list[tuple[int, int, float]]] = {}
+    for link in links:
+        by_node.setdefault(link[0], []).append(link)
+    while pending:
+        members, threshold = pending.pop()
+        if sum(sizes.get(m, 1) for m in members) < CAMPAIGN_MIN_SIZE:
+            continue
+        inside = set(members)
+        own = [
+            link
+            for m in members
+            for link in by_node.get(m, ())
+            if link[1] in inside and link[2] >= threshold
+        ]
+        pairs = len(members) * (len(members) - 1) / 2
+        if len(members) == 1 or len(own) >= CAMPAIGN_MIN_DENSITY * pairs:
+            out.append(members)
+        elif threshold + CAMPAIGN_STEP <= 1.0:
+            stricter = [link for link in own if link[2] >= threshold + CAMPAIGN_STEP]
+            pending.extend(
+                (part, threshold + CAMPAIGN_STEP) for part in _families(stricter, inside)
+            )
     return sorted(out)
