@@ -16,8 +16,9 @@ class WorkItem:
     title: str
     url: str
     what: str  # what to do, e.g. 「日程の回答」「アンケートに回答」「意見募集」「宿題」
-    deadline: dt.date | None = None
+    deadline: dt.date | None = None  # by when it must be done; or, for an event, its day
     detail: str = ""
+    is_event: bool = False  # the date is the day something happens (a meeting), not a deadline
 
 
 @dataclass(frozen=True)

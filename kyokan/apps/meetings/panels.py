@@ -63,6 +63,7 @@ def _meetings_work(user, limit: int) -> list[WorkItem]:
                 what=str(_("Meeting")),
                 deadline=deadline,
                 detail=detail,
+                is_event=True,
             )
         )
     return items
