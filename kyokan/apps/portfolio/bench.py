@@ -15,7 +15,7 @@ from kyokan.apps.core.models import Department, FiscalYear
 from . import periods
 from .models import Initiative, Kpi, KpiActual, KpiTarget, ProgressReport
 
-INITIATIVES, REPORTS, KPIS = 1000, 8, 3
+INITIATIVES, REPORTS, KPIS, MILESTONES = 1000, 8, 3, 2
 
 
 def _fy() -> int:
@@ -36,8 +36,8 @@ PAGES: list[BenchPage] = [
 
 def fill(admin, log) -> None:
     """Bulk rows (the bench measures reading, not writing): 1,000 initiatives over the
-    bench city's bureaus, each with 3 KPIs (targets, quarterly actuals), 8 reports and
-    budget lines for two years."""
+    bench city's bureaus, each with 3 KPIs (targets, quarterly actuals), 8 reports, budget
+    lines for two years and 2 milestones (one reached)."""
     from kyokan.apps.core.audit import audit_record_many
     from kyokan.apps.core.models import AuditEvent
 
@@ -103,9 +103,22 @@ def fill(admin, log) -> None:
          for n, i in enumerate(initiatives) for year in (fy - 1, fy)],
         batch_size=2000,
     )  # fmt: skip
+    fill_milestones(initiatives)
     audit_record_many(
         actor=admin, action=AuditEvent.Action.LOAD, targets=initiatives, summary="bench portfolio"
     )
+
+
+def fill_milestones(initiatives) -> None:
+    from .models import Milestone
+
+    today = timezone.localdate()
+    Milestone.objects.bulk_create(
+        [Milestone(initiative=i, title=f"マイルストーン{k + 1}", done=k == 0,
+                   due_on=today + timedelta(days=(n % 200) - 100 + 300 * k))
+         for n, i in enumerate(initiatives) for k in range(MILESTONES)],
+        batch_size=2000,
+    )  # fmt: skip
 
 
 def import_csv(n: int = INITIATIVES) -> bytes:

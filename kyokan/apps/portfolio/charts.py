@@ -1,48 +1,41 @@
 """Charts of the portfolio: bar charts of the balance and the levers, the cost vs value
-bubble chart (matplotlib, as surveys/charts.py: SVG inline, plain-text labels, each chart
-with its table), and the roadmap, drawn as SVG by hand (a grid of years and bars needs no
-plotting library, and stays crisp when printed on A3)."""
+bubble chart (matplotlib through core's one set-up, kyokan.apps.core.charts: SVG inline,
+plain-text labels, each chart with its table), and the roadmap, drawn as SVG by hand (a
+grid of years and bars needs no plotting library, and stays crisp when printed on A3)."""
 
 from __future__ import annotations
 
 import hashlib
 import html
-import io
-import re
-from dataclasses import dataclass
+from datetime import date
 
 from django.core.cache import cache as django_cache
 from django.utils.safestring import SafeString, mark_safe
 
-# One matplotlib set-up for the whole project (fonts, no mathtext, stable ids, the lock).
-from kyokan.apps.surveys.charts import _figure_class, _lock, _prefix_ids
+from kyokan.apps.core import charts as core_charts
+from kyokan.apps.core.japanese_dates import fiscal_year_of
 
-RENDER_VERSION = "1"  # bump when the drawing changes
+RENDER_VERSION = "2"  # bump when the drawing changes
 BAR = "#0046a3"
 TEXT = "#1a1a1a"
 ACCENT = "#b35900"
+# Bubble areas (points²): a few sizes, so that the SVG defines a few marker shapes used at
+# every point, not one shape per initiative (1,000 bubbles were 720 kB of markup).
+BUBBLE_SIZES = (20, 50, 100, 200, 400, 600)
 
 
-def _svg(fig, *, uid: str, description: str) -> SafeString:
-    buffer = io.StringIO()
-    with _lock:
-        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]
-    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
-    text = re.sub(r"\s*<!--.*?-->", "", text, flags=re.S)
-    text = _prefix_ids(text, uid)
-    match = re.match(r'<svg([^>]*?)\swidth="([\d.]+)pt"\sheight="([\d.]+)pt"', text)
-    width = match.group(2) if match else "460.8"
-    label = html.escape(description, quote=True)
-    end = text.index(">") + 1
-    opening = re.sub(r'\s(width|height)="[\d.]+pt"', "", text[:end])
-    opening = opening[:-1] + (
-        f' class="survey-chart" role="img" aria-label="{label}"'
-        f' style="width: 100%; max-width: {width}pt; height: auto"><title>{label}</title>'
-    )
+def _svg(draw, *, uid: str, description: str) -> SafeString:
     # Markup made by matplotlib; the only text inserted (the label) is escaped.
-    return mark_safe(opening + text[end:].strip())
+    return mark_safe(
+        core_charts.svg_markup(draw, uid=uid, description=description, css_class="survey-chart")
+    )
+
+
+def bubble_size(initial_cost_yen: int) -> int:
+    """The bubble's area for an initial cost: 1 point² per 50,000 yen, within 20–600, to
+    the nearest of :data:`BUBBLE_SIZES`."""
+    raw = max(20, min(600, initial_cost_yen / 50_000))
+    return min(BUBBLE_SIZES, key=lambda size: (abs(size - raw), size))
 
 
 def _cached(kind: str, draw, *key) -> SafeString:
@@ -64,8 +57,13 @@ def bubble_chart(points, *, uid: str, description: str, x_label: str, y_label: s
 
 
 def _bar(labels, values, uid: str, description: str) -> SafeString:
-    Figure = _figure_class()
-    fig = Figure(figsize=(6.4, 0.6 + 0.42 * max(len(labels), 1)), layout="constrained")
+    return _svg(lambda: _bar_figure(labels, values), uid=uid, description=description)
+
+
+def _bar_figure(labels, values):
+    fig = core_charts.figure_class()(
+        figsize=(6.4, 0.6 + 0.42 * max(len(labels), 1)), layout="constrained"
+    )
     ax = fig.add_subplot()
     positions = range(len(labels))
     bars = ax.barh(list(positions), list(values), color=BAR, height=0.6)
@@ -75,18 +73,29 @@ def _bar(labels, values, uid: str, description: str) -> SafeString:
     ax.set_xlim(0, max([*values, 1]) * 1.25)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(axis="x", labelsize=8)
-    return _svg(fig, uid=uid, description=description)
+    return fig
 
 
 def _bubble(points, uid: str, description: str, x_label: str, y_label: str) -> SafeString:
-    Figure = _figure_class()
-    fig = Figure(figsize=(6.4, 4.6), layout="constrained")
+    return _svg(lambda: _bubble_figure(points, x_label, y_label), uid=uid,
+                description=description)  # fmt: skip
+
+
+def _bubble_figure(points, x_label: str, y_label: str):
+    fig = core_charts.figure_class()(figsize=(6.4, 4.6), layout="constrained")
     ax = fig.add_subplot()
     if points:
         xs = [p[0] / 10_000 for p in points]
         ys = [p[1] / 10_000 for p in points]
-        sizes = [max(20, min(600, p[2] / 50_000)) for p in points]
-        ax.scatter(xs, ys, s=sizes, color=BAR, alpha=0.45, edgecolors=BAR)
+        by_size: dict[int, list[int]] = {}
+        for n, p in enumerate(points):
+            by_size.setdefault(bubble_size(p[2]), []).append(n)
+        # One scatter per size, the largest first (under the small ones): a collection of
+        # one size is one marker definition used at every point.
+        for size in sorted(by_size, reverse=True):
+            members = by_size[size]
+            ax.scatter([xs[n] for n in members], [ys[n] for n in members], s=size, color=BAR,
+                       alpha=0.45, edgecolors=BAR)  # fmt: skip
         top = max(max(xs), max(ys), 1)
         ax.plot([0, top], [0, top], color=ACCENT, linewidth=1, linestyle="--")
         ax.text(top, top, " = 1.0", color=ACCENT, fontsize=8, va="bottom", ha="right")
@@ -98,7 +107,7 @@ def _bubble(points, uid: str, description: str, x_label: str, y_label: str) -> S
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(color="#d0d0d0", linewidth=0.5)
     ax.set_axisbelow(True)
-    return _svg(fig, uid=uid, description=description)
+    return fig
 
 
 # --- the roadmap ---------------------------------------------------------------------------------
@@ -109,24 +118,55 @@ ROW_H = 22
 HEAD_H = 40
 
 
-@dataclass
-class RoadmapBar:
-    label: str
-    start: int
-    end: int
-    status: str
+MILESTONE_R = 6  # half the diagonal of a milestone's diamond
 
 
-def roadmap_svg(*, years: list[int], groups, steps, year_label, description: str) -> SafeString:
-    """Rows by pillar, a bar per initiative over its fiscal years, the vision's steps and
-    the next strategy's start as vertical marks. Pure SVG, readable without JavaScript;
-    the page's table is the text alternative."""
+def milestone_x(day: date, first: int) -> float:
+    """Where a day falls on the roadmap: its fiscal year's column, and within it the share
+    of the year (1 April to 31 March) gone by."""
+    fy = fiscal_year_of(day)
+    start, end = date(fy, 4, 1), date(fy + 1, 4, 1)
+    return LABEL_W + (fy - first + (day - start).days / (end - start).days) * YEAR_W
+
+
+MILESTONE_DEFS = (
+    # Reached: filled; planned: open. Dark on white with a white edge, visible on a bar and
+    # on the background alike. Drawn once, used at every milestone.
+    "<defs>"
+    + "".join(
+        f'<path id="roadmap-milestone-{key}" d="M0 -{MILESTONE_R}l{MILESTONE_R} {MILESTONE_R}'
+        f'l-{MILESTONE_R} {MILESTONE_R}l-{MILESTONE_R} -{MILESTONE_R}z" fill="{fill}" '
+        f'stroke="{stroke}" stroke-width="1.5"/>'
+        for key, fill, stroke in (("reached", "#1a1a1a", "#ffffff"),
+                                  ("planned", "#ffffff", "#1a1a1a"))
+    )
+    + "</defs>"
+)  # fmt: skip
+
+
+def _diamond(x: float, y: float, *, reached: bool, title: str) -> str:
+    key = "reached" if reached else "planned"
+    return (
+        f'<use class="milestone" href="#roadmap-milestone-{key}" x="{x:.1f}" y="{y:.1f}">'
+        f"<title>{html.escape(title)}</title></use>"
+    )
+
+
+def roadmap_svg(*, years: list[int], groups, steps, year_label, description: str,
+                milestone_title=None, legend=None) -> SafeString:  # fmt: skip
+    """Rows by pillar, a bar per initiative over its fiscal years with its milestones
+    (``item.roadmap_milestones``) as diamonds on their dates, the vision's steps and the
+    next strategy's start as vertical marks. Pure SVG, readable without JavaScript; the
+    page's table is the text alternative. ``milestone_title(m)`` names a milestone in its
+    tooltip; ``legend`` maps "reached" and "planned" to the legend's words."""
     if not years:
         return mark_safe("")
+    milestone_title = milestone_title or (lambda m: f"{m.title} {m.due_on.isoformat()}")
     first, last = years[0], years[-1]
     width = LABEL_W + YEAR_W * len(years) + 10
     rows = sum(1 + len(items) for _label, items in groups)
-    height = HEAD_H + ROW_H * rows + 30
+    bottom = HEAD_H + ROW_H * rows  # below the last row
+    height = bottom + (52 if legend else 30)
     e = html.escape
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="roadmap" viewBox="0 0 {width} {height}"'
@@ -134,13 +174,14 @@ def roadmap_svg(*, years: list[int], groups, steps, year_label, description: str
         f"<title>{e(description)}</title>",
         '<style>text{font-family:"IPAexGothic","Noto Sans JP",sans-serif;font-size:11px;'
         "fill:#1a1a1a}.g{font-weight:bold}.y{font-size:10px}</style>",
+        MILESTONE_DEFS,
     ]
     for i, fy in enumerate(years):
         x = LABEL_W + i * YEAR_W
         shade = "#f2f2f2" if i % 2 else "#ffffff"
         parts.append(
             f'<rect x="{x}" y="{HEAD_H - 4}" width="{YEAR_W}" '
-            f'height="{height - HEAD_H - 26}" fill="{shade}"/>'
+            f'height="{bottom - HEAD_H + 4}" fill="{shade}"/>'
         )
         for n, line in enumerate(year_label(fy)):
             parts.append(
@@ -163,6 +204,10 @@ def roadmap_svg(*, years: list[int], groups, steps, year_label, description: str
                     f'fill="{colour}">'
                     f"<title>{e(item.title)}</title></rect>"
                 )
+            for m in getattr(item, "roadmap_milestones", ()):
+                if first <= fiscal_year_of(m.due_on) <= last:
+                    parts.append(_diamond(milestone_x(m.due_on, first), y + ROW_H / 2,
+                                          reached=m.done, title=milestone_title(m)))  # fmt: skip
             y += ROW_H
     for step in steps:
         if not first <= step.fiscal_year <= last:
@@ -170,12 +215,18 @@ def roadmap_svg(*, years: list[int], groups, steps, year_label, description: str
         x = LABEL_W + (step.fiscal_year - first) * YEAR_W
         colour = "#b35900" if step.kind == "strategy" else "#1d7d3a"
         parts.append(
-            f'<line x1="{x}" y1="{HEAD_H - 6}" x2="{x}" y2="{height - 22}" '
+            f'<line x1="{x}" y1="{HEAD_H - 6}" x2="{x}" y2="{bottom + 8}" '
             f'stroke="{colour}" stroke-width="2" stroke-dasharray="6 3"/>'
         )
         parts.append(
-            f'<text x="{x + 3}" y="{height - 8}" style="fill:{colour}">{e(step.name[:20])}</text>'
+            f'<text x="{x + 3}" y="{bottom + 22}" style="fill:{colour}">{e(step.name[:20])}</text>'
         )
+    if legend:
+        y = bottom + 40
+        for n, (reached, key) in enumerate(((True, "reached"), (False, "planned"))):
+            x = 10 + n * 160
+            parts.append(_diamond(x + MILESTONE_R, y - 4, reached=reached, title=legend[key]))
+            parts.append(f'<text x="{x + 2 * MILESTONE_R + 6}" y="{y}">{e(legend[key])}</text>')
     parts.append("</svg>")
     # Every text inserted is escaped above.
     return mark_safe("".join(parts))

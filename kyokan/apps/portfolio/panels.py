@@ -50,7 +50,7 @@ def _off_target(user) -> dict:
         else None
     )
     kpis = selectors.kpis_off_target(fy, initiative_ids=ids)
-    return {"kpis": kpis[:6], "total": len(kpis), "mine": bureaus is not None}
+    return {"kpis": list(kpis[:6]), "total": kpis.count(), "mine": bureaus is not None}
 
 
 def _balance(user) -> dict:

@@ -6,7 +6,24 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +38,7 @@ from .models import (
     KpiActual,
     KpiTarget,
     Lever,
+    Milestone,
     PriorityGoal,
     ProgressReport,
     RuleKind,
@@ -215,14 +233,14 @@ def with_cost_value(rows: list[Initiative], units=None) -> list[Initiative]:
 
 
 def initiative_detail(initiative: Initiative) -> dict:
+    today = timezone.localdate()
+    fy, _q = periods.quarter_of(today)
     kpis = list(
-        initiative.kpis.prefetch_related(
+        with_kpi_status(initiative.kpis.all(), fy).prefetch_related(
             Prefetch("targets", queryset=KpiTarget.objects.order_by("fiscal_year")),
             Prefetch("actuals", queryset=KpiActual.objects.order_by("fiscal_year", "quarter")),
         )
     )
-    today = timezone.localdate()
-    fy, _q = periods.quarter_of(today)
     for kpi in kpis:
         kpi.status_now = kpi_status(kpi, fy)
     return {
@@ -274,48 +292,101 @@ KPI_STATE_LABELS = {
 }
 
 
+# The year's own actual (quarter 0) comes before the latest quarter's.
+QUARTERS_LATEST_FIRST = (0, 4, 3, 2, 1)
+
+
+def _cents(expression):
+    """A KPI value (two decimal places) as whole hundredths, so that the rule compares
+    exact integers on every database (SQLite keeps decimals as floating point)."""
+    return Cast(
+        Round(ExpressionWrapper(expression * Value(100), output_field=DecimalField())),
+        BigIntegerField(),
+    )
+
+
+def with_kpi_status(qs: QuerySet[Kpi], fiscal_year: int) -> QuerySet[Kpi]:
+    """Annotate each KPI with its standing in ``fiscal_year`` (KPI_RULE), computed by the
+    database in the same query: ``fy_target``, the latest actual of the year
+    (``fy_actual``, ``fy_quarter``: the year's own actual, quarter 0, before the latest
+    quarter's) and ``fy_state``. Read them with :func:`kpi_status`."""
+    # One pass: the year's target and actuals joined by their unique (kpi, year, quarter)
+    # index, no correlated subquery per row.
+    joins = {
+        "fy_t": FilteredRelation("targets", condition=Q(targets__fiscal_year=fiscal_year)),
+        **{
+            f"fy_a{q}": FilteredRelation(
+                "actuals", condition=Q(actuals__fiscal_year=fiscal_year, actuals__quarter=q)
+            )
+            for q in QUARTERS_LATEST_FIRST
+        },
+    }
+    qs = qs.annotate(**joins).annotate(
+        fy_year=Value(fiscal_year, output_field=IntegerField()),
+        fy_target=F("fy_t__value"),
+        fy_actual=Coalesce(*(F(f"fy_a{q}__value") for q in QUARTERS_LATEST_FIRST)),
+        fy_quarter=Case(
+            *(When(**{f"fy_a{q}__isnull": False}, then=Value(q)) for q in QUARTERS_LATEST_FIRST),
+            default=None,
+            output_field=IntegerField(),
+        ),
+    )
+    actual, goal, base = _cents(F("fy_actual")), _cents(F("fy_target")), _cents(F("baseline"))
+    # Quarters gone by at the actual (a year's actual: all four).
+    gone = Case(
+        When(fy_quarter=0, then=Value(4)), default=F("fy_quarter"), output_field=IntegerField()
+    )
+    # covered ÷ span ≥ gone ÷ 4, multiplied out as 4 × covered against gone × span (a
+    # falling target has a negative span, which turns the comparison).
+    covered = ExpressionWrapper(Value(4) * (actual - base), output_field=BigIntegerField())
+    expected = ExpressionWrapper(gone * (goal - base), output_field=BigIntegerField())
+    up, down = Q(direction=Kpi.Direction.UP), Q(direction=Kpi.Direction.DOWN)
+    return qs.annotate(
+        fy_state=Case(
+            When(fy_target__isnull=True, then=Value("no_target")),
+            When(fy_actual__isnull=True, then=Value("no_data")),
+            When(up & GreaterThanOrEqual(actual, goal), then=Value("achieved")),
+            When(down & LessThanOrEqual(actual, goal), then=Value("achieved")),
+            When(GreaterThan(goal, base) & GreaterThanOrEqual(covered, expected),
+                 then=Value("on_track")),
+            When(LessThan(goal, base) & LessThanOrEqual(covered, expected),
+                 then=Value("on_track")),
+            default=Value("behind"),
+            output_field=CharField(),
+        )
+    )  # fmt: skip
+
+
 def kpi_status(kpi: Kpi, fiscal_year: int) -> KpiStatus:
-    """The KPI against its target of ``fiscal_year`` (see KPI_RULE); reads the prefetched
-    ``targets`` and ``actuals``."""
-    target = next((t.value for t in kpi.targets.all() if t.fiscal_year == fiscal_year), None)
-    if target is None:
-        return KpiStatus("no_target")
-    actuals = [a for a in kpi.actuals.all() if a.fiscal_year == fiscal_year]
-    if not actuals:
-        return KpiStatus("no_data", target=target)
-    year = [a for a in actuals if a.quarter == 0]
-    latest = year[0] if year else max(actuals, key=lambda a: a.quarter)
-    expected = 1.0 if latest.quarter == 0 else latest.quarter / 4
-    up = kpi.direction == Kpi.Direction.UP
-    meets = latest.value >= target if up else latest.value <= target
+    """The KPI against its target of ``fiscal_year`` (see KPI_RULE), from the annotations
+    of :func:`with_kpi_status` (one query when the KPI was read without them)."""
+    if getattr(kpi, "fy_year", None) != fiscal_year:
+        kpi = with_kpi_status(Kpi.objects.filter(pk=kpi.pk), fiscal_year).get()
+    state, target, actual = kpi.fy_state, kpi.fy_target, kpi.fy_actual
+    if state in ("no_target", "no_data"):
+        return KpiStatus(state, target=target)
     span = target - kpi.baseline
-    progress = float((latest.value - kpi.baseline) / span) if span else (1.0 if meets else 0.0)
-    if meets:
-        state = "achieved"
-    elif progress >= expected:
-        state = "on_track"
-    else:
-        state = "behind"
-    return KpiStatus(state, target, latest.value, latest.quarter, progress)
+    progress = (
+        float((actual - kpi.baseline) / span) if span else (1.0 if state == "achieved" else 0.0)
+    )
+    return KpiStatus(state, target, actual, kpi.fy_quarter, progress)
 
 
-def kpis_with_status(fiscal_year: int, *, initiative_ids=None) -> list[Kpi]:
-    qs = Kpi.objects.select_related("initiative__bureau").prefetch_related("targets", "actuals")
+def kpis_with_status(fiscal_year: int, *, initiative_ids=None) -> QuerySet[Kpi]:
+    """The KPIs with a target in ``fiscal_year``, annotated with their standing."""
+    qs = Kpi.objects.select_related("initiative__bureau")
     if initiative_ids is not None:
         qs = qs.filter(initiative_id__in=initiative_ids)
-    with_target = KpiTarget.objects.filter(fiscal_year=fiscal_year).values("kpi_id")
-    kpis = list(qs.filter(pk__in=with_target).order_by("initiative_id", "id"))
-    for kpi in kpis:
-        kpi.status_now = kpi_status(kpi, fiscal_year)
-    return kpis
+    return (
+        with_kpi_status(qs, fiscal_year)
+        .filter(fy_target__isnull=False)
+        .order_by("initiative_id", "id")
+    )
 
 
-def kpis_off_target(fiscal_year: int, *, initiative_ids=None) -> list[Kpi]:
-    return [
-        k
-        for k in kpis_with_status(fiscal_year, initiative_ids=initiative_ids)
-        if k.status_now.state == "behind"
-    ]
+def kpis_off_target(fiscal_year: int, *, initiative_ids=None) -> QuerySet[Kpi]:
+    """The KPIs behind in ``fiscal_year``, filtered, counted and paged by the database."""
+    return kpis_with_status(fiscal_year, initiative_ids=initiative_ids).filter(fy_state="behind")
 
 
 def goal_state(states: list[str]) -> str:
@@ -334,9 +405,7 @@ def goals(fiscal_year: int) -> list[PriorityGoal]:
         PriorityGoal.objects.filter(fiscal_year=fiscal_year).prefetch_related(
             Prefetch(
                 "kpis",
-                queryset=Kpi.objects.select_related("initiative").prefetch_related(
-                    "targets", "actuals"
-                ),
+                queryset=with_kpi_status(Kpi.objects.select_related("initiative"), fiscal_year),
             )
         )
     )
@@ -472,7 +541,9 @@ def budget_view(fiscal_year: int) -> dict:
 def analytics(qs: QuerySet[Initiative], *, fiscal_year: int) -> dict:
     """The balance of 改善/変革 and D/X, lever coverage, the cost-value ranking and the
     bubble chart's points, and the KPIs off target, of the initiatives in ``qs``."""
-    rows = with_cost_value(list(qs.order_by().select_related("bureau")))
+    fields = ("title", "scope", "dx", "rule_kind", "organisation_kind", "budget_kind",
+              *costvalue.INPUTS, "useful_life_years")  # fmt: skip
+    rows = with_cost_value(list(qs.order_by().select_related(None).only(*fields)))
     n = len(rows)
     balance = defaultdict(int)
     for r in rows:
@@ -506,17 +577,30 @@ def analytics(qs: QuerySet[Initiative], *, fiscal_year: int) -> dict:
 
 
 def roadmap(qs: QuerySet[Initiative]) -> dict:
+    """The initiatives by pillar (each with its ``roadmap_milestones``), the fiscal years and
+    the vision's steps: three queries whatever the number of initiatives."""
     years = fiscal_years()
-    rows = list(qs.order_by("fiscal_year_start", "id").select_related("bureau"))
+    rows = list(
+        qs.order_by("fiscal_year_start", "id")
+        .select_related(None)
+        .only("title", "status", "fiscal_year_start", "fiscal_year_end")
+    )
+    milestones: dict[int, list[Milestone]] = defaultdict(list)
+    for m in Milestone.objects.filter(initiative_id__in=qs.order_by().values("pk")).only(
+        "initiative_id", "title", "due_on", "done"
+    ):
+        milestones[m.initiative_id].append(m)
     pillars = pillar_labels([r.pk for r in rows])
     groups: dict[str, list] = defaultdict(list)
     for r in rows:
+        r.roadmap_milestones = milestones.get(r.pk, [])
         groups[pillars.get(r.pk, ("", str(NO_PILLAR)))[1]].append(r)
     ordered = sorted(groups.items(), key=lambda item: (item[0] == str(NO_PILLAR), item[0]))
     return {
         "years": years,
         "groups": ordered,
         "steps": list(VisionStep.objects.order_by("fiscal_year", "id")),
+        "milestone_count": sum(len(items) for items in milestones.values()),
     }
 
 

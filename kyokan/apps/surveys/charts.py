@@ -5,28 +5,22 @@ One code path: a :class:`BarChart` (what to draw) becomes a matplotlib Figure in
 image for a Word or PDF report. The builders :func:`question_chart` and :func:`rate_chart`
 make the specification from the selectors' results.
 
-matplotlib is imported on first use (it takes most of a second), with the Agg backend and
-the IPAex Gothic font that matplotlib-fontja ships, so Japanese labels render on any server
-without a system font and nothing is downloaded at run time. Only the object-oriented API
-is used (no pyplot state); rendering is serialised by a lock because matplotlib's font
-cache is not thread-safe.
+The matplotlib set-up (fonts, plain-text labels, stable ids, the rendering lock) and the
+inline SVG markup are core's, shared with the other modules: :mod:`kyokan.apps.core.charts`.
 
 An inline SVG is an image for assistive technology (role="img", an aria-label and a
 <title>); the page's table next to it is the text alternative with every number.
 """
 
 import hashlib
-import html
-import io
-import re
 import textwrap
-import threading
 from dataclasses import dataclass
-from functools import cache
 
 from django.core.cache import cache as django_cache
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from kyokan.apps.core import charts as core_charts
 
 from .models import Question
 
@@ -37,8 +31,6 @@ LABEL_WRAP = 16  # characters per line of a bar's label (full-width characters a
 LABEL_LINES = 3
 SVG_CACHE_SECONDS = 60 * 60 * 24
 _RENDER_VERSION = "2"  # bump when the drawing changes, so that cached SVGs are redrawn
-
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -108,25 +100,6 @@ def rate_chart(rate: dict) -> BarChart | None:
 # --- drawing ----------------------------------------------------------------------------
 
 
-@cache
-def _figure_class():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib_fontja  # noqa: F401  (registers IPAex Gothic as the font family)
-
-    # Element ids derived from a fixed salt: the same chart gives the same SVG.
-    matplotlib.rcParams["svg.hashsalt"] = "kyokan"
-    matplotlib.rcParams["svg.fonttype"] = "path"  # no font needed where the SVG is shown
-    # Every text is drawn as written: "$x$" in an option is not mathematics (mathtext
-    # raised on "$\\frac" and made the results page fail), and never LaTeX.
-    matplotlib.rcParams["text.parse_math"] = False
-    matplotlib.rcParams["text.usetex"] = False
-    from matplotlib.figure import Figure
-
-    return Figure
-
-
 def _wrap(label: str) -> str:
     lines = textwrap.wrap(label, LABEL_WRAP, break_long_words=True) or [""]
     if len(lines) > LABEL_LINES:
@@ -141,7 +114,7 @@ def figure(chart: BarChart):
     labels = [_wrap(label) for label in chart.labels]
     lines = sum(label.count("\n") + 1 for label in labels)
     height = 0.6 + 0.28 * lines + 0.14 * len(labels) + (0.3 if chart.note else 0)
-    fig = _figure_class()(figsize=(WIDTH_INCHES, max(height, 1.6)), layout="constrained")
+    fig = core_charts.figure_class()(figsize=(WIDTH_INCHES, max(height, 1.6)), layout="constrained")
     ax = fig.add_subplot()
     positions = range(len(labels))
     bars = ax.barh(positions, chart.values, color=BAR_COLOUR, height=0.6)
@@ -167,48 +140,13 @@ def figure(chart: BarChart):
 
 def png(chart: BarChart, *, dpi: int = 200) -> bytes:
     """The chart as a PNG (e.g. for python-docx's ``add_picture``)."""
-    buffer = io.BytesIO()
-    with _lock:
-        figure(chart).savefig(buffer, format="png", dpi=dpi)
-    return buffer.getvalue()
-
-
-_ID = re.compile(r'(\sid="|href="#|url\(#)([^")]+)')
-
-
-def _prefix_ids(svg_text: str, prefix: str) -> str:
-    """Make the element ids unique to this chart: several SVGs inline in one page would
-    otherwise share ids such as "figure_1" and the glyph definitions."""
-    ids = set(re.findall(r'\sid="([^"]+)"', svg_text))
-
-    def replace(match: re.Match) -> str:
-        lead, name = match.groups()
-        return f"{lead}{prefix}-{name}" if name in ids else match.group(0)
-
-    return _ID.sub(replace, svg_text)
+    return core_charts.png_bytes(lambda: figure(chart), dpi=dpi)
 
 
 def _render_svg(chart: BarChart, uid: str) -> str:
-    buffer = io.StringIO()
-    with _lock:
-        figure(chart).savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]  # no XML declaration or DOCTYPE inside HTML
-    text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)
-    text = re.sub(r"\s*<!--.*?-->", "", text, flags=re.S)  # the texts drawn, as comments
-    text = _prefix_ids(text, uid)
-    match = re.match(r'<svg([^>]*?)\swidth="([\d.]+)pt"\sheight="([\d.]+)pt"', text)
-    width = match.group(2) if match else "460.8"
-    label = html.escape(chart.description, quote=True)
-    opening_end = text.index(">") + 1
-    opening = text[:opening_end]
-    opening = re.sub(r'\s(width|height)="[\d.]+pt"', "", opening)
-    opening = opening[:-1] + (
-        f' class="survey-chart" role="img" aria-label="{label}"'
-        f' style="width: 100%; max-width: {width}pt; height: auto">'
-        f"<title>{label}</title>"
+    return core_charts.svg_markup(
+        lambda: figure(chart), uid=uid, description=chart.description, css_class="survey-chart"
     )
-    return opening + text[opening_end:].strip()
 
 
 def svg(chart: BarChart, *, uid: str) -> SafeString:

@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
-from kyokan.apps.core.japanese_dates import fiscal_year_label
+from kyokan.apps.core.japanese_dates import fiscal_year_label, wareki_date
+from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
 
 from .. import charts, costvalue, periods, selectors, services
@@ -35,6 +36,7 @@ def analytics(request):
     filters = form.filters()
     fy = filters.get("fiscal_year") or _fiscal_year(request)
     data = selectors.analytics(selectors.initiatives(**filters), fiscal_year=fy)
+    off_target = paginate(request, data["off_target"])
     balance_labels = [f"{b['scope'].label}・{b['dx']}" for b in data["balance"]]
     lever_rows = [
         (_("rule (条例・規則・要綱…)"), data["levers"]["rule"]),
@@ -57,6 +59,7 @@ def analytics(request):
         "data": data,
         "lever_rows": lever_rows,
         "ranking": data["ranking"][:50],
+        "off_target": off_target,
         "balance_chart": charts.bar_chart(
             balance_labels,
             [b["n"] for b in data["balance"]],
@@ -108,12 +111,25 @@ def roadmap(request):
     form = FilterForm(request.GET or None)
     filters = form.filters()
     data = selectors.roadmap(selectors.initiatives(**filters))
+    lang = "en" if (translation.get_language() or "ja").startswith("en") else "ja"
+    reached, planned = _("reached"), _("planned")
+
+    def milestone_title(m) -> str:
+        state = reached if m.done else planned
+        return f"{m.title}（{wareki_date(m.due_on, lang=lang)}、{state}）"
+
     svg = charts.roadmap_svg(
         years=data["years"],
         groups=data["groups"],
         steps=data["steps"],
         year_label=_year_lines,
-        description=_("Roadmap of the initiatives by fiscal year and pillar"),
+        description=_(
+            "Roadmap of the initiatives by fiscal year and pillar, with their milestones"
+        ),
+        milestone_title=milestone_title,
+        legend={"reached": _("milestone reached"), "planned": _("milestone planned")}
+        if data["milestone_count"]
+        else None,
     )
     return render(request, "portfolio/roadmap.html", {"form": form, "svg": svg, **data})
 
