@@ -35,9 +35,9 @@ STOP_WORDS = frozenset(
 #: A general list, written from Japanese grammar, not from the evaluation set's themes.
 FILLER_WORDS = frozenset(
     """
-    こと 事 もの 物 人 方 筈 訳 為 所 内 上 中 後 前 今 今後 本当 本市 市 当市 全部 全て 皆様 せい 所為
+    こと 事 もの 物 人 方 筈 訳 為 所 内 上 中 後 前 今 今後 本当 本市 市 当市 全部 全て 皆様
     使う 出る 入れる 聞く 受ける 済む 作る 来る 行く 置く 取る 出す 続ける 頂く 下さる
-    多い 少ない 無い 無し 良い 易い 悪い 凄い 色々 沢山 ちゃんと 是非 本気 一つ 一人 二つ
+    多い 少ない 無い 無し 良い 易い 悪い 凄い 色々 沢山 ちゃんと 是非 本気 一つ 一人 二つ せい 所為
     """.split()
 )
 
