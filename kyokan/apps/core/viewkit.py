@@ -87,11 +87,3 @@ def confirm_page(request, *, title, message, submit_label, cancel_url, danger=Fa
             "hidden": hidden or {},
         },
     )
-
-
-def csv_download(filename, header, rows):
-    """Deprecated name of :func:`kyokan.apps.core.exports.csv_response` (kept while the
-    apps move to it)."""
-    from .exports import csv_response
-
-    return csv_response(filename, header, rows)
