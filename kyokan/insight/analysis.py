@@ -301,8 +301,15 @@ def analyze(
     fine_words = clustering.ctfidf_keywords(tokens.lemmas, fine_labels, n_fine, KEYWORDS)
     coarse_words = [[display(w) for w in words] for words in coarse_words]
     fine_words = [[display(w) for w in words] for words in fine_words]
-    coarse_names = clustering.make_labels(coarse_words)
-    fine_names = clustering.make_labels(fine_words)
+    member_texts: tuple[list[list[str]], list[list[str]]] = (
+        [[] for _ in range(n_coarse)],
+        [[] for _ in range(n_fine)],
+    )
+    for p_index, u in enumerate(unique):
+        member_texts[0][int(coarse_labels[p_index])].append(normalised[int(u)])
+        member_texts[1][int(fine_labels[p_index])].append(normalised[int(u)])
+    coarse_names = clustering.make_labels(coarse_words, texts=member_texts[0])
+    fine_names = clustering.make_labels(fine_words, texts=member_texts[1])
 
     # 4. Reference alignment (per distinct answer): best part of the reference.
     scores = best_part = None

@@ -32,8 +32,8 @@ the same input gives the same groups.
 Keywords are c-TF-IDF over lemmas: for lemma *t* and cluster *c*,
 ``tf(t, c) · log(1 + A / f(t))`` (``tf`` the lemma's share of the cluster's words, ``A``
 the average number of words per cluster, ``f(t)`` the lemma's frequency in all clusters).
-Labels are built from keywords (:func:`make_labels`). Representatives are the answers
-closest (cosine) to the group's centre.
+Labels are readable phrases built from keywords (:func:`make_labels`). Representatives are
+the answers closest (cosine) to the group's centre.
 
 :func:`match_previous` keeps the ids of an earlier run's groups for the groups that still
 match them (Hungarian assignment on shared answers).
@@ -291,15 +291,47 @@ def ctfidf_keywords(
     return result
 
 
-def make_labels(keywords: list[list[str]], empty_label: str = "（内容語なし）") -> list[str]:
-    """A label joins a group's first two keywords with 「・」, three when two would repeat
-    another group's label."""
+#: A phrase label joins two keywords by at most this many characters of the answers' own
+#: text (a particle or two: 窓口の待ち時間, 手数料を払う); longer spans are not phrases.
+PHRASE_GAP = 3
+
+
+def phrase(keywords: list[str], texts: list[str]) -> str | None:
+    """The group's most frequent short phrase (as its answers write it) that joins two of its
+    first three keywords in either order — 「窓口の待ち時間」 — or ``None``."""
+    import re
+
+    counts: Counter = Counter()
+    top = [w for w in keywords[:3] if w]
+    for first in top:
+        for second in top:
+            if first == second:
+                continue
+            gap = rf"[^、。！？!?\s]{{0,{PHRASE_GAP}}}?"
+            pattern = re.compile(re.escape(first) + gap + re.escape(second))
+            for text in texts:
+                counts.update(set(pattern.findall(text)))
+    if not counts:
+        return None
+    best, seen = min(counts.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+    return best if seen >= 2 else None
+
+
+def make_labels(
+    keywords: list[list[str]],
+    empty_label: str = "（内容語なし）",
+    texts: list[list[str]] | None = None,
+) -> list[str]:
+    """A group's label: its most frequent short phrase joining two of its first keywords
+    (:func:`phrase`, with ``texts`` the group's answers), else its first two keywords joined
+    with 「・」 — three when two would repeat another group's label."""
     labels = []
-    for words in keywords:
-        labels.append("・".join(words[:2]) if words else empty_label)
+    for index, words in enumerate(keywords):
+        found = phrase(words, texts[index]) if texts is not None and words else None
+        labels.append(found or ("・".join(words[:2]) if words else empty_label))
     counts = Counter(labels)
     for i, words in enumerate(keywords):
-        if counts[labels[i]] > 1 and len(words) > 2:
+        if counts[labels[i]] > 1 and len(words) > 2 and "・" in labels[i]:
             labels[i] = "・".join(words[:3])
     return labels
 

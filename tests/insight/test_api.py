@@ -91,10 +91,25 @@ def test_cluster_tree_and_sizes(labelled_json):
             assert by_id[rep]["duplicate_of"] is None
 
 
-def test_labels_are_built_from_keywords(labelled_json):
+def test_labels_are_phrases_or_keywords(labelled_json):
+    """A label is a short phrase of the answers joining two of the group's first keywords
+    (「オンライン会議」, 「紙の台帳」), or its first keywords joined with 「・」."""
+    from kyokan.insight.normalize import analysis_text
+
+    rows = {r["comment-id"]: analysis_text(r["comment-body"]) for r in labelled_rows("heldout")}
+    phrases = 0
     for cluster in labelled_json["clusters"]:
-        parts = cluster["label"].split("・")
-        assert parts == cluster["keywords"][: len(parts)]
+        label, words = cluster["label"], cluster["keywords"]
+        if "・" in label:
+            parts = label.split("・")
+            assert parts == words[: len(parts)]
+            continue
+        phrases += 1
+        assert sum(1 for w in words[:3] if w in label) >= 2, cluster
+        assert len(label) <= len(words[0]) + len(words[1]) + len(words[2]) + 3
+        members = [i["id"] for i in labelled_json["items"] if cluster["id"] in i["clusters"]]
+        assert sum(1 for m in members if label in rows[m]) >= 2
+    assert phrases >= 1
 
 
 FILLER = {"こと", "事", "もの", "物", "人", "多い", "する", "為る", "ある", "有る", "思う", "市"}

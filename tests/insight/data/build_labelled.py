@@ -60,7 +60,12 @@ def _read_theme_file(path: Path) -> list[dict]:
         kind, text = "plain", line
         if line[:2] in ("~ ", "! ", "* "):
             kind, text = {"~": "copy", "!": "negative", "*": "multi"}[line[0]], line[2:].strip()
-        row = {"comment-body": text, "theme": theme, "_kind": kind, "_where": f"{path.name}:{number}"}
+        row = {
+            "comment-body": text,
+            "theme": theme,
+            "_kind": kind,
+            "_where": f"{path.name}:{number}",
+        }
         if kind in ("copy", "negative"):
             if last_plain is None:
                 raise SystemExit(f"{row['_where']}: {kind} line without an answer above it")
