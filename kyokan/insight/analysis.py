@@ -22,7 +22,7 @@ from .duplicates import (
     OVERLAP_THRESHOLD,
     find_duplicates,
 )
-from .embed import Embedder, word_bag
+from .embed import Embedder, WordVectorsMissing, word_bag
 from .io import InsightInputError, read_comments_csv
 from .metrics import (
     ALIGNMENT_EXPLANATION,
@@ -274,7 +274,10 @@ def analyze(
         [normalised[i] for i in unique], progress=report.stage(0.1, 0.45, "Morphological analysis")
     )
     report(0.46, "Embedding")
-    vectors = load_vectors()
+    try:
+        vectors = load_vectors()
+    except (OSError, ValueError) as exc:  # unreadable, or another ja-ginza build
+        raise WordVectorsMissing(f"{type(exc).__name__}: {exc}") from exc
     embedder = Embedder(vectors=vectors, random_state=random_state)
     matrix = embedder.fit_transform(tokens)
 

@@ -93,3 +93,13 @@ def test_with_the_vectors_installed_the_analysis_uses_them():
     result = analyze(_texts(120))
     assert result.stats["word_vectors"] is True
     assert result.stats["clusters"]["coarse"] >= 2
+
+
+def test_the_analysis_refuses_an_unreadable_or_foreign_vector_file(monkeypatch):
+    def foreign():
+        raise ValueError("vectors file checksum differs")
+
+    monkeypatch.setattr("kyokan.insight.analysis.load_vectors", foreign)
+    with pytest.raises(WordVectorsMissing) as caught:
+        analyze(_texts())
+    assert "checksum differs" in caught.value.detail
