@@ -294,6 +294,9 @@ def ctfidf_keywords(
 #: A phrase label joins two keywords by at most this many characters of the answers' own
 #: text (a particle or two: 窓口の待ち時間, 手数料を払う); longer spans are not phrases.
 PHRASE_GAP = 3
+#: Phrases are counted in at most this many answers of a group (time; a phrase that
+#: labels a group is frequent in any sample of it).
+PHRASE_SAMPLE = 500
 
 
 def phrase(keywords: list[str], texts: list[str]) -> str | None:
@@ -309,7 +312,7 @@ def phrase(keywords: list[str], texts: list[str]) -> str | None:
                 continue
             gap = rf"[^、。！？!?\s]{{0,{PHRASE_GAP}}}?"
             pattern = re.compile(re.escape(first) + gap + re.escape(second))
-            for text in texts:
+            for text in texts[:PHRASE_SAMPLE]:
                 counts.update(set(pattern.findall(text)))
     if not counts:
         return None

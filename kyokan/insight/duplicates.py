@@ -86,7 +86,7 @@ class DuplicateGroups:
 
 
 def _bigram_codes(key: str) -> np.ndarray:
-    codes = np.fromiter((ord(c) for c in key), dtype=np.uint64, count=len(key))
+    codes = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     return np.unique(codes[:-1] * np.uint64(0x110000) + codes[1:])
 
 

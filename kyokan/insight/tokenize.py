@@ -83,6 +83,7 @@ def _content_pos(pos: tuple[str, ...]) -> bool:
     return major == "形状詞" and sub != "助動詞語幹"
 
 
+@lru_cache(maxsize=200_000)
 def _meaningful(lemma: str) -> bool:
     if lemma in STOP_WORDS or lemma in FILLER_WORDS or not lemma.strip():
         return False
