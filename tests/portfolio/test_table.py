@@ -82,6 +82,37 @@ def test_the_export_imports_back_unchanged(client_as, portfolio, people, fmt):
     assert after == before
 
 
+@pytest.mark.parametrize(("export_in", "import_in"), [("en", "ja"), ("ja", "en"), ("en", "en")])
+def test_the_table_is_the_same_file_in_either_ui_language(client_as, portfolio, people,
+                                                          export_in, import_in):  # fmt: skip
+    """The 進捗管理表 is Japanese: an English screen exports the Japanese labels (not
+    "Planning"), and a Japanese file imports on an English screen."""
+    from django.utils import translation
+
+    client = client_as("secretariat")
+    client.cookies["django_language"] = export_in
+    data = b"".join(client.get(reverse("portfolio:export_csv")).streaming_content)
+    rows = _csv_rows(data)
+    assert {r[rows[0].index("status")] for r in rows[1:]} == {"実施中"}
+    assert {r[rows[0].index("kaizen_or_henkaku")] for r in rows[1:]} == {"改善", "変革"}
+    with translation.override(import_in):
+        plan = services.portfolio_import(
+            actor=people["secretariat"], data=data, filename="portfolio.csv"
+        )
+        assert plan.ok, [str(e) for e in plan.errors]
+    assert plan.counts["unchanged"] == 2
+    japanese_headers = _csv([["取組名", "部局", "開始年度", "終了年度", "状況", "改善・変革",
+                              "D・X", "ルールの変更", "組織の変更", "予算の変更"],
+                             ["窓口の改革", portfolio[0].bureau.name, str(FY), str(FY),
+                              "計画", "変革", "X", "規則:押印規則", "なし", "なし"]])  # fmt: skip
+    with translation.override(import_in):
+        plan = services.portfolio_import(
+            actor=people["secretariat"], data=japanese_headers, filename="部局.csv"
+        )
+        assert plan.ok, [str(e) for e in plan.errors]
+    assert Initiative.objects.get(title="窓口の改革").status == "plan"
+
+
 def _csv(rows) -> bytes:
     out = io.StringIO()
     csv.writer(out).writerows(rows)

@@ -232,6 +232,57 @@ class Initiative(models.Model):
         return range(self.fiscal_year_start, self.fiscal_year_end + 1)
 
 
+# The fields whose validation reads the database (the related rows exist, the fiscal year
+# is the municipality's): checked against sets read once by initiatives_check.
+_LOOKED_UP = ("bureau", "division", "owner", "fiscal_year_start", "fiscal_year_end")
+UNKNOWN_FISCAL_YEAR = _("%(year)s is not one of the municipality's fiscal years (年度・閉庁日).")
+
+
+def initiatives_check(
+    initiatives, *, fiscal_years: set[int] | None = None, department_ids: set[int] | None = None
+) -> list[ValidationError | None]:
+    """Validate many initiatives as ``full_clean`` would (fields, levers, years, the owner
+    bureau and division), with one query for the fiscal years and one for the departments
+    instead of several per initiative. Returns, per initiative, its ValidationError (with
+    a message dict) or None. The sets may be given when the caller has read them."""
+    from kyokan.apps.core.models import Department, FiscalYear
+    from kyokan.apps.core.validation import validate_sane_year
+
+    initiatives = list(initiatives)
+    if fiscal_years is None:
+        fiscal_years = set(FiscalYear.objects.values_list("year", flat=True))
+    if department_ids is None:
+        wanted = {i.bureau_id for i in initiatives} | {i.division_id for i in initiatives}
+        department_ids = set(
+            Department.objects.filter(pk__in=wanted - {None}).values_list("pk", flat=True)
+        )
+    results: list[ValidationError | None] = []
+    for initiative in initiatives:
+        errors: dict[str, list] = {}
+        exclude = [f for f in _LOOKED_UP if f != "owner" or initiative.owner_id is None]
+        try:
+            initiative.full_clean(exclude=exclude, validate_unique=False)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        for name in ("fiscal_year_start", "fiscal_year_end"):
+            year = getattr(initiative, name)
+            try:
+                validate_sane_year(year)
+                if year not in fiscal_years:
+                    raise ValidationError(UNKNOWN_FISCAL_YEAR, params={"year": year})
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.messages)
+        for name in ("bureau", "division"):
+            pk = getattr(initiative, f"{name}_id")
+            if (pk is not None or name == "bureau") and pk not in department_ids:
+                message = (
+                    _("This field cannot be null.") if pk is None else _("No such department.")
+                )
+                errors.setdefault(name, []).append(str(message))
+        results.append(ValidationError(errors) if errors else None)
+    return results
+
+
 class Estimate(models.Model):
     """A low and a high estimate of one uncertain input, besides the expected value."""
 

@@ -95,12 +95,6 @@ def _search(query: str, user) -> list[tuple[str, str]]:
     return [(str(i.pk), i.title) for i in selectors.initiatives(q=query).order_by("title")[:20]]
 
 
-def _search_source():
-    for i in Initiative.objects.iterator(chunk_size=1000):
-        body = "\n".join(v for v in (i.summary, i.value_who, i.value_change, i.rule_name) if v)
-        yield i.pk, i.title, body, i.get_absolute_url()
-
-
 def _remind(*, now) -> int:
     """Tell the bureaus' 推進員 about missing reports during the last 14 days of the
     collection period, once per quarter."""
@@ -158,7 +152,7 @@ def register() -> None:
             key="portfolio.initiative",
             label=_("Initiatives"),
             perm="portfolio.view_portfolio",
-            source=_search_source,
+            source=selectors.search_entries,
             order=30,
         )
     )

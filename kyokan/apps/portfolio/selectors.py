@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Round
 from django.db.models.lookups import GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -204,6 +205,27 @@ def initiatives(
             rule_kind=RuleKind.NONE, organisation_kind=Lever.NONE, budget_kind=Lever.NONE
         )
     return qs.distinct() if pillar else qs
+
+
+SEARCH_FIELDS = (
+    "summary", "value_who", "value_pain", "value_change", "value_absent", "rule_name",
+    "organisation_change", "budget_change",
+)  # fmt: skip
+
+
+def search_entry(initiative: Initiative, *, url: str | None = None) -> tuple:
+    """(id, title, body, url) of an initiative in the site search: the one definition, for
+    the entry put when it is written and for the rebuild of the index."""
+    body = "\n".join(str(v) for v in (getattr(initiative, f) for f in SEARCH_FIELDS) if v)
+    return initiative.pk, initiative.title, body, url or initiative.get_absolute_url()
+
+
+def search_entries():
+    """Every initiative's search entry (the rebuild's source)."""
+    before, after = reverse("portfolio:detail", args=[0]).rsplit("0", 1)
+    fields = ("title", *SEARCH_FIELDS)
+    for initiative in Initiative.objects.only(*fields).iterator(chunk_size=1000):
+        yield search_entry(initiative, url=f"{before}{initiative.pk}{after}")
 
 
 def estimates_of(initiative_ids) -> dict[int, dict[str, tuple[int, int]]]:

@@ -10,9 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
+from kyokan.apps.core.audit import (
+    audit_record,
+    audit_record_many,
+    audited_create,
+    audited_delete,
+    audited_update,
+)
 from kyokan.apps.core.models import AuditEvent
-from kyokan.apps.core.search import index_put, index_remove
+from kyokan.apps.core.search import index_put, index_rebuild, index_remove
 
 from . import periods
 from .models import (
@@ -30,6 +36,7 @@ from .models import (
     Status,
     StrategyLink,
     VisionStep,
+    initiatives_check,
 )
 
 SEARCH_KIND = "portfolio.initiative"
@@ -42,27 +49,15 @@ INITIATIVE_FIELDS = frozenset(
 
 
 def _index(initiative: Initiative) -> None:
-    body = "\n".join(
-        str(v)
-        for v in (
-            initiative.summary,
-            initiative.value_who,
-            initiative.value_pain,
-            initiative.value_change,
-            initiative.value_absent,
-            initiative.rule_name,
-            initiative.organisation_change,
-            initiative.budget_change,
-        )
-        if v
-    )
-    index_put(
-        kind=SEARCH_KIND,
-        object_id=initiative.pk,
-        title=initiative.title,
-        body=body,
-        url=initiative.get_absolute_url(),
-    )
+    from .selectors import search_entry
+
+    _pk, title, body, url = search_entry(initiative)
+    index_put(kind=SEARCH_KIND, object_id=initiative.pk, title=title, body=body, url=url)
+
+
+# From this many initiatives written at once, the portfolio's search entries are rebuilt in
+# bulk (one delete, a few inserts) rather than put one by one (two queries each).
+INDEX_REBUILD_FROM = 100
 
 
 def _check_fields(fields: dict) -> None:
@@ -84,6 +79,37 @@ def initiative_create(*, actor, sections=(), **fields) -> Initiative:
         strategy_links_set(actor=actor, initiative=initiative, sections=sections)
     _index(initiative)
     return initiative
+
+
+@transaction.atomic
+def initiatives_create_many(*, actor, rows: list[dict], summary: str = "") -> list[Initiative]:
+    """Many new initiatives at once (an import): each row holds the fields
+    :func:`initiative_create` takes (no strategy sections). Every row is validated in memory
+    first (one query for the fiscal years and one for the departments, not several per
+    row); any error refuses them all. Then one bulk insert, one audit entry per initiative
+    written in one batch, and the search index."""
+    for fields in rows:
+        _check_fields(fields)
+    initiatives = [Initiative(**fields) for fields in rows]
+    errors = {
+        n: error for n, error in enumerate(initiatives_check(initiatives)) if error is not None
+    }
+    if errors:
+        n, error = next(iter(errors.items()))
+        raise ValidationError(
+            _("%(count)s of the initiatives are not valid (the first, no. %(n)s: %(error)s).")
+            % {"count": len(errors), "n": n + 1, "error": " ".join(error.messages)}
+        )
+    Initiative.objects.bulk_create(initiatives, batch_size=500)
+    audit_record_many(
+        actor=actor, action=AuditEvent.Action.CREATE, targets=initiatives, summary=summary
+    )
+    if len(initiatives) >= INDEX_REBUILD_FROM:
+        index_rebuild(kinds=[SEARCH_KIND])
+    else:
+        for initiative in initiatives:
+            _index(initiative)
+    return initiatives
 
 
 @transaction.atomic

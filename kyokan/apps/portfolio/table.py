@@ -17,10 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
+from django.db import models, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -42,6 +43,7 @@ from .models import (
     RuleKind,
     Scope,
     Status,
+    initiatives_check,
 )
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -160,8 +162,8 @@ def row_of(initiative: Initiative, fy_of_status=None) -> list:
         initiative.division.name if initiative.division_id else "",
         initiative.fiscal_year_start,
         initiative.fiscal_year_end,
-        Status(initiative.status).label,
-        Scope(initiative.scope).label,
+        choice_label(Status, initiative.status),
+        choice_label(Scope, initiative.scope),
         initiative.dx,
         rule_cell(initiative),
         lever_cell(initiative.organisation_kind, initiative.organisation_change),
@@ -378,14 +380,45 @@ def parse_number(raw, *, yen: bool, decimal: bool = False):
     return value
 
 
-def _choice(text: str, choices, what: str):
+def in_japanese(label) -> str:
+    """A label as the Japanese 進捗管理表 writes it, whatever the reader's language."""
+    with translation.override("ja"):
+        return str(label)
+
+
+@cache
+def _choice_words(choices: type[models.TextChoices], language: str):
+    """(value, the words that name it, its Japanese label) of each choice: the value, the
+    Japanese label and the label in the reader's language, each also without its
+    parenthesised note ("D（ツール・デジタル化）" → "D")."""
+    rows = []
+    for value, label in choices.choices:
+        words = {value}
+        for text in (str(label), in_japanese(label)):
+            folded = unicodedata.normalize("NFKC", text).strip()
+            words |= {folded, folded.split("(")[0].strip()}
+        rows.append((value, words, in_japanese(label)))
+    return rows
+
+
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The Japanese label the table writes for a choice (the file reads back in any UI
+    language)."""
+    for candidate, _words, japanese in _choice_words(choices, "ja"):
+        if candidate == value:
+            return japanese
+    return value
+
+
+def _choice(text: str, choices: type[models.TextChoices], what: str):
     folded = unicodedata.normalize("NFKC", text).strip()
-    for value, label in choices:
-        if folded in (str(value), str(label), str(label).split("（")[0]):
+    rows = _choice_words(choices, translation.get_language() or "ja")
+    for value, words, _japanese in rows:
+        if folded in words:
             return value
     raise ValueError(
         _("「%(text)s」 is not one of: %(options)s")
-        % {"text": text, "options": "、".join(str(label).split("（")[0] for _v, label in choices)}
+        % {"text": text, "options": "、".join(j.split("（")[0] for _v, _w, j in rows)}
     )
 
 
@@ -455,12 +488,13 @@ class Plan:
 
 
 def default_mapping(headers: list[str], columns=None) -> dict[str, str]:
-    """column key → the header naming it: the key itself or its Japanese label."""
+    """column key → the header naming it: the key itself, its Japanese label or its label
+    in the reader's language."""
     columns = columns or [*INPUT_COLUMNS, *PROGRESS_COLUMNS]
     folded = {unicodedata.normalize("NFKC", h).strip().lower(): h for h in headers if h}
     mapping = {}
     for column in columns:
-        for name in (column.key, str(column.label)):
+        for name in (column.key, in_japanese(column.label), str(column.label)):
             key = unicodedata.normalize("NFKC", name).strip().lower()
             if key in folded:
                 mapping[column.key] = folded[key]
@@ -531,10 +565,11 @@ def plan_import(
     }
     seen_ids: set[int] = set()
     progress_mapped = any(mapping.get(c.key) in index for c in PROGRESS_COLUMNS)
+    department_ids = {b.pk for b in bureaus.values()} | {d.pk for d in divisions.values()}
     for number, cells in main.rows:
         _plan_row(
             plan, main, number, cells, mapping, index, years, bureaus, divisions, existing,
-            seen_ids, bureaus_allowed, progress_mapped,
+            seen_ids, bureaus_allowed, progress_mapped, department_ids,
         )  # fmt: skip
     if kpi_sheet is not None:
         _plan_kpi_actuals(kpi_sheet, plan, bureaus_allowed)
@@ -542,7 +577,7 @@ def plan_import(
 
 
 def _plan_row(plan, sheet, number, cells, mapping, index, years, bureaus, divisions, existing,
-              seen_ids, bureaus_allowed, progress_mapped) -> None:  # fmt: skip
+              seen_ids, bureaus_allowed, progress_mapped, department_ids) -> None:  # fmt: skip
     errors: list[CellError] = []
 
     def raw(key):
@@ -601,9 +636,9 @@ def _plan_row(plan, sheet, number, cells, mapping, index, years, bureaus, divisi
             fy = None
         values[key] = fy
     for key, choices, fieldname in (
-        ("status", Status.choices, "status"),
-        ("kaizen_or_henkaku", Scope.choices, "scope"),
-        ("d_or_x", DX.choices, "dx"),
+        ("status", Status, "status"),
+        ("kaizen_or_henkaku", Scope, "scope"),
+        ("d_or_x", DX, "dx"),
     ):
         try:
             values[fieldname] = _choice(text(key), choices, key)
@@ -658,13 +693,14 @@ def _plan_row(plan, sheet, number, cells, mapping, index, years, bureaus, divisi
         changes = {k: v for k, v in values.items() if _differs(getattr(target, k), v)}
         candidate = Initiative(**{f.attname: getattr(target, f.attname)
                                   for f in Initiative._meta.concrete_fields})  # fmt: skip
+        candidate.bureau, candidate.division = target.bureau, target.division  # read already
         for k, v in changes.items():
             setattr(candidate, k, v)
         action = "update" if changes else "unchanged"
-    try:
-        candidate.full_clean(exclude=["owner"], validate_unique=False)
-    except ValidationError as exc:
-        for fieldname, messages in exc.message_dict.items():
+    # In memory: the years and departments were read once for the whole file.
+    error = initiatives_check([candidate], fiscal_years=years, department_ids=department_ids)[0]
+    if error is not None:
+        for fieldname, messages in error.message_dict.items():
             key = _column_of(fieldname)
             for message in messages:
                 fail(key, message)
@@ -760,7 +796,7 @@ def _plan_report(raw, fail, years) -> dict | None:
         fail("percent_done", exc)
     try:
         report["health"] = _choice(_cell_text(raw("progress_status")),
-                                   ProgressReport.Health.choices, "progress_status")  # fmt: skip
+                                   ProgressReport.Health, "progress_status")  # fmt: skip
     except ValueError as exc:
         fail("progress_status", exc)
     happened = _cell_text(raw("what_happened"))
@@ -841,16 +877,17 @@ def apply_plan(*, actor, plan: Plan) -> dict[str, int]:
 
     if not plan.ok:
         raise ValidationError(_("The file has errors: nothing was imported."))
+    creates = [row for row in plan.rows if row.action == "create"]
+    created = services.initiatives_create_many(
+        actor=actor, rows=[row.changes for row in creates], summary="portfolio import"
+    )
+    for row, initiative in zip(creates, created, strict=True):
+        row.initiative = initiative
     for row in plan.rows:
-        if row.action == "create":
-            initiative = services.initiative_create(actor=actor, **row.changes)
-        elif row.action == "update":
-            initiative = row.initiative
-            services.initiative_update(actor=actor, initiative=initiative, **row.changes)
-        else:
-            initiative = row.initiative
+        if row.action == "update":
+            services.initiative_update(actor=actor, initiative=row.initiative, **row.changes)
         if row.report:
-            services.report_submit(actor=actor, initiative=initiative, **row.report)
+            services.report_submit(actor=actor, initiative=row.initiative, **row.report)
     for kpi, fy, quarter, value, source in plan.kpi_actuals:
         services.kpi_actual_record(
             actor=actor, kpi=kpi, fiscal_year=fy, quarter=quarter, value=value, source=source
