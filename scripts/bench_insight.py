@@ -108,6 +108,9 @@ def run_size(rows: int, folder: Path) -> dict:
         "mean_chars": round(sum(lengths) / len(lengths), 1),
         "max_chars": max(lengths),
         "seconds": round(seconds, 2),
+        # CPU time of the run (user + system): what the run itself cost, whatever else the
+        # machine was doing; wall time can only be compared at a similar load.
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "peak_mib": round(usage.ru_maxrss / 1024, 1),  # Linux reports KiB
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "coarse": stats["clusters"]["coarse"],
@@ -173,7 +176,8 @@ def main(argv: list[str] | None = None) -> int:
             figures["runs"].append(run)
             print(
                 f"{size:>7} rows (mean {run['mean_chars']} chars, max {run['max_chars']}): "
-                f"{run['seconds']:7.2f} s, peak {run['peak_mib']:7.1f} MiB, load "
+                f"{run['seconds']:7.2f} s (CPU {run['cpu_seconds']:.1f} s), "
+                f"peak {run['peak_mib']:7.1f} MiB, load "
                 f"{run['load_average'][0]}→{run['load_average'][1]}, {run['coarse']} coarse / "
                 f"{run['fine']} fine groups, {run['duplicates']} duplicates, "
                 f"{run['campaigns']} campaigns" + ("" if ok else "  ** over target **"),
