@@ -147,16 +147,20 @@ def _id_key(cid: str) -> tuple[int, ...]:
     return tuple(int(part) for part in cid[1:].split("."))
 
 
-def _cluster_ids(partition, coarse_order, fine_sizes, unique_ids, previous):
+def _cluster_ids(partition, coarse_order, fine_sizes, row_members, previous):
     """Coarse ids ``C1`` … (largest first) and fine ids ``C1.1`` …; with ``previous``, the
     groups that still match an earlier group keep its id and new ones get the next free
-    numbers."""
+    numbers. ``row_members`` pairs every analysed input row's id with the row of the matrix
+    it is analysed as (duplicates and campaign members with their representative's), so
+    that groups are matched on the same rows as the earlier run's items."""
     n_fine = len(partition.coarse_of_fine)
     coarse_members: dict[int, set[str]] = {c: set() for c in coarse_order}
     fine_members: dict[int, set[str]] = {f: set() for f in range(n_fine)}
-    for row, f in enumerate(partition.fine):
-        fine_members[int(f)].add(unique_ids[row])
-        coarse_members[int(partition.coarse_of_fine[f])].add(unique_ids[row])
+    if previous:
+        for item_id, row in row_members:
+            f = int(partition.fine[row])
+            fine_members[f].add(item_id)
+            coarse_members[int(partition.coarse_of_fine[f])].add(item_id)
     old_coarse: dict[str, set[str]] = {}
     old_fine: dict[str, set[str]] = {}
     for item in (previous or {}).get("items", []):
@@ -294,9 +298,8 @@ def analyze(
     coarse_sizes = np.bincount(coarse_labels, minlength=n_coarse)
     fine_sizes = np.bincount(fine_labels, minlength=n_fine)
     coarse_order = sorted(range(n_coarse), key=lambda c: (-coarse_sizes[c], c))
-    coarse_id, fine_id = _cluster_ids(
-        partition, coarse_order, fine_sizes, [ids[int(u)] for u in unique], previous
-    )
+    row_members = [(ids[i], position[int(rep_of[i])]) for i in range(n) if rep_of[i] >= 0]
+    coarse_id, fine_id = _cluster_ids(partition, coarse_order, fine_sizes, row_members, previous)
     coarse_order.sort(key=lambda c: _id_key(coarse_id[c]))
 
     display = tokens.display
