@@ -38,7 +38,7 @@ def test_due_soon_and_overdue_reach_the_owner_once(sysadmin, dated_meeting):
     assert first["meetings.action_due"] == 1
     assert first["meetings.actions_overdue"] == 1  # one digest for both overdue items
     digest = Notification.objects.get(recipient=owner, kind=reminders.ACTIONS_OVERDUE)
-    assert digest.subject.startswith("2") and digest.body.count("\n") == 1
+    assert "2" in digest.subject and digest.body.count("\n") == 1  # two items, one line each
     second = reminders_run()
     assert second["meetings.action_due"] == 0 and second["meetings.actions_overdue"] == 0
     # The next day the overdue digest comes again (once).

@@ -8,9 +8,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
-        from . import decisions, generators, panels, reminders
+        from . import decisions, generators, panels, reminders, search_index
 
         panels.register()
+        search_index.register()
         generators.register()
         decisions.register()
         reminders.register()

@@ -104,6 +104,14 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # When the secretariat published the papers (the packet) and the minutes to the
+    # invitees (they are told, with the link); None until then.
+    papers_published_at = models.DateTimeField(
+        _("papers published"), null=True, blank=True, editable=False
+    )
+    minutes_published_at = models.DateTimeField(
+        _("minutes published"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("meeting")

@@ -104,6 +104,12 @@ def _search_meetings(query: str, user) -> list[tuple[str, str]]:
 def register() -> None:
     register_kind("meetings.poll_opened", _("A date poll asks for your answer"), default="email")
     register_kind("meetings.date_fixed", _("A meeting's date is fixed"), default="email")
+    register_kind("meetings.invited", _("You are invited to a meeting"), default="email")
+    register_kind("meetings.papers_published", _("A meeting's papers are ready"), default="email")
+    register_kind(
+        "meetings.minutes_published", _("A meeting's minutes are published"), default="email"
+    )
+    register_kind("meetings.action_assigned", _("An action item is assigned to you"))
     register_nav(10, "meetings:list", _("Meetings"), "meetings.view_meetings")
     register_nav(11, "meetings:actions", _("Action items"), "meetings.view_meetings")
     register_panel(

@@ -1,5 +1,6 @@
 """Reads of the meetings app."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kyokan.apps.core import japanese_dates
+from kyokan.apps.core.hr import department_names_on
 from kyokan.apps.core.models import ClosedDay, Department, Municipality
 from kyokan.apps.core.roles import Role
 from kyokan.insight.normalize import fold
@@ -54,14 +56,15 @@ def meeting_detail(meeting: Meeting) -> dict:
     carried = list(
         meeting.carried_action_items.select_related("owner", "department", "meeting__series")
     )
+    actions = list(meeting.action_items.select_related("owner", "department", "agenda_item"))
+    with_department_names(actions)
     return {
         "agenda_items": items,
+        "has_minutes": any(item.minutes_text for item in items),
         "papers": list(meeting.papers.select_related("agenda_item").order_by("number")),
         "invitations": list(meeting.invitations.select_related("person__department")),
         "decisions": list(meeting.decisions.select_related("agenda_item")),
-        "action_items": list(
-            meeting.action_items.select_related("owner", "department", "agenda_item")
-        ),
+        "action_items": actions,
         "carried_actions": carried,
         "insights": list(meeting.insights.select_related("expert__person")),
         "poll": getattr(meeting, "poll", None) if _has_poll(meeting) else None,
@@ -225,6 +228,29 @@ def actions_list(*, status: str = "", owner=None, department=None) -> QuerySet[A
     if department is not None:
         qs = qs.filter(Q(department=department) | Q(department__parent=department))
     return qs.order_by("status", "due_date", "id")
+
+
+def meeting_day(meeting: Meeting) -> date:
+    """The day a meeting was (or will be) held; today while its date is not fixed."""
+    if meeting.starts_at is None:
+        return timezone.localdate()
+    return timezone.localtime(meeting.starts_at).date()
+
+
+def with_department_names(actions) -> list[ActionItem]:
+    """Set ``department_name`` on each action item (its meeting's series and date loaded):
+    the name its department had on the day of its meeting, so that a division renamed
+    since (HR import) shows as it was then. One query per meeting day on the page."""
+    by_day = defaultdict(list)
+    for action in actions:
+        action.department_name = ""
+        if action.department_id:
+            by_day[meeting_day(action.meeting)].append(action)
+    for day, group in by_day.items():
+        names = department_names_on({a.department_id for a in group}, day)
+        for action in group:
+            action.department_name = names.get(action.department_id, "")
+    return actions
 
 
 def actions_by_id(ids) -> list[ActionItem]:

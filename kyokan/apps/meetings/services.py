@@ -1,5 +1,6 @@
 """Writes of the meetings app. Every function records an audit event."""
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +21,11 @@ from kyokan.apps.core.audit import (
     snapshot,
 )
 from kyokan.apps.core.models import AuditEvent, Department, User
-from kyokan.apps.core.notifications import Attachment, Guest, Message, notify
+from kyokan.apps.core.notifications import Attachment, Guest, Message, NotifyResult, notify
 from kyokan.apps.core.once import creates_once
 from kyokan.insight.normalize import fold
 
-from . import ics
+from . import ics, search_index
 from .dates import day_label, moment_label, slot_label
 from .models import (
     ActionItem,
@@ -80,11 +81,11 @@ def meeting_create(*, actor, series: MeetingSeries, number: int | None = None, *
     if meeting.series.meetings.filter(number=meeting.number).exists():
         raise ValidationError({"number": _("This series already has a meeting with that number.")})
     audited_create(actor=actor, instance=meeting)
+    search_index.meeting_put(meeting)
     carry_over_refresh(actor=actor, meeting=meeting)
     return meeting
 
 
-@transaction.atomic
 def _adoptions_recorded(meeting: Meeting) -> bool:
     """Whether the meeting recorded what another module adopted (meetings.decisions): that
     record stays true only while the meeting stays held on its day."""
@@ -100,6 +101,7 @@ def _adoption_error() -> ValidationError:
     )
 
 
+@transaction.atomic
 def meeting_update(*, actor, meeting: Meeting, **changes) -> bool:
     """Edit a meeting. Giving a date to a meeting still being planned schedules it, unless
     its date poll is open (then the date is fixed from the poll). A meeting that decided an
@@ -114,7 +116,12 @@ def meeting_update(*, actor, meeting: Meeting, **changes) -> bool:
                 {"starts_at": _("A date poll is open: fix the date from the poll.")}
             )
         changes["status"] = Meeting.Status.SCHEDULED
-    return audited_update(actor=actor, instance=meeting, changes=changes)
+    changed = audited_update(actor=actor, instance=meeting, changes=changes)
+    if changed:
+        search_index.meeting_put(meeting)
+        for item in meeting.agenda_items.all():
+            search_index.item_put(item)
+    return changed
 
 
 @transaction.atomic
@@ -154,6 +161,7 @@ def carry_over_refresh(*, actor, meeting: Meeting) -> int:
             carried_over=True,
         )
         audited_create(actor=actor, instance=item, summary=_("Carried over automatically"))
+        search_index.item_put(item)
     for action in pending:
         action.carried_to.add(meeting)
     audit_record(
@@ -245,6 +253,7 @@ def invitations_add(
         added.append(invitation)
         if not person.email:
             without_email.append(person.full_name)
+    invitations_notify(actor=actor, meeting=meeting, invitations=added)
     return InviteResult(added, already, without_email)
 
 
@@ -256,12 +265,72 @@ def invitation_add_guest(
     """An external guest without an account: reached by e-mail with a personal link."""
     if meeting.invitations.filter(person__isnull=True, email__iexact=email).exists():
         raise ValidationError({"email": _("A guest with this e-mail is already invited.")})
-    return _invitation_create(
+    invitation = _invitation_create(
         actor=actor,
         invitation=Invitation(
             meeting=meeting, name=name, email=email, affiliation=affiliation, required=required
         ),
     )
+    invitations_notify(actor=actor, meeting=meeting, invitations=[invitation])
+    return invitation
+
+
+def meeting_is_ahead(meeting: Meeting) -> bool:
+    """Whether the meeting is still to come (being polled, or scheduled in the future):
+    only then is an invitation news worth telling."""
+    if meeting.status in (Meeting.Status.HELD, Meeting.Status.CANCELLED):
+        return False
+    return meeting.starts_at is None or meeting.starts_at >= timezone.now()
+
+
+def _invited_message(meeting: Meeting, poll: DatePoll | None):
+    """The invitation, in each reader's language: the date (和暦) and place when fixed, the
+    date poll to answer when one is open."""
+    title = ics.one_line(str(meeting))
+
+    def message() -> Message:
+        lines = [_("You are invited to %(meeting)s.") % {"meeting": title}, ""]
+        if meeting.starts_at:
+            lines.append(_("Date: %(date)s") % {"date": _when_in_full(meeting)})
+            lines.append(_("Place: %(place)s") % {"place": ics.one_line(meeting.place) or "—"})
+            if meeting.online_url:
+                lines.append(_("Online: %(url)s") % {"url": meeting.online_url})
+        elif poll is not None:
+            lines.append(_("Its date is being fixed with a date poll: please answer it."))
+            if poll.deadline:
+                lines.append(_("Answer by %(date)s.") % {"date": day_label(poll.deadline)})
+        else:
+            lines.append(_("Its date is not fixed yet; you will be told when it is."))
+        return Message(
+            subject=_("Invitation: %(meeting)s") % {"meeting": title}, text="\n".join(lines)
+        )
+
+    return message
+
+
+def invitations_notify(*, actor, meeting: Meeting, invitations: Iterable[Invitation]) -> int:
+    """Tell each new invitee of a meeting still to come that they are invited — people in
+    Kyokan and by e-mail, guests by e-mail with their personal link — once per invitation
+    (the dedupe key is the invitation's). Returns how many were told."""
+    invitations = list(invitations)
+    if not invitations or not meeting_is_ahead(meeting):
+        return 0
+    poll = DatePoll.objects.filter(meeting=meeting, is_open=True).first()
+    message = _invited_message(meeting, poll)
+    link = reverse("meetings:poll_answer" if poll else "meetings:detail", args=[meeting.pk])
+    told = 0
+    for invitation in invitations:
+        result = notify(
+            actor=actor,
+            recipients=_recipients([invitation]),
+            kind=INVITED,
+            message=message,
+            link=link,
+            target=meeting,
+            dedupe_key=f"meeting-invited:{invitation.pk}",
+        )
+        told += result.notified + result.guests_emailed
+    return told
 
 
 @transaction.atomic
@@ -409,6 +478,10 @@ def poll_fix(*, actor, meeting: Meeting, candidate: PollCandidate, place: str = 
 
 DATE_FIXED = "meetings.date_fixed"
 POLL_OPENED = "meetings.poll_opened"
+INVITED = "meetings.invited"
+PAPERS_PUBLISHED = "meetings.papers_published"
+MINUTES_PUBLISHED = "meetings.minutes_published"
+ACTION_ASSIGNED = "meetings.action_assigned"
 
 
 def _when_in_full(meeting: Meeting) -> str:
@@ -511,14 +584,19 @@ def _poll_opened_message(meeting: Meeting, poll: DatePoll):
 @creates_once
 def agenda_item_create(*, actor, meeting: Meeting, title: str, **fields) -> AgendaItem:
     order = (meeting.agenda_items.aggregate(n=Max("order"))["n"] or 0) + 1
-    return audited_create(
+    item = audited_create(
         actor=actor, instance=AgendaItem(meeting=meeting, title=title, order=order, **fields)
     )
+    search_index.item_put(item)
+    return item
 
 
 @transaction.atomic
 def agenda_item_update(*, actor, item: AgendaItem, **changes) -> bool:
-    return audited_update(actor=actor, instance=item, changes=changes)
+    changed = audited_update(actor=actor, instance=item, changes=changes)
+    if changed:
+        search_index.item_put(item)
+    return changed
 
 
 @transaction.atomic
@@ -542,7 +620,9 @@ def agenda_item_delete(*, actor, item: AgendaItem) -> None:
         raise ValidationError(
             _("Decisions or action items are recorded under this item; it cannot be deleted.")
         )
+    pk = item.pk
     audited_delete(actor=actor, instance=item)
+    search_index.item_remove(pk)
 
 
 @transaction.atomic
@@ -562,7 +642,10 @@ def agenda_link_remove(*, actor, link: AgendaLink) -> None:
 
 @transaction.atomic
 def minutes_save(*, actor, item: AgendaItem, text: str) -> bool:
-    return audited_update(actor=actor, instance=item, changes={"minutes_text": text})
+    changed = audited_update(actor=actor, instance=item, changes={"minutes_text": text})
+    if changed:
+        search_index.item_put(item)
+    return changed
 
 
 # --- papers ---------------------------------------------------------------------------------
@@ -671,6 +754,103 @@ def paper_delete(*, actor, paper: Paper) -> None:
         transaction.on_commit(lambda: storage.delete(stored))
 
 
+# --- publishing the papers and the minutes ------------------------------------------------
+
+
+def _fingerprint(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
+
+
+def _published_message(meeting: Meeting, *, minutes: bool, papers: int):
+    title = ics.one_line(str(meeting))
+
+    def message() -> Message:
+        if minutes:
+            subject = _("Minutes published: %(meeting)s") % {"meeting": title}
+            lines = [_("The minutes of %(meeting)s are published.") % {"meeting": title}]
+        else:
+            subject = _("Papers ready: %(meeting)s") % {"meeting": title}
+            lines = [
+                _("The papers of %(meeting)s are ready (the agenda and %(n)s papers).")
+                % {"meeting": title, "n": papers}
+            ]
+        if meeting.starts_at:
+            lines += ["", _("Date: %(date)s") % {"date": _when_in_full(meeting)}]
+            lines.append(_("Place: %(place)s") % {"place": ics.one_line(meeting.place) or "—"})
+        lines += ["", _("Download them (Word or PDF) from the link below.")]
+        return Message(subject=subject, text="\n".join(lines))
+
+    return message
+
+
+def _tell_invitees(*, actor, meeting: Meeting, kind: str, message, anchor: str, key: str):
+    invitations = list(meeting.invitations.select_related("person"))
+    return notify(
+        actor=actor,
+        recipients=_recipients(invitations),
+        kind=kind,
+        message=message,
+        link=reverse("meetings:detail", args=[meeting.pk]) + anchor,
+        target=meeting,
+        dedupe_key=key,
+    )
+
+
+@transaction.atomic
+def papers_publish(*, actor, meeting: Meeting) -> NotifyResult:
+    """Publish the meeting's papers (the packet: agenda and 資料) to its invitees: they are
+    told, with the link (guests: their personal link, where they download the packet).
+    Publishing again after the papers changed tells them again; publishing the same papers
+    twice tells nobody twice."""
+    meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("The meeting is cancelled: its papers are not published."))
+    papers = list(meeting.papers.values_list("number", "title", "generator", "file", "size"))
+    items = list(meeting.agenda_items.values_list("pk", "order", "title"))
+    if not papers and not items:
+        raise ValidationError(_("Add the agenda or papers before publishing them."))
+    audited_update(
+        actor=actor,
+        instance=meeting,
+        changes={"papers_published_at": timezone.now()},
+        summary=_("Papers published to the invitees"),
+    )
+    return _tell_invitees(
+        actor=actor,
+        meeting=meeting,
+        kind=PAPERS_PUBLISHED,
+        message=_published_message(meeting, minutes=False, papers=len(papers)),
+        anchor="#papers",
+        key=f"meeting-papers:{meeting.pk}:{_fingerprint(papers, items)}",
+    )
+
+
+@transaction.atomic
+def minutes_publish(*, actor, meeting: Meeting) -> NotifyResult:
+    """Publish the minutes (会議録) of a held meeting once they are written: the invitees
+    are told, with the link. Publishing changed minutes again tells them again."""
+    meeting = Meeting.objects.select_for_update().select_related("series").get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.HELD:
+        raise ValidationError(_("Minutes are published once the meeting has been held."))
+    minutes = list(meeting.agenda_items.exclude(minutes_text="").values_list("pk", "minutes_text"))
+    if not minutes:
+        raise ValidationError(_("No minutes are written yet: write them under the agenda items."))
+    audited_update(
+        actor=actor,
+        instance=meeting,
+        changes={"minutes_published_at": timezone.now()},
+        summary=_("Minutes published to the invitees"),
+    )
+    return _tell_invitees(
+        actor=actor,
+        meeting=meeting,
+        kind=MINUTES_PUBLISHED,
+        message=_published_message(meeting, minutes=True, papers=0),
+        anchor="#agenda",
+        key=f"meeting-minutes:{meeting.pk}:{_fingerprint(minutes)}",
+    )
+
+
 # --- decisions and action items -----------------------------------------------------------
 
 
@@ -747,7 +927,39 @@ def action_item_create(
     following = _next_open_meeting(meeting)
     if following is not None:
         carry_over_refresh(actor=actor, meeting=following)
+    _tell_assigned(actor=actor, action=action)
     return action
+
+
+def _tell_assigned(*, actor, action: ActionItem) -> None:
+    """Tell the owner of an action item that it is theirs (once per item and owner; not
+    when they assigned it to themselves)."""
+    if action.owner_id is None or action.owner_id == getattr(actor, "pk", None):
+        return
+    meeting = action.meeting
+
+    def message() -> Message:
+        return Message(
+            subject=_("Action item for you: %(title)s") % {"title": action.title},
+            text="\n".join(
+                [
+                    _("From %(meeting)s.") % {"meeting": ics.one_line(str(meeting))},
+                    _("Due date: %(date)s") % {"date": day_label(action.due_date)},
+                    "",
+                    _("Mark it done on the action items page when finished."),
+                ]
+            ),
+        )
+
+    notify(
+        actor=actor,
+        recipients=[action.owner],
+        kind=ACTION_ASSIGNED,
+        message=message,
+        link=reverse("meetings:actions"),
+        target=action,
+        dedupe_key=f"action-assigned:{action.pk}:{action.owner_id}",
+    )
 
 
 @transaction.atomic
@@ -773,7 +985,7 @@ def action_item_update(
                 % {"date": day_label(held_on)}
             }
         )
-    return audited_update(
+    changed = audited_update(
         actor=actor,
         instance=action,
         changes={
@@ -783,6 +995,9 @@ def action_item_update(
             "department": department or owner.department,
         },
     )
+    if changed and action.status == ActionItem.Status.OPEN:
+        _tell_assigned(actor=actor, action=action)  # a new owner is told; the same one is not
+    return changed
 
 
 @transaction.atomic
@@ -822,19 +1037,26 @@ def insight_create(
         raise ValidationError({"expert": _("The expert must be an invitee of this meeting.")})
     insight = Insight(meeting=meeting, expert=expert, title=title, body=body, tags=tags)
     insight.search_text = fold(f"{title}\n{body}\n{tags}")
-    return audited_create(actor=actor, instance=insight)
+    audited_create(actor=actor, instance=insight)
+    search_index.insight_put(insight)
+    return insight
 
 
 @transaction.atomic
 def insight_update(*, actor, insight: Insight, **changes) -> bool:
     merged = {**snapshot(insight), **changes}
     changes["search_text"] = fold(f"{merged['title']}\n{merged['body']}\n{merged['tags']}")
-    return audited_update(actor=actor, instance=insight, changes=changes)
+    changed = audited_update(actor=actor, instance=insight, changes=changes)
+    if changed:
+        search_index.insight_put(insight)
+    return changed
 
 
 @transaction.atomic
 def insight_delete(*, actor, insight: Insight) -> None:
+    pk = insight.pk
     audited_delete(actor=actor, instance=insight)
+    search_index.insight_remove(pk)
 
 
 # --- training -------------------------------------------------------------------------------

@@ -6,16 +6,17 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core import office
-from kyokan.apps.core.access import require
+from kyokan.apps.core.access import public, require
 from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.links import link_type, link_types
 from kyokan.apps.core.once import submit_once
-from kyokan.apps.core.viewkit import act, confirm_page, submit
+from kyokan.apps.core.viewkit import act, confirm_page, confirmed, submit
 
-from .. import packet, services
+from .. import packet, selectors, services
 from ..forms import (
     ActionItemForm,
     AgendaItemForm,
@@ -310,6 +311,103 @@ def papers_zip(request, pk: int, obj: Meeting):
     return response
 
 
+# --- publishing to the invitees ------------------------------------------------------------------
+
+
+def _told(result) -> str:
+    told = result.notified + result.guests_emailed
+    text = ngettext("%(n)d invitee was told.", "%(n)d invitees were told.", told) % {"n": told}
+    if result.without_email:
+        text += " " + _("No e-mail address, so told in Kyokan only: %(names)s") % {
+            "names": "、".join(result.without_email)
+        }
+    return text
+
+
+@require("meetings.manage_meetings", obj=meeting_obj)
+@require_http_methods(["GET", "POST"])
+def papers_publish(request, pk: int, obj: Meeting):
+    outcome = {}
+
+    def publish():
+        outcome["result"] = services.papers_publish(actor=request.user, meeting=obj)
+
+    message = _(
+        "Every invitee is told that the papers are ready, with the link (guests by "
+        "e-mail with their personal link, where they can download the packet)."
+    )
+    if obj.papers_published_at:
+        message += " " + _(
+            "The papers were published before: invitees are told again only if they changed since."
+        )
+    response = confirmed(
+        request,
+        publish,
+        title=_("Publish the papers of %(name)s") % {"name": obj},
+        message=message,
+        submit_label=_("Publish the papers"),
+        success=_("The papers are published."),
+        back=meeting_url(obj, "papers"),
+    )
+    if "result" in outcome:
+        messages.info(request, _told(outcome["result"]))
+    return response
+
+
+@require("meetings.manage_meetings", obj=meeting_obj)
+@require_http_methods(["GET", "POST"])
+def minutes_publish(request, pk: int, obj: Meeting):
+    outcome = {}
+
+    def publish():
+        outcome["result"] = services.minutes_publish(actor=request.user, meeting=obj)
+
+    response = confirmed(
+        request,
+        publish,
+        title=_("Publish the minutes of %(name)s") % {"name": obj},
+        message=_("Every invitee is told that the minutes are published, with the link."),
+        submit_label=_("Publish the minutes"),
+        success=_("The minutes are published."),
+        back=meeting_url(obj, "agenda"),
+    )
+    if "result" in outcome:
+        messages.info(request, _told(outcome["result"]))
+    return response
+
+
+GUEST_FILES = {
+    ("packet", "docx"): (packet.build_packet_docx, packet.packet_filename),
+    ("packet", "pdf"): (packet.build_packet_pdf, packet.packet_filename),
+    ("minutes", "docx"): (packet.build_minutes_docx, packet.minutes_filename),
+    ("minutes", "pdf"): (packet.build_minutes_pdf, packet.minutes_filename),
+}
+CONTENT_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+@public
+def guest_download(request, token: str, what: str, fmt: str):
+    """The packet or the minutes through a guest's personal link, once published (the token
+    is the credential)."""
+    invitation = selectors.invitation_by_token(token)
+    if invitation is None or (what, fmt) not in GUEST_FILES:
+        raise Http404
+    meeting = invitation.meeting
+    published = meeting.papers_published_at if what == "packet" else meeting.minutes_published_at
+    if published is None:
+        raise Http404
+    build, filename = GUEST_FILES[(what, fmt)]
+    try:
+        content = build(meeting)
+    except packet.PacketUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("meetings:poll_link", token=token)
+    return _download(content, filename(meeting, fmt), CONTENT_TYPES[fmt])
+
+
 # --- decisions and action items -----------------------------------------------------------------
 
 
@@ -386,6 +484,9 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.docx", minutes_docx, name="minutes_docx"),
     path("meetings/<int:pk>/minutes.pdf", minutes_pdf, name="minutes_pdf"),
     path("meetings/<int:pk>/papers.zip", papers_zip, name="papers_zip"),
+    path("meetings/<int:pk>/papers/publish/", papers_publish, name="papers_publish"),
+    path("meetings/<int:pk>/minutes/publish/", minutes_publish, name="minutes_publish"),
+    path("p/<str:token>/<str:what>.<str:fmt>", guest_download, name="guest_download"),
     path("meetings/<int:pk>/decisions/new/", decision_add, name="decision_add"),
     path("decisions/<int:pk>/delete/", decision_delete, name="decision_delete"),
     path("meetings/<int:pk>/actions/new/", action_create, name="action_create"),

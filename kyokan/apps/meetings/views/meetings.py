@@ -249,10 +249,12 @@ def action_list(request):
         status="" if status == "all" else status,
         owner=None if everyone and request.GET.get("mine") != "1" else request.user,
     )
+    page = paginate(request, qs)
+    page.object_list = selectors.with_department_names(list(page.object_list))
     return render(
         request,
         "meetings/action_list.html",
-        {"page": paginate(request, qs), "status": status, "everyone": everyone},
+        {"page": page, "status": status, "everyone": everyone},
     )
 
 

@@ -111,6 +111,14 @@ def poll_answer_by_link(request, token: str):
     invitation = selectors.invitation_by_token(token)
     if invitation is None:
         raise Http404
+    if not DatePoll.objects.filter(meeting=invitation.meeting_id).exists():
+        # Invited to a meeting without a date poll: its date and place, and the packet and
+        # minutes once published.
+        return render(
+            request,
+            "meetings/guest_meeting.html",
+            {"meeting": invitation.meeting, "invitation": invitation},
+        )
     return _answer_page(request, invitation, personal_link=True)
 
 
