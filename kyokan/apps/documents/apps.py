@@ -10,8 +10,9 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from kyokan.apps.core import once
 
-        from . import panels
+        from . import panels, search_index
         from .models import SubmittedForm
 
         panels.register()
+        search_index.register()
         once.use_store(SubmittedForm)

@@ -97,6 +97,7 @@ def adopt_decided(ctx) -> list[Version]:
             adopted_on=meeting.date,
             meeting=meeting.key,
             title=selectors.adopted_title(version.label),
+            announce=False,  # the city's past: nobody is told today
         )
         adopted.append(version)
         _revision(ctx, version)

@@ -101,6 +101,12 @@ def register() -> None:
         _("The secretariat answered your comment or objection"),
         default="digest",
     )
+    register_kind(
+        "documents.consultation_opened",
+        _("A document is open for your comments (協議中)"),
+        default="email",
+    )
+    register_kind("documents.adopted", _("A document is adopted"), default="digest")
     register_work(
         WorkSource("documents.consultations", _("Consultations"), "documents.comment",
                    _consultations, 20)

@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy
 from kyokan.apps.core import decisions
 from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
 from kyokan.apps.core.japanese_dates import wareki_date
-from kyokan.apps.core.models import AuditEvent
+from kyokan.apps.core.models import AuditEvent, User
 from kyokan.apps.core.notifications import Message, notify
 from kyokan.apps.core.once import creates_once
+from kyokan.apps.core.roles import CITY_STAFF_ROLES
 from kyokan.apps.core.validation import validate_sane_date
 
-from . import selectors
+from . import search_index, selectors
 from .models import (
     SECTION_BODY_MAX_LENGTH,
     Comment,
@@ -77,7 +78,11 @@ def document_create(*, actor, kind: str, title: str, description: str = "") -> D
 
 @transaction.atomic
 def document_update(*, actor, document: Document, **changes) -> bool:
-    return audited_update(actor=actor, instance=document, changes=changes)
+    changed = audited_update(actor=actor, instance=document, changes=changes)
+    if changed and "title" in changes:
+        for version in document.versions.all():
+            search_index.version_put(version)
+    return changed
 
 
 def _next_number(document: Document) -> int:
@@ -98,6 +103,7 @@ def version_create(
         ),
     )
     _bulk_sections(actor=actor, version=version, sections=sections)
+    search_index.version_put(version)
     return version
 
 
@@ -199,6 +205,7 @@ def version_revise(*, actor, version: Version, label: str) -> Version:
         )
         copy.save(force_insert=True)
         copies[original.pk] = copy
+    search_index.version_put(revision)
     return revision
 
 
@@ -210,10 +217,88 @@ def version_open_consultation(*, actor, version: Version, deadline: date) -> boo
         raise ValidationError({"deadline": _("The comment deadline is in the past.")})
     if not version.sections.exists():
         raise ValidationError(_("An empty version cannot be opened for comments."))
-    return audited_update(
+    changed = audited_update(
         actor=actor,
         instance=version,
         changes={"state": Version.State.CONSULTATION, "comment_deadline": deadline},
+    )
+    if changed:
+        _tell_staff_consultation(actor=actor, version=version)
+    return changed
+
+
+CONSULTATION_OPENED = "documents.consultation_opened"  # notification kinds (panels.py)
+ADOPTED = "documents.adopted"
+
+
+def city_staff():
+    """Everyone who works for the city and may read documents (active accounts)."""
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__in=list(CITY_STAFF_ROLES))
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _version_url(version: Version) -> str:
+    from django.urls import reverse
+
+    return reverse("documents:version", args=[version.pk])
+
+
+def _reader_day(day: date) -> str:
+    """A date in 和暦 (with 西暦) in the language the message is being written in."""
+    from django.utils import translation
+
+    lang = "en" if (translation.get_language() or "ja").startswith("en") else "ja"
+    return wareki_date(day, lang=lang)
+
+
+def _tell_staff_consultation(*, actor, version: Version) -> None:
+    """A consultation (協議中) opened: city staff are told, with its deadline in 和暦."""
+
+    def message() -> Message:
+        return Message(
+            subject=_("Open for comments until %(date)s: %(version)s")
+            % {"date": _reader_day(version.comment_deadline), "version": version},
+            text=_(
+                "%(version)s is open for comments (協議中) until %(date)s. Comment on its "
+                "sections, endorse it or object from its page."
+            )
+            % {"version": version, "date": _reader_day(version.comment_deadline)},
+        )
+
+    notify(
+        actor=actor,
+        recipients=city_staff(),
+        kind=CONSULTATION_OPENED,
+        message=message,
+        link=_version_url(version),
+        target=version,
+        dedupe_key=f"consultation:{version.pk}:{version.comment_deadline.isoformat()}",
+    )
+
+
+def _tell_staff_adopted(*, actor, version: Version) -> None:
+    """A version adopted: city staff are told its title and 「令和○年○月○日 第○回本部会議決定」
+    (in each reader's language)."""
+
+    def message() -> Message:
+        caption = version.decision_caption()
+        return Message(
+            subject=_("Adopted: %(version)s") % {"version": version},
+            text=_("%(version)s was adopted (%(caption)s).")
+            % {"version": version, "caption": caption},
+        )
+
+    notify(
+        actor=actor,
+        recipients=city_staff(),
+        kind=ADOPTED,
+        message=message,
+        link=_version_url(version),
+        target=version,
+        dedupe_key=f"adopted:{version.pk}",
     )
 
 
@@ -243,14 +328,15 @@ def version_back_to_draft(*, actor, version: Version) -> bool:
 
 @transaction.atomic
 def version_adopt(
-    *, actor, version: Version, adopted_on: date, meeting: str, title: str
+    *, actor, version: Version, adopted_on: date, meeting: str, title: str, announce: bool = True
 ) -> decisions.Candidate:
     """Record the adoption (決定) of ``version`` as what happened: at ``meeting`` (a
     candidate key from :func:`adoption_candidates`: a held, deciding meeting that had the
     version on its agenda), on the day it was held (not in the future), under the adopted
     ``title``; every comment and objection answered. The meeting records the decision among
     its own, linked to the version — one act. The previously adopted version of the document
-    is superseded."""
+    is superseded. City staff are told (``announce``; the demo, recording the city's past,
+    tells nobody)."""
     version = Version.objects.select_for_update().select_related("document").get(pk=version.pk)
     if version.state not in (Version.State.DRAFT, Version.State.CONSULTATION):
         raise ValidationError(_("This version is already %(state)s.") % {
@@ -322,6 +408,9 @@ def version_adopt(
         ),
         text=f"「{version.document.title}」（{title}）を決定した。",
     )
+    search_index.version_put(version)
+    if announce:
+        _tell_staff_adopted(actor=actor, version=version)
     return chosen
 
 
@@ -336,14 +425,20 @@ def version_abolish(*, actor, version: Version) -> bool:
         raise ValidationError(
             _("A revision of this document is in progress; delete it before abolishing.")
         )
-    return audited_update(actor=actor, instance=version, changes={"state": Version.State.ABOLISHED})
+    changed = audited_update(
+        actor=actor, instance=version, changes={"state": Version.State.ABOLISHED}
+    )
+    search_index.version_put(version)
+    return changed
 
 
 @transaction.atomic
 def version_delete(*, actor, version: Version) -> None:
     if version.state != Version.State.DRAFT:
         raise ValidationError(_("Only a draft can be deleted."))
+    section_ids = list(version.sections.values_list("pk", flat=True))
     audited_delete(actor=actor, instance=version)
+    search_index.version_remove(section_ids)
 
 
 # --- sections ------------------------------------------------------------------------------
@@ -409,6 +504,7 @@ def section_create(
     )
     audited_create(actor=actor, instance=section)
     _renumber(version, parent)
+    search_index.section_put(section, version)
     return section
 
 
@@ -446,7 +542,9 @@ def section_update(
     changes["updated_by"] = actor
     changes["updated_at"] = timezone.now()
     current.refresh_from_db()
-    return audited_update(actor=actor, instance=current, changes=changes, summary=summary)
+    changed = audited_update(actor=actor, instance=current, changes=changes, summary=summary)
+    search_index.section_put(current)
+    return changed
 
 
 @transaction.atomic
@@ -459,9 +557,11 @@ def section_remove(*, actor, section: Section) -> None:
         parent = section.parent
         audited_delete(actor=actor, instance=section)
         _renumber(section.version, parent)
+        search_index.version_remove([node.pk for node in subtree])
         return
     for node in subtree:
         audited_update(actor=actor, instance=node, changes={"change": Section.Change.REMOVED})
+        search_index.section_remove(node.pk)
 
 
 @transaction.atomic
@@ -471,6 +571,7 @@ def section_restore(*, actor, section: Section) -> bool:
         return False
     for node in section.version.sections.filter(path__startswith=section.path):
         audited_update(actor=actor, instance=node, changes={"change": _change_against_base(node)})
+        search_index.section_put(node)
     return True
 
 
