@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, QuerySet
 
 from kyokan.apps.core import decisions
+from kyokan.apps.core.hr import department_names_on
 from kyokan.apps.core.roles import Role
 
 from . import diff
@@ -149,9 +150,21 @@ ROLE_ORDER = [Role.HQ_CHIEF, Role.HQ_DEPUTY, Role.HQ_MEMBER, Role.SECRETARIAT, R
               Role.STAFF]  # fmt: skip
 
 
+def version_day(version: Version):
+    """The day a version's comments and endorsements are dated by, for the names of
+    divisions: the day it was adopted, else the end of its consultation, never after
+    today."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    day = version.adopted_on or version.comment_deadline or today
+    return min(day, today)
+
+
 def sharing_stats(version: Version) -> dict:
     """Endorsements, objections and comments by bureau and by role, so the headquarters can
-    see how widely the text is shared. A fixed number of queries."""
+    see how widely the text is shared. Bureaus carry the name they had then (a bureau
+    renamed since by the HR import keeps its name of then). A fixed number of queries."""
     positions = list(
         version.endorsements.select_related(
             "person__department__parent", "section", "resolved_by"
@@ -163,15 +176,15 @@ def sharing_stats(version: Version) -> dict:
         .select_related("author__department__parent")
         .prefetch_related("author__role_assignments")
     )
-    by_bureau: dict[str, dict[str, int]] = {}
+    by_bureau: dict[int | None, dict[str, int]] = {}
     by_role: dict[str, dict[str, int]] = {r.value: {"endorse": 0, "object": 0, "comments": 0}
                                           for r in ROLE_ORDER}  # fmt: skip
 
-    def bureau_of(person) -> str:
+    def bureau_of(person) -> int | None:
         d = person.department
         if d is None:
-            return "—"
-        return (d.parent or d).name
+            return None
+        return d.parent_id or d.pk
 
     def bump(person, key):
         row = by_bureau.setdefault(bureau_of(person), {"endorse": 0, "object": 0, "comments": 0})
@@ -184,12 +197,16 @@ def sharing_stats(version: Version) -> dict:
         bump(e.person, "endorse" if e.stance == Endorsement.Stance.ENDORSE else "object")
     for c in comments:
         bump(c.author, "comments")
+    names = department_names_on([pk for pk in by_bureau if pk], version_day(version))
     return {
         "endorse": sum(1 for e in endorsements if e.stance == Endorsement.Stance.ENDORSE),
         "object": sum(1 for e in endorsements if e.stance == Endorsement.Stance.OBJECT),
         "comments": len(comments),
         "open_comments": sum(1 for c in comments if c.resolution == Comment.Resolution.OPEN),
-        "by_bureau": sorted(by_bureau.items()),
+        "by_bureau": sorted(
+            ((names.get(pk, "—") if pk else "—", row) for pk, row in by_bureau.items()),
+            key=lambda pair: pair[0],
+        ),
         "by_role": [(Role(r).label, by_role[r]) for r in by_role],
         "objections": sorted(
             (e for e in positions if e.stance == Endorsement.Stance.OBJECT),

@@ -8,7 +8,8 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
-        from . import exporting, panels, reminders  # noqa: F401  (exporting: its builder)
+        from . import exporting, panels, reminders, search_index  # noqa: F401  (exporting: its builder)
 
         panels.register()
         reminders.register()
+        search_index.register()

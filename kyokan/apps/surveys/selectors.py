@@ -7,6 +7,7 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from kyokan.apps.core.hr import department_names_on
 from kyokan.apps.core.models import User
 from kyokan.apps.core.predicates import roles_of
 from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES, Role
@@ -275,10 +276,18 @@ def _role_label(role: str) -> str:
         return role
 
 
+def survey_day(survey: Survey):
+    """The day a survey's answers are dated by, for the names of divisions: its closing
+    day, or today while it runs."""
+    return min(survey.closes_on, timezone.localdate())
+
+
 def cross_tab(question: Question, by: str) -> dict:
-    """A choice or Likert question broken down by bureau ("department") or role, in one
-    query: ``{"rows": [(key, counts per option, respondents of the row)]}`` sorted by key.
-    A row's respondents are its answers (for multiple choice not the sum of its counts)."""
+    """A choice or Likert question broken down by bureau ("department") or role, in two
+    queries: ``{"rows": [(key, counts per option, respondents of the row)]}`` sorted by key.
+    A row's respondents are its answers (for multiple choice not the sum of its counts).
+    Bureaus carry the name they had when the survey ran (a bureau renamed since by the HR
+    import keeps its name of then)."""
     multiple_kinds = (Question.Kind.SINGLE, Question.Kind.MULTIPLE)
     width = len(question.choices) if question.kind in multiple_kinds else 5
     counts: dict[str, list[int]] = {}
@@ -290,15 +299,20 @@ def cross_tab(question: Question, by: str) -> dict:
             "choices",
             "number",
             "response__role",
-            "response__department__name",
-            "response__department__parent__name",
+            "response__department_id",
+            "response__department__parent_id",
         )
     )
-    for choices, number, role, department, bureau in answers:
+    rows = list(answers)
+    names = {}
+    if by != "role":
+        bureaus = {parent or department for _c, _n, _r, department, parent in rows}
+        names = department_names_on(bureaus, survey_day(question.survey))
+    for choices, number, role, department, parent in rows:
         if by == "role":
             key = _role_label(role) if role else "—"
         else:
-            key = (bureau or department) or "—"
+            key = names.get(parent or department) or "—"
         row = counts.setdefault(key, [0] * width)
         sizes[key] = sizes.get(key, 0) + 1
         for i in choices if choices else [int(number or 0) - 1]:

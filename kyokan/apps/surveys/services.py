@@ -36,6 +36,7 @@ from kyokan.apps.core.once import creates_once
 from kyokan.apps.core.predicates import roles_of
 from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES
 
+from . import search_index
 from .models import MAX_TEXT_ANSWER, Answer, Participation, Question, Response, Survey
 
 # --- edit codes (anonymous surveys) ----------------------------------------------------
@@ -130,6 +131,7 @@ def survey_create(*, actor, departments=(), **fields) -> Survey:
         survey.departments.set(departments)
     if survey.previous_round_id:
         questions_copy(actor=actor, source=survey.previous_round, target=survey)
+    search_index.survey_put(survey)
     return survey
 
 
@@ -158,6 +160,8 @@ def survey_update(*, actor, survey: Survey, departments=None, **changes) -> bool
             after={"departments": [d.name for d in departments]},
         )
         changed = True
+    if changed:
+        search_index.survey_put(survey)
     return changed
 
 
@@ -190,19 +194,26 @@ def questions_copy(*, actor, source: Survey, target: Survey) -> int:
 def question_create(*, actor, survey: Survey, **fields) -> Question:
     _require_draft(survey)
     order = (survey.questions.aggregate(n=Max("order"))["n"] or 0) + 1
-    return audited_create(actor=actor, instance=Question(survey=survey, order=order, **fields))
+    question = audited_create(actor=actor, instance=Question(survey=survey, order=order, **fields))
+    search_index.survey_put(survey)
+    return question
 
 
 @transaction.atomic
 def question_update(*, actor, question: Question, **changes) -> bool:
     _require_draft(question.survey)
-    return audited_update(actor=actor, instance=question, changes=changes)
+    changed = audited_update(actor=actor, instance=question, changes=changes)
+    if changed:
+        search_index.survey_put(question.survey)
+    return changed
 
 
 @transaction.atomic
 def question_delete(*, actor, question: Question) -> None:
     _require_draft(question.survey)
+    survey = question.survey
     audited_delete(actor=actor, instance=question)
+    search_index.survey_put(survey)
 
 
 @transaction.atomic
