@@ -104,7 +104,8 @@ def test_the_guest_link_without_a_poll_shows_the_meeting_and_the_published_packe
     assert response.status_code == 200 and response.content.startswith(b"PK")
     minutes = reverse("meetings:guest_download", args=[guest.token, "minutes", "docx"])
     assert client.get(minutes).status_code == 404
-    assert client.get(reverse("meetings:guest_download", args=["wrong", "packet", "docx"])).status_code == 404  # fmt: skip
+    wrong = reverse("meetings:guest_download", args=["wrong", "packet", "docx"])
+    assert client.get(wrong).status_code == 404
 
 
 def test_publishing_the_papers_tells_every_invitee_once_per_set_of_papers(

@@ -84,7 +84,7 @@ def test_last_years_action_items_keep_the_division_name_of_then(
 
 
 def test_last_years_documents_and_surveys_keep_the_bureau_name_of_then(sysadmin, people, org):
-    _bureau, division, person = org
+    _bureau, _division, person = org
     last_year = timezone.localdate() - timedelta(days=365)
     strategy = documents.document_create(actor=sysadmin, kind="strategy", title="戦略")
     version = documents.version_create(

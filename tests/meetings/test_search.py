@@ -37,7 +37,7 @@ def exchanges(sysadmin, people):
 
 
 def test_an_expert_finds_only_what_they_are_invited_to(people, exchanges):
-    mine, other = exchanges
+    mine, _other = exchanges
     expert = people[Role.EXPERT]
     found = _found(expert, "おーぷんでーた")
     assert found["meetings.agenda_item"] == [f"{mine} 意見交換"]
