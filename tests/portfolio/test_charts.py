@@ -110,3 +110,13 @@ def test_core_charts_give_the_same_svg_for_the_same_chart():
     ids = re.findall(r'\sid="([^"]+)"', first)
     assert ids and all(i.startswith("a-") for i in ids)
     assert core_charts.png_bytes(draw, dpi=50)[:4] == b"\x89PNG"
+
+
+def test_a_bubble_chart_of_far_apart_cost_and_value_keeps_its_layout():
+    import warnings
+
+    points = [(100_000 * (n + 1), 90_000_000 * (n + 1), 1_000_000, f"取組{n}") for n in range(5)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "constrained_layout not applied" fails the test
+        svg = charts._bubble(points, "far", "費用と価値", "費用", "価値")
+    assert svg.startswith("<svg")

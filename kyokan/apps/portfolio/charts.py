@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kyokan.apps.core import charts as core_charts
 from kyokan.apps.core.japanese_dates import fiscal_year_of
 
-RENDER_VERSION = "2"  # bump when the drawing changes
+RENDER_VERSION = "3"  # bump when the drawing changes
 BAR = "#0046a3"
 TEXT = "#1a1a1a"
 ACCENT = "#b35900"
@@ -96,11 +96,15 @@ def _bubble_figure(points, x_label: str, y_label: str):
             members = by_size[size]
             ax.scatter([xs[n] for n in members], [ys[n] for n in members], s=size, color=BAR,
                        alpha=0.45, edgecolors=BAR)  # fmt: skip
-        top = max(max(xs), max(ys), 1)
-        ax.plot([0, top], [0, top], color=ACCENT, linewidth=1, linestyle="--")
-        ax.text(top, top, " = 1.0", color=ACCENT, fontsize=8, va="bottom", ha="right")
-        ax.set_xlim(0, max(xs) * 1.1 or 1)
-        ax.set_ylim(0, max(ys) * 1.1 or 1)
+        right, up = max(xs) * 1.1 or 1, max(ys) * 1.1 or 1
+        ax.plot([0, max(right, up)], [0, max(right, up)], color=ACCENT, linewidth=1,
+                linestyle="--")  # fmt: skip
+        # The label where the diagonal leaves the plot (a label outside the axes made the
+        # layout collapse when value and cost differ by far).
+        end = min(right, up) / 1.1
+        ax.text(end, end, " = 1.0", color=ACCENT, fontsize=8, va="bottom", ha="right")
+        ax.set_xlim(0, right)
+        ax.set_ylim(0, up)
     ax.set_xlabel(x_label, fontsize=9, color=TEXT)
     ax.set_ylabel(y_label, fontsize=9, color=TEXT)
     ax.tick_params(labelsize=8)

@@ -74,6 +74,9 @@ def initiative_create(request):
 @require("portfolio.view_portfolio", obj=initiative_obj)
 def initiative_detail(request, pk: int, obj: Initiative):
     context = selectors.initiative_detail(obj)
+    # The actions shown are the ones this person may take on this initiative.
+    context["can_edit"] = request.user.has_perm("portfolio.edit_initiative", obj)
+    context["can_report"] = request.user.has_perm("portfolio.report_progress", obj)
     return render(request, "portfolio/initiative_detail.html", {"initiative": obj, **context})
 
 

@@ -194,6 +194,7 @@ def report_detail(request, pk: int, obj: ProgressReport):
             "actuals": list(actuals),
             "comments": list(obj.comments.select_related("author")),
             "review_form": ReviewForm() if obj.state == ProgressReport.State.SUBMITTED else None,
+            "can_report": request.user.has_perm("portfolio.report_progress", obj.initiative),
             "comment_form": CommentForm(),
             "period": periods.quarter_label(obj.fiscal_year, obj.quarter),
         },
