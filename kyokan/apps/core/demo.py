@@ -328,6 +328,9 @@ def demo_load(today: date | None = None) -> DemoContext:
     ctx = DemoContext(timeline=demo_timeline(today))
     for loader in _app_loaders():
         loader(ctx)
+    from .search import index_rebuild
+
+    index_rebuild()
     return ctx
 
 
