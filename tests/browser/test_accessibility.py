@@ -1,8 +1,9 @@
 """axe-core on every main page of the core app, as the system administrator (who may see
-them all), on the main pages of the meetings, documents, surveys and analysis apps, as the
-secretariat (事務局, who runs the meetings, drafts the documents and runs the surveys and
-their analyses), on the public pages of adopted documents and a public survey's answer page
-(logged out), plus the login page in both languages and the date poll's personal link page.
+them all), on the main pages of the meetings, documents, surveys, analysis and portfolio
+apps, as the secretariat (事務局, who runs the meetings, drafts the documents, runs the
+surveys and their analyses and manages the portfolio), on the public pages of adopted
+documents and a public survey's answer page (logged out), plus the login page in both
+languages and the date poll's personal link page.
 Serious and critical violations fail."""
 
 from datetime import timedelta
@@ -234,6 +235,66 @@ SURVEY_PAGES = {
 }
 
 
+def _demo_initiative():
+    # A reform of 福祉部 in the demo: levers, cost and value, KPIs, reports, budget.
+    from kyokan.apps.portfolio.models import Initiative
+
+    return Initiative.objects.get(title="介護認定のオンライン申請と審査の再設計")
+
+
+def _initiative_detail(demo) -> str:
+    return f"/portfolio/{_demo_initiative().pk}/"
+
+
+def _initiative_edit(demo) -> str:
+    return f"/portfolio/{_demo_initiative().pk}/edit/"
+
+
+def _cost_value_edit(demo) -> str:
+    return f"/portfolio/{_demo_initiative().pk}/cost-value/"
+
+
+def _kpi_new(demo) -> str:
+    return f"/portfolio/{_demo_initiative().pk}/kpis/new/"
+
+
+def _report_new(demo) -> str:
+    # An initiative that owes the current quarter's report (the form then opens).
+    from django.utils import timezone
+
+    from kyokan.apps.portfolio import periods, selectors
+
+    fy, q = periods.quarter_of(timezone.localdate())
+    initiative = selectors.missing_reports(fy, q).first()
+    return f"/portfolio/{initiative.pk}/reports/new/"
+
+
+def _report_detail(demo) -> str:
+    return f"/portfolio/reports/{_demo_initiative().reports.order_by('-id').first().pk}/"
+
+
+# The portfolio's pages, visited logged in as the secretariat (jimukyoku), who manages
+# every initiative and reviews the reports.
+PORTFOLIO_PAGES = {
+    "initiatives": "/portfolio/",
+    "initiative-detail": _initiative_detail,
+    "initiative-new": "/portfolio/new/",
+    "initiative-edit": _initiative_edit,
+    "cost-value-edit": _cost_value_edit,
+    "kpi-new": _kpi_new,
+    "report-new": _report_new,
+    "report-detail": _report_detail,
+    "reports": "/portfolio/reports/",
+    "missing": "/portfolio/missing/",
+    "goals": "/portfolio/goals/",
+    "budget": "/portfolio/budget/",
+    "roadmap": "/portfolio/roadmap/",
+    "analytics": "/portfolio/analytics/",
+    "import": "/portfolio/import/",
+    "policy": "/portfolio/policy/",
+}
+
+
 def blocking_violations(page) -> list[dict]:
     results = AXE.run(page)
     return [v for v in results.response["violations"] if v["impact"] in FAILING_IMPACTS]
@@ -277,6 +338,7 @@ SECRETARIAT_PAGES = {
     **{f"meetings:{k}": v for k, v in MEETING_PAGES.items()},
     **{f"documents:{k}": v for k, v in DOCUMENT_PAGES.items()},
     **{f"surveys:{k}": v for k, v in SURVEY_PAGES.items()},
+    **{f"portfolio:{k}": v for k, v in PORTFOLIO_PAGES.items()},
 }
 
 
@@ -451,4 +513,19 @@ def test_survey_forms_reference_existing_help_and_errors(page, live_server, demo
     with page.expect_navigation():
         logout.click()
     problems += broken_id_references(page, live_server, [f"/s/{public.public_token}/"])
+    assert not problems, "Broken id references:\n" + "\n".join(problems)
+
+
+def test_portfolio_forms_reference_existing_help_and_errors(page, live_server, demo):
+    initiative = _demo_initiative().pk
+    paths = [
+        "/portfolio/new/",  # radio groups of the levers, help texts
+        f"/portfolio/{initiative}/kpis/new/",  # a target per fiscal year
+        _report_new(demo),  # KPI actuals and their sources
+        f"/portfolio/{initiative}/milestones/new/",
+        "/portfolio/goals/new/",
+        "/portfolio/steps/new/",
+    ]
+    login(page, live_server, "jimukyoku")
+    problems = broken_id_references(page, live_server, paths)
     assert not problems, "Broken id references:\n" + "\n".join(problems)
