@@ -62,3 +62,21 @@ def test_site_search_and_my_work_from_the_header(page, live_server, demo):
     expect(page.locator("main h1")).to_be_visible()
     page.goto(f"{live_server.url}/notifications/")
     expect(page.locator("main h1")).to_be_visible()
+
+
+def test_every_department_picker_follows_the_tree(page, live_server, demo):
+    """Issue 9, item 12: divisions appeared under the wrong bureau in the pickers."""
+    from kyokan.apps.core import selectors
+
+    tree = [
+        (b.name, [d.name for d in b.children.all()]) for b in selectors.bureaus_with_divisions()
+    ]
+    login(page, live_server, "jimukyoku")
+    page.goto(f"{live_server.url}/people/")
+    groups = page.locator("main select[name=department] optgroup")
+    shown = groups.evaluate_all(
+        "gs => gs.map(g => [g.label, [...g.querySelectorAll('option')].map(o => o.textContent)])"
+    )
+    assert [label for label, _options in shown] == [name for name, _d in tree]
+    for (label, options), (_name, divisions) in zip(shown, tree, strict=True):
+        assert options[1:] == divisions, label  # the bureau itself first, then its divisions
