@@ -290,7 +290,9 @@ def fill(admin, log) -> None:
 
 def _revision_pk() -> int:
     return (
-        Version.objects.filter(document__title__startswith="性能試験", based_on__isnull=False)
+        Version.objects.filter(
+            document__title__startswith="性能試験 デジタル強靱化戦略", based_on__isnull=False
+        )
         .values_list("pk", flat=True)
         .get()
     )
@@ -298,7 +300,9 @@ def _revision_pk() -> int:
 
 def _original_pk() -> int:
     return (
-        Version.objects.filter(document__title__startswith="性能試験", based_on__isnull=True)
+        Version.objects.filter(
+            document__title__startswith="性能試験 デジタル強靱化戦略", based_on__isnull=True
+        )
         .values_list("pk", flat=True)
         .get()
     )
