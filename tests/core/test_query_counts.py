@@ -26,6 +26,12 @@ PAGES = [
     ("core:audit", {"action": "create"}),
     ("core:audit_detail", "event"),
     ("core:profile", {}),
+    ("core:notifications", {}),
+    ("core:my_work", {}),
+    ("core:search", {"q": "試験"}),
+    ("core:search", {"q": "しけん"}),
+    ("core:outbox", {"status": "failed"}),
+    ("core:staff_import", {}),
 ]
 
 
@@ -42,6 +48,23 @@ def _grow(sysadmin, bureau, n: int, offset: int) -> None:
             actor=sysadmin, date=date(2023, 5, 8) + timedelta(days=offset + i), name="点検"
         )
         services.department_update(actor=sysadmin, department=b, code=f"B{offset + i}")
+    from kyokan.apps.core.models import Notification, OutgoingEmail, StaffImport
+    from kyokan.apps.core.search import index_rebuild
+
+    Notification.objects.bulk_create(
+        Notification(recipient=sysadmin, kind="core.digest", subject=f"通知{offset + i}")
+        for i in range(n)
+    )
+    OutgoingEmail.objects.bulk_create(
+        OutgoingEmail(to="x@example.jp", kind="core.digest", subject="件名", body="本文",
+                      status="failed")
+        for _ in range(n)
+    )  # fmt: skip
+    StaffImport.objects.bulk_create(
+        StaffImport(effective_on=date(2023, 4, 1), filename=f"{offset + i}.csv", content=b"x")
+        for i in range(n)
+    )
+    index_rebuild(kinds=["core.user", "core.department"])
 
 
 def _count(client, name, arg, objs) -> int:
