@@ -122,6 +122,7 @@ def _meeting_with_everything(sysadmin, people) -> dict:
         file=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
     )
     decision = ms.decision_add(actor=sysadmin, meeting=meeting, text="決定")
+    ms.papers_publish(actor=sysadmin, meeting=meeting)  # the guest's download link works
     action = ms.action_item_create(
         actor=sysadmin, meeting=meeting, title="宿題", owner=people["staff"],
         due_date=(start + timedelta(days=7)).date(),
@@ -411,6 +412,13 @@ ARGS = {
     "meetings:minutes_pdf": lambda o: {"pk": o["meeting"].pk},
     "meetings:papers_zip": lambda o: {"pk": o["meeting"].pk},
     "meetings:action_edit": lambda o: {"pk": o["action"].pk},
+    "meetings:papers_publish": lambda o: {"pk": o["meeting"].pk},
+    "meetings:minutes_publish": lambda o: {"pk": o["meeting"].pk},
+    "meetings:guest_download": lambda o: {
+        "token": o["invitation"].token,
+        "what": "packet",
+        "fmt": "docx",
+    },
 }
 
 
@@ -457,7 +465,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
     public_names = {n for n, p in ALL_PATTERNS if declared_access(p.callback) == PUBLIC}
     assert public_names == {
         "login", "logout", "set_language", "healthz",
-        "meetings:poll_link", "meetings:poll_link_ics",
+        "meetings:poll_link", "meetings:poll_link_ics", "meetings:guest_download",
         "documents:public_list", "documents:public_document", "documents:public_version",
         "documents:public_export", "surveys:public_answer",
     }  # fmt: skip
@@ -469,7 +477,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
     # The personal poll link is public: its token is the credential.
     assert reached == {
         "login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics",
-        "documents:public_list", "documents:public_document", "documents:public_version",
+        "meetings:guest_download", "documents:public_list", "documents:public_document", "documents:public_version",
         "documents:public_export", "surveys:public_answer",
     }  # fmt: skip
 
