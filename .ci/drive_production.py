@@ -533,10 +533,21 @@ class Journey:
             mapping = main_post_form(upload.text, having="step")
             check(mapping.value("step") == "import", "no mapping step after the upload")
             done = s.submit(here, {}, having="step", label="import map")
+            # The import runs in the background worker; its page shows the progress until
+            # it is done (or lists the rows it refused).
+            status_prefix = f"/surveys/{self.survey}/imports/"
             check(
-                done.path == f"/surveys/{self.survey}/results/",
+                done.path.startswith(status_prefix),
                 f"the import ended at {done.path}: {form_errors(done.text)}",
             )
+            deadline = time.perf_counter() + 300
+            page = done
+            while 'class="message message--success"' not in page.text:
+                check('id="import-errors"' not in page.text,
+                      f"the import was refused: {form_errors(page.text)}")  # fmt: skip
+                check(time.perf_counter() < deadline, "the import did not finish in 300 s")
+                time.sleep(0.5)
+                page = s.get(done.path, label="GET import status")
             result["seconds"] = time.perf_counter() - began
         except Exception as exc:  # reported by the main thread
             result["error"] = exc
