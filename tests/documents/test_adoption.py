@@ -156,7 +156,9 @@ def test_the_adopted_title_drops_the_marks_of_a_draft(label, title):
 
 def test_without_a_held_deciding_meeting_the_form_says_so(client_as, sysadmin, revision):
     meeting_with(revision, actor=sysadmin, held=False)
-    page = client_as(Role.SECRETARIAT).get(reverse("documents:version_adopt", args=[revision.pk]))
+    client = client_as(Role.SECRETARIAT)
+    client.cookies["django_language"] = "en"  # the message is read in English here
+    page = client.get(reverse("documents:version_adopt", args=[revision.pk]))
     html = page.content.decode()
     assert page.status_code == 200
     assert "No held deciding meeting has this version on its agenda." in html
@@ -177,6 +179,7 @@ def test_the_form_offers_only_valid_meetings_and_prefills_date_and_title(
     held = meeting_with(revision, actor=sysadmin, day=date(2022, 3, 22))
     exchange = meeting_with(revision, actor=sysadmin, kind=MeetingKind.EXCHANGE, name="交換会")
     client = client_as(Role.SECRETARIAT)
+    client.cookies["django_language"] = "en"  # the messages are read in English here
     url = reverse("documents:version_adopt", args=[revision.pk])
     html = client.get(url).content.decode()
     select = re.search(r'<select name="meeting".*?</select>', html, re.S).group(0)
@@ -363,7 +366,8 @@ def test_back_to_draft_asks_with_the_open_counts_and_records_them(client_as, peo
     event = AuditEvent.objects.filter(
         target_type="documents.version", target_id=str(consulting.pk)
     ).latest("pk")
-    assert "1 open comments" in event.summary and "0 unanswered objections" in event.summary
+    # Written in the language of the person who did it (Japanese here).
+    assert "未回答の意見1件" in event.summary and "異議0件" in event.summary
 
 
 # --- 廃止 (item 19) -----------------------------------------------------------------------------

@@ -13,6 +13,20 @@ from kyokan.apps.documents import services
 from kyokan.apps.documents.models import RevisionStep, Version
 from tests.documents.adoption import meeting_with
 
+
+@pytest.fixture
+def client_as(client_as):
+    """The pages in English: these tests read the English messages (the Japanese ones are
+    checked complete by tests/core/test_translations.py)."""
+
+    def make(who):
+        client = client_as(who)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
 EXTREMES = [date(1900, 1, 1), date(2100, 12, 31)]
 OUT_OF_RANGE = ["0001-01-01", "9999-12-31"]
 

@@ -19,6 +19,20 @@ from kyokan.apps.documents.models import SECTION_BODY_MAX_LENGTH
 from kyokan.apps.documents.services import SectionData
 from tests.documents.adoption import adopt
 
+
+@pytest.fixture
+def client_as(client_as):
+    """The pages in English: these tests read the English messages (the Japanese ones are
+    checked complete by tests/core/test_translations.py)."""
+
+    def make(who):
+        client = client_as(who)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
 LIMIT = SECTION_BODY_MAX_LENGTH
 
 

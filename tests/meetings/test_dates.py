@@ -14,6 +14,20 @@ from kyokan.apps.meetings import ics, packet, services
 from kyokan.apps.meetings.forms import parse_slots
 from kyokan.apps.meetings.models import ActionItem, DatePoll, Meeting, PollCandidate
 
+
+@pytest.fixture
+def client_as(client_as):
+    """The pages in English: these tests read the English messages (the Japanese ones are
+    checked complete by tests/core/test_translations.py)."""
+
+    def make(who):
+        client = client_as(who)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
 RANGE_MESSAGE = "Enter a date between 1900-01-01 and 2100-12-31."
 EXTREMES = [
     datetime.combine(date(1900, 1, 1), time(9, 0)),

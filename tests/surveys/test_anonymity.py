@@ -18,6 +18,20 @@ from kyokan.apps.surveys.models import Answer, Participation, Response
 from tests.factories import UserFactory
 from tests.surveys.conftest import make_survey
 
+
+@pytest.fixture
+def client_as(client_as):
+    """The pages in English: these tests read the English messages (the Japanese ones are
+    checked complete by tests/core/test_translations.py)."""
+
+    def make(who):
+        client = client_as(who)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
 TEXTS = [f"意見{i:02d}" for i in range(20)]
 
 

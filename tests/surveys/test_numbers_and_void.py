@@ -13,6 +13,19 @@ from kyokan.apps.surveys.forms import AnswerForm
 from kyokan.apps.surveys.models import Answer, Response
 
 
+@pytest.fixture
+def client_as(client_as):
+    """The pages in English: these tests read the English messages (the Japanese ones are
+    checked complete by tests/core/test_translations.py)."""
+
+    def make(who):
+        client = client_as(who)
+        client.cookies["django_language"] = "en"
+        return client
+
+    return make
+
+
 def _save(survey, q, user, number):
     return services.response_save(
         survey=survey, answers={q["text"].pk: "はい", q["number"].pk: number}, user=user
