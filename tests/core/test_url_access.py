@@ -477,8 +477,8 @@ def test_anonymous_reaches_only_public_views(client, objects):
     # The personal poll link is public: its token is the credential.
     assert reached == {
         "login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics",
-        "meetings:guest_download", "documents:public_list", "documents:public_document", "documents:public_version",
-        "documents:public_export", "surveys:public_answer",
+        "meetings:guest_download", "documents:public_list", "documents:public_document",
+        "documents:public_version", "documents:public_export", "surveys:public_answer",
     }  # fmt: skip
 
 
