@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 
 from kyokan.apps.core import japanese_dates
 from kyokan.apps.core.notifications import (
-    Guest,
     Message,
     notify,
     register_kind,
@@ -122,19 +121,10 @@ def poll_unanswered(poll: DatePoll):
 def poll_remind(*, actor, poll: DatePoll, dedupe_key: str) -> int:
     """Tell the invitees who have not answered ``poll`` (people in Kyokan and by e-mail,
     guests by e-mail with their personal link). Returns how many were told."""
+    from .services import invitation_recipients
+
     meeting = poll.meeting
-    people, guests = [], []
-    for invitation in poll_unanswered(poll):
-        if invitation.person_id:
-            people.append(invitation.person)
-        elif invitation.email:
-            guests.append(
-                Guest(
-                    email=invitation.email,
-                    name=invitation.name,
-                    link=reverse("meetings:poll_link", args=[invitation.token]),
-                )
-            )
+    recipients = invitation_recipients(poll_unanswered(poll))
 
     def message():
         text = _("Please answer the date poll of %(meeting)s.") % {"meeting": meeting}
@@ -145,7 +135,7 @@ def poll_remind(*, actor, poll: DatePoll, dedupe_key: str) -> int:
 
     result = notify(
         actor=actor,
-        recipients=[*people, *guests],
+        recipients=recipients,
         kind=POLL_REMINDER,
         message=message,
         link=reverse("meetings:poll_answer", args=[meeting.pk]),

@@ -322,7 +322,7 @@ def invitations_notify(*, actor, meeting: Meeting, invitations: Iterable[Invitat
     for invitation in invitations:
         result = notify(
             actor=actor,
-            recipients=_recipients([invitation]),
+            recipients=invitation_recipients([invitation]),
             kind=INVITED,
             message=message,
             link=link,
@@ -405,7 +405,7 @@ def poll_open(
         invitations = meeting.invitations.select_related("person")
         notify(
             actor=actor,
-            recipients=_recipients(invitations),
+            recipients=invitation_recipients(invitations),
             kind=POLL_OPENED,
             message=_poll_opened_message(meeting, poll),
             link=reverse("meetings:poll_answer", args=[meeting.pk]),
@@ -518,7 +518,7 @@ def _date_fixed_message(meeting: Meeting):
     return message
 
 
-def _recipients(invitations) -> list:
+def invitation_recipients(invitations) -> list:
     """Invitees as notify takes them: people with an account, guests by e-mail with their
     personal link."""
     recipients = []
@@ -544,7 +544,7 @@ def meeting_notify(*, actor, meeting: Meeting) -> list[str]:
     without = [i.display_name for i in invitations if not i.contact_email]
     result = notify(
         actor=actor,
-        recipients=_recipients(invitations),
+        recipients=invitation_recipients(invitations),
         kind=DATE_FIXED,
         message=_date_fixed_message(meeting),
         link=reverse("meetings:detail", args=[meeting.pk]),
@@ -787,7 +787,7 @@ def _tell_invitees(*, actor, meeting: Meeting, kind: str, message, anchor: str, 
     invitations = list(meeting.invitations.select_related("person"))
     return notify(
         actor=actor,
-        recipients=_recipients(invitations),
+        recipients=invitation_recipients(invitations),
         kind=kind,
         message=message,
         link=reverse("meetings:detail", args=[meeting.pk]) + anchor,
