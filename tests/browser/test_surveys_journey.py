@@ -30,7 +30,15 @@ from playwright.sync_api import expect
 
 from kyokan.apps.insight.models import AnalysisRun
 from kyokan.apps.surveys import selectors
-from kyokan.apps.surveys.models import LIKERT_LABELS, Answer, Question, Response, Survey
+from kyokan.apps.surveys.models import (
+    LIKERT_LABELS,
+    Answer,
+    ImportBatch,
+    Participation,
+    Question,
+    Response,
+    Survey,
+)
 from tests.browser.conftest import login
 from tests.browser.journey import (
     download,
@@ -440,6 +448,13 @@ def upload_and_map(page, survey, path: Path, text_q, likert_q):
     with page.expect_navigation() as navigation:
         mapping.locator('button[type="submit"]').click()
     assert navigation.value.status == 200
+    # The import runs in the background: its page shows the progress, then the outcome.
+    batch = ImportBatch.objects.filter(survey=survey).latest("created_at", "pk")
+    assert path_of(page) == reverse("surveys:import_status", args=[survey.pk, batch.pk])
+    expect(page.locator("main #import-progress")).to_be_visible()
+    run_worker()
+    page.reload()
+    return batch
 
 
 def test_import_responses_from_an_excel_csv_then_refuse_a_file_with_a_bad_row(
@@ -461,14 +476,14 @@ def test_import_responses_from_an_excel_csv_then_refuse_a_file_with_a_bad_row(
         page, survey, cp932_csv(tmp_path / "紙の回答.csv", IMPORT_ROWS), text_q, likert_q
     )
 
-    assert path_of(page) == results_url(survey)
     with translation.override("ja"):
         imported = translation.ngettext(
             "%(n)s response was imported from %(file)s.",
             "%(n)s responses were imported from %(file)s.",
             2,
         ) % {"n": 2, "file": "紙の回答.csv"}
-    expect_message(page, imported)
+    expect(page.locator("main #import-progress")).to_contain_text(imported)
+    follow(page, results_url(survey))
     expect(page.locator("main p.lead")).to_contain_text(
         ja_n("%(n)s response", "%(n)s responses", before + 2)
     )
@@ -491,7 +506,6 @@ def test_import_responses_from_an_excel_csv_then_refuse_a_file_with_a_bad_row(
     # A file with one bad row (a level that is not 1–5): nothing is imported.
     follow(page, import_url)
     upload_and_map(page, survey, cp932_csv(tmp_path / "追加分.csv", BAD_ROWS), text_q, likert_q)
-    assert path_of(page) == import_url
     problems = page.locator("main #import-errors[role=alert]")
     expect(problems).to_be_visible()
     with translation.override("ja"):
@@ -517,6 +531,17 @@ PUBLIC_TEXT_Q = "オンライン手続で困ったことを教えてください
 PUBLIC_ANSWER = "マイナンバーカードの暗証番号が分からず申請できなかった。"
 
 
+def answer_publicly(visitor, url, text_q, likert_q, text: str, level: int, *, survey):
+    response = visitor.goto(url)
+    assert response.status == 200
+    expect(visitor.locator("main h1")).to_have_text(str(survey))
+    form = visitor.locator("main form[method=post]")
+    form.locator(f'textarea[name="q{text_q.pk}"]').fill(text)
+    form.locator(f'input[name="q{likert_q.pk}"][value="{level}"]').check()
+    submit(visitor)
+    expect_message(visitor, ja("Thank you. Your answers were saved."))
+
+
 def test_public_link_survey_is_answered_by_a_visitor_who_is_not_logged_in(
     page, new_page, live_server, demo
 ):
@@ -529,18 +554,14 @@ def test_public_link_survey_is_answered_by_a_visitor_who_is_not_logged_in(
     public_path = reverse("surveys:public_answer", args=[survey.public_token])
     link = page.locator("main dl code")
     expect(link).to_have_text(f"{live_server.url}{public_path}")
+    public_url = link.inner_text()
 
     visitor = new_page()
-    response = visitor.goto(link.inner_text())
+    response = visitor.goto(public_url)
     assert response.status == 200
     expect(visitor.locator("header nav.site-nav")).to_have_count(0)
-    expect(visitor.locator("main h1")).to_have_text(str(survey))
-    form = visitor.locator("main form[method=post]")
-    form.locator(f'textarea[name="q{text_q.pk}"]').fill(PUBLIC_ANSWER)
-    form.locator(f'input[name="q{likert_q.pk}"][value="2"]').check()
-    submit(visitor)
+    answer_publicly(visitor, public_url, text_q, likert_q, PUBLIC_ANSWER, 2, survey=survey)
     assert path_of(visitor) == public_path
-    expect_message(visitor, ja("Thank you. Your answers were saved."))
 
     saved = Response.objects.get(survey=survey)
     assert saved.source == Response.Source.PUBLIC and saved.respondent is None
@@ -549,11 +570,45 @@ def test_public_link_survey_is_answered_by_a_visitor_who_is_not_logged_in(
         likert_q.pk: 2,
     }
 
+    # One answer of an anonymous survey: the results hide it (groups under 5 never shown).
     page.goto(f"{live_server.url}{results_url(survey)}")
     expect(page.locator("main p.lead")).to_contain_text(
         ja_n("%(n)s response", "%(n)s responses", 1)
     )
-    expect(question_section(page, text_q).locator("ul.survey-texts")).to_contain_text(PUBLIC_ANSWER)
+    hidden = ja("Hidden: fewer than %(n)s respondents") % {"n": selectors.MIN_GROUP}
+    expect(question_section(page, text_q)).to_contain_text(hidden)
+    expect(question_section(page, text_q)).not_to_contain_text(PUBLIC_ANSWER)
+
+    # A member of staff is not offered the public survey: not on the home page, not among
+    # the surveys for them, and its staff answer page is closed to them.
+    switch_user(page, live_server, "shokuin")
+    answer_path = answer_url(survey)
+    expect(page.locator(f'main a[href="{answer_path}"]')).to_have_count(0)
+    page.goto(f"{live_server.url}{reverse('surveys:list')}")
+    expect(page.locator(f'main a[href="{answer_path}"]')).to_have_count(0)
+    assert page.goto(f"{live_server.url}{answer_path}").status in (403, 404)
+    # Answering through the public link, signed in, counts as one more public visitor.
+    answer_publicly(page, public_url, text_q, likert_q, "窓口の予約もオンラインでしたい", 4,
+                    survey=survey)  # fmt: skip
+    staff_answer = Response.objects.filter(survey=survey).exclude(pk=saved.pk).get()
+    assert staff_answer.source == Response.Source.PUBLIC
+    assert staff_answer.respondent is None and staff_answer.department is None
+    assert staff_answer.role == ""
+    assert not Participation.objects.filter(survey=survey, user__isnull=False).exists()
+
+    # Three more visitors: five respondents, so the answers are shown.
+    for n in range(3):
+        answer_publicly(new_page(), public_url, text_q, likert_q, f"申請の画面が分かりにくい{n}",
+                        3, survey=survey)  # fmt: skip
+    switch_user(page, live_server, "jimukyoku")
+    page.goto(f"{live_server.url}{results_url(survey)}")
+    expect(page.locator("main p.lead")).to_contain_text(
+        ja_n("%(n)s response", "%(n)s responses", 5)
+    )
+    texts = question_section(page, text_q).locator("ul.survey-texts")
+    expect(texts).to_contain_text(PUBLIC_ANSWER)
+    expect(texts).to_contain_text("窓口の予約もオンラインでしたい")
+    expect(question_section(page, text_q)).not_to_contain_text(hidden)
     # No list of people to measure a rate against, and no list of who has not answered.
     expect(page.locator("main section[aria-labelledby=rate-heading] .empty-state")).to_be_visible()
     expect(
