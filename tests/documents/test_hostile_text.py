@@ -13,7 +13,9 @@ from kyokan.apps.documents import services
 from kyokan.apps.documents.services import SectionData
 
 # What XML 1.0 (so Word) cannot hold: C0 controls but tab, line feed and carriage return.
-CONTROLS = "".join(chr(c) for c in range(0x20) if chr(c) not in "\t\n\r")
+# NUL is left out of what is stored: PostgreSQL refuses it in text columns, and forms refuse
+# it before any service runs (Django's ProhibitNullCharactersValidator).
+CONTROLS = "".join(chr(c) for c in range(1, 0x20) if chr(c) not in "\t\n\r")
 HOSTILE_LINES = [
     "[詳しくはこちら](javascript:alert(document.cookie))",
     "![](http://tracker.example/pixel.png?u=1)",
@@ -35,7 +37,7 @@ def hostile(sysadmin, city):
         label="版![](http://evil.example/label.png)\x08",
         sections=[
             SectionData("見出し[x](javascript:alert(5))", "\n".join(HOSTILE_LINES)),
-            SectionData(f"制御{CONTROLS}文字", f"本文{CONTROLS}の行\n二行目\x00\x0b\x0c終わり"),
+            SectionData(f"制御{CONTROLS}文字", f"本文{CONTROLS}の行\n二行目\x0b\x0c終わり"),
         ],
     )
 
