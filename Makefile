@@ -13,7 +13,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
-	@# GiNZA's word vectors, read directly by kyokan.insight (no spaCy pipeline). Installed
+	@# GiNZA's word vectors, read directly by kyokan.textanalysis (no spaCy pipeline). Installed
 	@# without its dependencies (ja-ginza 5.3.0 requires sudachipy<0.7 and spaCy; Kyokan
 	@# uses SudachiPy 0.7.0 and no spaCy), as docs/production.md does in production.
 	$(BIN)/python -m pip install --quiet --no-deps -c constraints.txt "ja-ginza==5.3.0"

@@ -1,6 +1,6 @@
-"""Benchmark of ``kyokan.insight``: quality on the held-out split, then time and memory.
+"""Benchmark of ``kyokan.textanalysis``: quality on the held-out split, then time and memory.
 
-Quality (``tests/insight/data``, split ``heldout`` — no constant was chosen on it): ARI and
+Quality (``tests/textanalysis/data``, split ``heldout`` — no constant was chosen on it): ARI and
 NMI of both levels against the labelled themes, next to a character 2–3-gram TF-IDF +
 k-means baseline with the same number of groups; near-duplicate and campaign precision and
 recall (pairwise); alignment ROC AUC on the labelled restatements of the definition;
@@ -10,7 +10,7 @@ Speed: for each size (default 10,000 and 100,000 rows) a comment CSV of realisti
 (mean about 100 characters, at most 1,000) is put together from the clauses of the
 hand-written answers (nearly every comment a distinct text), 3 % near-duplicate copies,
 with a fixed seed — and analysed by the command line
-(``python -m kyokan.insight``) in its own subprocess, so that wall time includes start-up
+(``python -m kyokan.textanalysis``) in its own subprocess, so that wall time includes start-up
 and peak memory (``ru_maxrss`` from ``os.wait4`` for that child alone) is the run's own.
 The machine's load average is printed beside the figures (other work shares the CPU).
 
@@ -46,7 +46,7 @@ def synthetic_rows(count: int, seed: int) -> list[dict[str, str]]:
     import re
 
     sys.path.insert(0, str(ROOT))
-    from kyokan.insight.evaluation import load_labelled
+    from kyokan.textanalysis.evaluation import load_labelled
 
     clauses = sorted(
         {
@@ -93,7 +93,7 @@ def run_size(rows: int, folder: Path) -> dict:
     write_csv(data, source)
     lengths = [len(r["comment-body"]) for r in data]
     target = folder / f"result-{rows}.json"
-    command = [sys.executable, "-m", "kyokan.insight", str(source), "-o", str(target), "-q"]
+    command = [sys.executable, "-m", "kyokan.textanalysis", str(source), "-o", str(target), "-q"]
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=ROOT)
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     figures: dict = {"runs": []}
     if not args.no_quality:
-        from kyokan.insight.evaluation import evaluate
+        from kyokan.textanalysis.evaluation import evaluate
 
         figures["quality"] = evaluate("heldout")
         print_quality(figures["quality"])

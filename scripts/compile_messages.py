@@ -1,4 +1,6 @@
-"""Compile every kyokan/locale/*/LC_MESSAGES/*.po to .mo with polib (no GNU msgfmt needed).
+"""Compile every catalogue (kyokan/locale/, and each app's own locale/) to .mo with polib.
+
+No GNU msgfmt is needed.
 
 Run from anywhere: ``python scripts/compile_messages.py``. Exits non-zero, naming the file
 and the messages, when a catalogue is not ready:
@@ -18,7 +20,8 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALE_DIR = ROOT / "kyokan" / "locale"
+PACKAGE_DIR = ROOT / "kyokan"
+LOCALE_DIR = PACKAGE_DIR / "locale"
 
 # Hiragana, katakana (incl. phonetic extensions and half-width forms), CJK ideographs.
 JAPANESE = re.compile(
@@ -37,8 +40,10 @@ def language_of(po_path: Path) -> str:
     return po_path.parent.parent.name
 
 
-def po_files(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    return sorted(locale_dir.glob("*/LC_MESSAGES/*.po"))
+def po_files(package_dir: Path = PACKAGE_DIR) -> list[Path]:
+    """The project's catalogue and those of apps that keep their own (kyokan/apps/X/locale/:
+    makemessages writes an app's strings there once the folder exists)."""
+    return sorted(package_dir.glob("**/locale/*/LC_MESSAGES/*.po"))
 
 
 def problems(po_path: Path, po: polib.POFile | None = None) -> list[str]:
@@ -59,7 +64,7 @@ def problems(po_path: Path, po: polib.POFile | None = None) -> list[str]:
 def main() -> int:
     paths = po_files()
     if not paths:
-        print(f"No .po files under {LOCALE_DIR}", file=sys.stderr)
+        print(f"No .po files under {PACKAGE_DIR}", file=sys.stderr)
         return 1
     catalogues = []
     failed = False

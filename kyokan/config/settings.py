@@ -94,7 +94,7 @@ INSTALLED_APPS = [
     "csp",
     "kyokan.apps.documents",
     "kyokan.apps.surveys",
-    "kyokan.apps.insight",
+    "kyokan.apps.analyses",
     "kyokan.apps.meetings",
     "kyokan.apps.portfolio",
 ]

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("kyokan.apps.core.urls")),
     path("", include("kyokan.apps.documents.urls")),
     path("", include("kyokan.apps.surveys.urls")),
-    path("", include("kyokan.apps.insight.urls")),
+    path("", include("kyokan.apps.analyses.urls")),
     path("", include("kyokan.apps.meetings.urls")),
     path("", include("kyokan.apps.portfolio.urls")),
 ]

@@ -13,9 +13,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from kyokan.apps.analyses.models import AnalysisRun
 from kyokan.apps.core.models import AuditEvent, Department, User
 from kyokan.apps.documents.models import Section, Version
-from kyokan.apps.insight.models import AnalysisRun
 from kyokan.apps.meetings.models import Meeting
 from kyokan.apps.surveys import services as survey_services
 from kyokan.apps.surveys.models import Question, Survey

@@ -25,7 +25,7 @@ PORTFOLIO = "/portfolio/"
 # The meetings app's links (permission meetings.view_meetings: city staff and experts) come
 # right after Home, then the documents app's (documents.view_documents: city staff only, not
 # experts or citizens), then the surveys app's (surveys.view_surveys: city staff only) and
-# the analyses of free text (insight.view_analyses: the secretariat and the headquarters
+# the analyses of free text (analyses.view_analyses: the secretariat and the headquarters
 # members only), before the core pages.
 MEETINGS_NAV = [MEETINGS, ACTIONS]
 DOCUMENTS_NAV = [DOCUMENTS, PORTFOLIO]  # the portfolio (city staff) comes with documents

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from kyokan.apps.insight.models import AnalysisRun
+from kyokan.apps.analyses.models import AnalysisRun
 from kyokan.apps.surveys import selectors
 from kyokan.apps.surveys.models import (
     LIKERT_LABELS,
@@ -291,18 +291,18 @@ def test_survey_journey_from_creation_to_analysis_exports_and_second_round(
     assert sorted(row[-1] for row in values[1:]) == [3, 4]  # Likert levels as numbers
 
     # 6. An analysis of the free-text answers, run by the background worker.
-    follow(page, f"{reverse('insight:create')}?question={text_q.pk}")
+    follow(page, f"{reverse('analyses:create')}?question={text_q.pk}")
     form = page.locator("main form[method=post]")
     expect(form.locator('input[name="with_reference"]')).to_be_checked()
     submit(page)
     run = AnalysisRun.objects.get(question=text_q)
-    run_url = reverse("insight:run", args=[run.pk])
+    run_url = reverse("analyses:run", args=[run.pk])
     assert path_of(page) == run_url
     expect_message(page, ja("The analysis has started; this page shows its progress."))
     expect(page.locator("main #run-progress progress")).to_be_visible()
     assert run.status == AnalysisRun.Status.QUEUED
     # Leave the polling page while the worker runs, then look again.
-    page.goto(f"{base}{reverse('insight:list')}")
+    page.goto(f"{base}{reverse('analyses:list')}")
     run_worker()
     run.refresh_from_db()
     assert run.status == AnalysisRun.Status.DONE, run.error
@@ -319,7 +319,7 @@ def test_survey_journey_from_creation_to_analysis_exports_and_second_round(
     expect(opinion_map).to_have_attribute("aria-label", ja("Opinion map"))
 
     json_path = download(
-        page, reverse("insight:export", args=[run.pk, "json"]), tmp_path / "a.json"
+        page, reverse("analyses:export", args=[run.pk, "json"]), tmp_path / "a.json"
     )
     result = json.loads(json_path.read_text(encoding="utf-8"))
     assert {"items", "clusters", "stats"} <= set(result)
@@ -389,8 +389,8 @@ def test_demo_second_round_analysis_shows_the_change_since_the_first(page, live_
     )
     before = Survey.objects.get(title="あなたにとってDXとは", round_label="事前")
     login(page, live_server, "jimukyoku")
-    page.goto(f"{live_server.url}{reverse('insight:list')}")
-    follow(page, reverse("insight:run", args=[run.pk]))
+    page.goto(f"{live_server.url}{reverse('analyses:list')}")
+    follow(page, reverse("analyses:run", args=[run.pk]))
 
     change = page.locator("main section[aria-labelledby=rounds]")
     expect(change.locator("h2#rounds")).to_have_text(ja("Change since the previous round"))

@@ -31,12 +31,23 @@ JAPANESE = re.compile(
 FIX = "run `make messages` and translate what it reports"
 
 
-def po_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / "django.po"
+# The project's catalogue, and the catalogues of apps that keep their own (an app with a
+# locale/ folder: makemessages writes the app's strings there).
+APP_LOCALE_DIRS = sorted(path for path in (PACKAGE_DIR / "apps").glob("*/locale") if path.is_dir())
+LOCALE_DIRS = [LOCALE_DIR, *APP_LOCALE_DIRS]
+CATALOGUES = [(d, lang) for d in LOCALE_DIRS for lang in LANGUAGES]
 
 
-def load_po(lang: str) -> polib.POFile:
-    return polib.pofile(str(po_path(lang)))
+def catalogue_id(value) -> str:
+    return str(value.relative_to(PACKAGE_DIR)) if isinstance(value, Path) else str(value)
+
+
+def po_path(lang: str, locale_dir: Path = LOCALE_DIR) -> Path:
+    return locale_dir / lang / "LC_MESSAGES" / "django.po"
+
+
+def load_po(lang: str, locale_dir: Path = LOCALE_DIR) -> polib.POFile:
+    return polib.pofile(str(po_path(lang, locale_dir)))
 
 
 def key(entry: polib.POEntry) -> tuple[str | None, str, str]:
@@ -47,37 +58,42 @@ def catalog_key(entry: polib.POEntry, msgid: str) -> str:
     return f"{entry.msgctxt}\x04{msgid}" if entry.msgctxt else msgid
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_catalogue_has_no_fuzzy_entries(lang):
-    po = load_po(lang)
+@pytest.mark.parametrize(("locale_dir", "lang"), CATALOGUES, ids=catalogue_id)
+def test_catalogue_has_no_fuzzy_entries(locale_dir, lang):
+    po = load_po(lang, locale_dir)
     assert not po.metadata_is_fuzzy, f"{lang}: the header is marked fuzzy"
     assert [e.msgid for e in po.fuzzy_entries()] == [], f"{lang}: fuzzy entries; {FIX}"
 
 
-def test_every_japanese_entry_is_translated():
-    po = load_po("ja")
+@pytest.mark.parametrize("locale_dir", LOCALE_DIRS, ids=catalogue_id)
+def test_every_japanese_entry_is_translated(locale_dir):
+    po = load_po("ja", locale_dir)
     assert len(po) > 0
     assert [e.msgid for e in po.untranslated_entries()] == [], f"untranslated; {FIX}"
 
 
-def test_every_japanese_msgid_has_an_english_translation():
-    po = load_po("en")
+@pytest.mark.parametrize("locale_dir", LOCALE_DIRS, ids=catalogue_id)
+def test_every_japanese_msgid_has_an_english_translation(locale_dir):
+    po = load_po("en", locale_dir)
     untranslated = [e.msgid for e in po.untranslated_entries() if JAPANESE.search(e.msgid)]
     assert untranslated == [], f"Japanese msgids without English; {FIX}"
 
 
-def test_japanese_has_one_plural_form():
-    assert load_po("ja").metadata["Plural-Forms"] == "nplurals=1; plural=0;"
+@pytest.mark.parametrize("locale_dir", LOCALE_DIRS, ids=catalogue_id)
+def test_japanese_has_one_plural_form(locale_dir):
+    assert load_po("ja", locale_dir).metadata["Plural-Forms"] == "nplurals=1; plural=0;"
 
 
-def test_catalogues_have_the_same_msgids():
-    assert {key(e) for e in load_po("ja")} == {key(e) for e in load_po("en")}, FIX
+@pytest.mark.parametrize("locale_dir", LOCALE_DIRS, ids=catalogue_id)
+def test_catalogues_have_the_same_msgids(locale_dir):
+    ja, en = load_po("ja", locale_dir), load_po("en", locale_dir)
+    assert {key(e) for e in ja} == {key(e) for e in en}, FIX
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_compiled_catalogue_matches_po(lang):
-    po = load_po(lang)
-    mo_path = po_path(lang).with_suffix(".mo")
+@pytest.mark.parametrize(("locale_dir", "lang"), CATALOGUES, ids=catalogue_id)
+def test_compiled_catalogue_matches_po(locale_dir, lang):
+    po = load_po(lang, locale_dir)
+    mo_path = po_path(lang, locale_dir).with_suffix(".mo")
     assert mo_path.exists(), f"{mo_path} is missing; run scripts/compile_messages.py"
     with mo_path.open("rb") as f:
         mo = gettext.GNUTranslations(f)
@@ -161,7 +177,10 @@ def test_makemessages_finds_no_new_strings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
-    extracted = polib.pofile(str(copy / "locale" / "ja" / "LC_MESSAGES" / "django.po"))
-    committed = {key(e) for e in load_po("ja")}
-    new = sorted(e.msgid for e in extracted if key(e) not in committed)
+    new = []
+    for locale_dir in LOCALE_DIRS:
+        relative = po_path("ja", locale_dir).relative_to(PACKAGE_DIR)
+        extracted = polib.pofile(str(copy / relative))
+        committed = {key(e) for e in load_po("ja", locale_dir)}
+        new += [f"{relative}: {e.msgid}" for e in extracted if key(e) not in committed]
     assert new == [], f"strings missing from the catalogues; {FIX}"

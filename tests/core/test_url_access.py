@@ -127,7 +127,7 @@ def _meeting_with_everything(sysadmin, people) -> dict:
         actor=sysadmin, meeting=meeting, title="宿題", owner=people["staff"],
         due_date=(start + timedelta(days=7)).date(),
     )  # fmt: skip
-    insight = ms.insight_create(
+    expert_input = ms.expert_input_create(
         actor=sysadmin, meeting=meeting, expert=invitation, title="知見", body="本文"
     )
     return {
@@ -140,7 +140,7 @@ def _meeting_with_everything(sysadmin, people) -> dict:
         "paper": paper,
         "decision": decision,
         "action": action,
-        "insight": insight,
+        "expert_input": expert_input,
     }
 
 
@@ -196,7 +196,7 @@ def _surveys_with_everything(people) -> dict:
     )  # fmt: skip
     public, _ = make_survey(people["secretariat"], audience="public", anonymous=True)
     ss.survey_open(actor=people["secretariat"], survey=public)
-    from kyokan.apps.insight.models import AnalysisRun
+    from kyokan.apps.analyses.models import AnalysisRun
 
     text_question = first.questions.get(kind="text")
     run = AnalysisRun.objects.create(
@@ -327,9 +327,9 @@ ARGS = {
     "core:export_detail": lambda o: {"pk": o["export_job"].pk},
     "core:export_progress": lambda o: {"pk": o["export_job"].pk},
     "core:export_download": lambda o: {"pk": o["export_job"].pk},
-    "insight:run": lambda o: {"pk": o["analysis_run"].pk},
-    "insight:progress": lambda o: {"pk": o["analysis_run"].pk},
-    "insight:export": lambda o: {"pk": o["analysis_run"].pk, "fmt": "json"},
+    "analyses:run": lambda o: {"pk": o["analysis_run"].pk},
+    "analyses:progress": lambda o: {"pk": o["analysis_run"].pk},
+    "analyses:export": lambda o: {"pk": o["analysis_run"].pk, "fmt": "json"},
     "surveys:detail": lambda o: {"pk": o["survey"].pk},
     "surveys:edit": lambda o: {"pk": o["survey_round2"].pk},
     "surveys:state": lambda o: {"pk": o["survey_round2"].pk, "action": "open"},
@@ -381,9 +381,9 @@ ARGS = {
     "meetings:decision_add": lambda o: {"pk": o["meeting"].pk},
     "meetings:decision_delete": lambda o: {"pk": o["decision"].pk},
     "meetings:action_create": lambda o: {"pk": o["meeting"].pk},
-    "meetings:insight_create": lambda o: {"pk": o["meeting"].pk},
-    "meetings:insight_edit": lambda o: {"pk": o["insight"].pk},
-    "meetings:insight_delete": lambda o: {"pk": o["insight"].pk},
+    "meetings:expert_input_create": lambda o: {"pk": o["meeting"].pk},
+    "meetings:expert_input_edit": lambda o: {"pk": o["expert_input"].pk},
+    "meetings:expert_input_delete": lambda o: {"pk": o["expert_input"].pk},
     "meetings:assessment": lambda o: {"pk": o["meeting"].pk, "phase": "before"},
     "meetings:meeting_ics": lambda o: {"pk": o["meeting"].pk},
     "portfolio:detail": lambda o: {"pk": o["initiative"].pk},

@@ -7,8 +7,8 @@ import threading
 import pytest
 
 from kyokan.apps.documents import terms
-from kyokan.insight import tokenize as text_tokenize
-from kyokan.insight.normalize import fold
+from kyokan.textanalysis import tokenize as text_tokenize
+from kyokan.textanalysis.normalize import fold
 
 SAMPLES = [
     "ＤＸ",

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kyokan.apps.core.roles import Role
 from kyokan.apps.meetings import services
-from kyokan.apps.meetings.models import Insight
+from kyokan.apps.meetings.models import ExpertInput
 
 CITY_STAFF = [
     Role.SECRETARIAT,
@@ -45,7 +45,7 @@ def exchange(sysadmin):
         email="yamada@example.jp",
         affiliation="ひかり大学",
     )
-    services.insight_create(
+    services.expert_input_create(
         actor=sysadmin,
         meeting=meeting,
         expert=expert,
@@ -53,7 +53,7 @@ def exchange(sysadmin):
         body="市の保有データは機械判読可能な形式で公開するのがよい。",
         tags="オープンデータ, 子育て",
     )
-    services.insight_create(
+    services.expert_input_create(
         actor=sysadmin,
         meeting=meeting,
         expert=expert,
@@ -145,7 +145,7 @@ def test_csv_export_has_a_bom_and_follows_the_search(client_as, exchange):
 def test_secretariat_records_an_input(client_as, exchange):
     expert = exchange.invitations.get()
     response = client_as(Role.SECRETARIAT).post(
-        reverse("meetings:insight_create", args=[exchange.pk]),
+        reverse("meetings:expert_input_create", args=[exchange.pk]),
         {
             "expert": expert.pk,
             "title": "ＡＩ活用の留意点",
@@ -155,8 +155,8 @@ def test_secretariat_records_an_input(client_as, exchange):
     )
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("meetings:detail", args=[exchange.pk]))
-    insight = Insight.objects.get(title="ＡＩ活用の留意点")
-    assert insight.expert == expert
+    expert_input = ExpertInput.objects.get(title="ＡＩ活用の留意点")
+    assert expert_input.expert == expert
     found = client_as(Role.STAFF).get(reverse("meetings:knowledge"), {"q": "ai活用"})
     assert "ＡＩ活用の留意点" in found.content.decode()
 
@@ -167,39 +167,39 @@ def test_the_expert_must_be_an_invitee_of_that_meeting(client_as, sysadmin, exch
         actor=sysadmin, meeting=other, name="他会議 次郎", email="jiro@example.jp"
     )
     response = client_as(Role.SECRETARIAT).post(
-        reverse("meetings:insight_create", args=[exchange.pk]),
+        reverse("meetings:expert_input_create", args=[exchange.pk]),
         {"expert": stranger.pk, "title": "無関係", "body": "本文"},
     )
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
-    assert not Insight.objects.filter(title="無関係").exists()
+    assert not ExpertInput.objects.filter(title="無関係").exists()
 
 
 def test_the_form_offers_the_meetings_invitees(client_as, exchange):
     response = client_as(Role.SECRETARIAT).get(
-        reverse("meetings:insight_create", args=[exchange.pk])
+        reverse("meetings:expert_input_create", args=[exchange.pk])
     )
     assert response.status_code == 200
     assert "山田 花子（ひかり大学）" in response.content.decode()
 
 
 def test_secretariat_edits_an_input_and_the_search_follows(client_as, exchange):
-    insight = Insight.objects.get(title="窓口の待ち時間")
+    expert_input = ExpertInput.objects.get(title="窓口の待ち時間")
     client = client_as(Role.SECRETARIAT)
-    page = client.get(reverse("meetings:insight_edit", args=[insight.pk]))
+    page = client.get(reverse("meetings:expert_input_edit", args=[expert_input.pk]))
     assert "窓口の待ち時間" in page.content.decode()
     response = client.post(
-        reverse("meetings:insight_edit", args=[insight.pk]),
+        reverse("meetings:expert_input_edit", args=[expert_input.pk]),
         {
-            "expert": insight.expert_id,
+            "expert": expert_input.expert_id,
             "title": "書かない窓口",
             "body": "申請書を書かずに済む窓口にする。",
             "tags": "窓口, DX",
         },
     )
     assert response.status_code == 302
-    insight.refresh_from_db()
-    assert insight.title == "書かない窓口"
+    expert_input.refresh_from_db()
+    assert expert_input.title == "書かない窓口"
     found = client.get(reverse("meetings:knowledge"), {"q": "ｄｘ"})
     assert "書かない窓口" in found.content.decode()
     gone = client.get(reverse("meetings:knowledge"), {"q": "待ち時間"})
@@ -207,25 +207,32 @@ def test_secretariat_edits_an_input_and_the_search_follows(client_as, exchange):
 
 
 def test_secretariat_deletes_an_input_after_confirming(client_as, exchange):
-    insight = Insight.objects.get(title="窓口の待ち時間")
+    expert_input = ExpertInput.objects.get(title="窓口の待ち時間")
     client = client_as(Role.SECRETARIAT)
-    url = reverse("meetings:insight_delete", args=[insight.pk])
+    url = reverse("meetings:expert_input_delete", args=[expert_input.pk])
     assert client.get(url).status_code == 200
-    assert Insight.objects.filter(pk=insight.pk).exists()
+    assert ExpertInput.objects.filter(pk=expert_input.pk).exists()
     response = client.post(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("meetings:detail", args=[exchange.pk]))
-    assert not Insight.objects.filter(pk=insight.pk).exists()
+    assert not ExpertInput.objects.filter(pk=expert_input.pk).exists()
 
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.HQ_CHIEF, Role.EXPERT])
 def test_only_the_secretariat_records_inputs(role, client_as, exchange):
-    insight = Insight.objects.first()
+    expert_input = ExpertInput.objects.first()
     client = client_as(role)
-    assert client.get(reverse("meetings:insight_create", args=[exchange.pk])).status_code == 403
-    assert client.get(reverse("meetings:insight_edit", args=[insight.pk])).status_code == 403
-    assert client.post(reverse("meetings:insight_delete", args=[insight.pk])).status_code == 403
-    assert Insight.objects.filter(pk=insight.pk).exists()
+    assert (
+        client.get(reverse("meetings:expert_input_create", args=[exchange.pk])).status_code == 403
+    )
+    assert (
+        client.get(reverse("meetings:expert_input_edit", args=[expert_input.pk])).status_code == 403
+    )
+    assert (
+        client.post(reverse("meetings:expert_input_delete", args=[expert_input.pk])).status_code
+        == 403
+    )
+    assert ExpertInput.objects.filter(pk=expert_input.pk).exists()
 
 
 # --- query count ------------------------------------------------------------------------------
@@ -241,7 +248,7 @@ def _grow(actor, n: int, offset: int) -> None:
             email=f"expert{offset + i}@example.jp",
             affiliation="研究所",
         )
-        services.insight_create(
+        services.expert_input_create(
             actor=actor,
             meeting=meeting,
             expert=expert,
@@ -270,7 +277,7 @@ def test_query_count_does_not_grow(params, client_as, sysadmin):
 
 def test_csv_export_neutralises_formulas_and_control_characters(client_as, sysadmin, exchange):
     expert = exchange.invitations.get()
-    services.insight_create(
+    services.expert_input_create(
         actor=sysadmin, meeting=exchange, expert=expert,
         title='=HYPERLINK("http://evil.example/","開く")', body="+1+2\x01\x1f", tags="@SUM(A1)",
     )  # fmt: skip

@@ -17,7 +17,7 @@ from kyokan.apps.meetings.models import (
     Course,
     DatePoll,
     Decision,
-    Insight,
+    ExpertInput,
     Invitation,
     Meeting,
     MeetingSeries,
@@ -115,5 +115,5 @@ def test_an_expert_input_sent_twice(client_as, sysadmin, people, hq_series, soon
     ).added[0]
     client = client_as(Role.SECRETARIAT)
     data = {"expert": expert.pk, "title": "業務の見直し", "body": "先に業務を見直す。"}
-    _twice(client, reverse("meetings:insight_create", args=[exchange.pk]), data)
-    assert Insight.objects.filter(meeting=exchange).count() == 1
+    _twice(client, reverse("meetings:expert_input_create", args=[exchange.pk]), data)
+    assert ExpertInput.objects.filter(meeting=exchange).count() == 1

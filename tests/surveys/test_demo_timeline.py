@@ -9,9 +9,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from kyokan.apps.analyses.models import AnalysisRun
 from kyokan.apps.core.demo import demo_load
 from kyokan.apps.core.models import FiscalYear
-from kyokan.apps.insight.models import AnalysisRun
 from kyokan.apps.surveys.models import Response, Survey
 
 

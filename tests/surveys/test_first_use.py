@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kyokan.apps.analyses.models import AnalysisRun
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.mywork import next_items, work_for
 from kyokan.apps.core.roles import Role
-from kyokan.apps.insight.models import AnalysisRun
 from kyokan.apps.surveys import selectors, services
 from kyokan.apps.surveys.forms import SurveyForm
 from kyokan.apps.surveys.models import Participation, Question, Response, Survey

@@ -120,11 +120,11 @@ def test_decode_accepts_utf8_with_or_without_bom_utf16_with_bom_and_cp932(data, 
 def test_the_survey_import_and_the_analysis_decode_alike(data):
     """One decoder: what the survey import reads, the analysis reads the same way, and
     what one refuses the other refuses."""
-    from kyokan.insight.io import InsightInputError, decode_bytes
+    from kyokan.textanalysis.io import AnalysisInputError, decode_bytes
 
     try:
         expected = decode_bytes(data)[0]
-    except InsightInputError:
+    except AnalysisInputError:
         with pytest.raises(ValidationError):
             importing.decode(data)
     else:

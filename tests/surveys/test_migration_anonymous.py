@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("surveys", "0002_anonymity_voids_imports"), ("insight", "0002_initial")]
+BEFORE = [("surveys", "0002_anonymity_voids_imports"), ("analyses", "0002_initial")]
 AFTER = [("surveys", "0005_form_submission")]
 
 
@@ -25,7 +25,7 @@ def test_old_anonymous_responses_are_rewritten_without_joins(people):
     old = executor.loader.project_state(BEFORE).apps
     Survey, Response = old.get_model("surveys", "Survey"), old.get_model("surveys", "Response")
     Question, Answer = old.get_model("surveys", "Question"), old.get_model("surveys", "Answer")
-    Run = old.get_model("insight", "AnalysisRun")
+    Run = old.get_model("analyses", "AnalysisRun")
     staff = people["staff"]
     survey = Survey.objects.create(
         title="旧匿名", opens_on="2025-04-01", closes_on="2025-04-30", audience="all_staff",
@@ -61,7 +61,7 @@ def test_old_anonymous_responses_are_rewritten_without_joins(people):
     executor = MigrationExecutor(connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 
-    from kyokan.apps.insight.models import AnalysisRun
+    from kyokan.apps.analyses.models import AnalysisRun
     from kyokan.apps.surveys.models import Answer as NewAnswer
     from kyokan.apps.surveys.models import Participation
     from kyokan.apps.surveys.models import Response as NewResponse

@@ -1,13 +1,13 @@
 """Reading the CSV files people upload (UTF-8, UTF-8 with BOM, UTF-16 with BOM, CP932), with
 messages in the user's language. The decoding itself is the text library's one decoder
-(``kyokan.insight.io.decode_bytes``); every module reads CSV through :func:`decode`."""
+(``kyokan.textanalysis.io.decode_bytes``); every module reads CSV through :func:`decode`."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kyokan.insight.io import InsightInputError, decode_bytes
+from kyokan.textanalysis.io import AnalysisInputError, decode_bytes
 
-#: The decoder's error codes (``kyokan.insight.io.CODES``), translated.
+#: The decoder's error codes (``kyokan.textanalysis.io.CODES``), translated.
 DECODING_ERRORS = {
     "utf8_broken_after_bom": _(
         "The file starts as UTF-8 but has broken bytes at position %(position)s. Save it "
@@ -32,7 +32,7 @@ DECODING_ERRORS = {
 }
 
 
-def decode_error_text(exc: InsightInputError) -> str:
+def decode_error_text(exc: AnalysisInputError) -> str:
     message = DECODING_ERRORS.get(exc.code)
     if message is None:
         return str(exc)
@@ -46,6 +46,6 @@ def decode(data: bytes) -> str:
     """The text of an uploaded CSV file, or a ValidationError saying why it cannot be read."""
     try:
         text, _encoding = decode_bytes(data)
-    except InsightInputError as exc:
+    except AnalysisInputError as exc:
         raise ValidationError(decode_error_text(exc), code=exc.code) from exc
     return text

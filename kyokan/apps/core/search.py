@@ -3,7 +3,7 @@
 Modules register what they index (``register_search_kind``) and keep their entries up to
 date from their services (``index_put`` / ``index_remove``); ``kyokan search-reindex``
 rebuilds everything from the registered sources. An entry stores the title, a text
-excerpt and a *folded* copy (``kyokan.insight.normalize.fold``: NFKC, case and kana folded,
+excerpt and a *folded* copy (``kyokan.textanalysis.normalize.fold``: NFKC, case and kana folded,
 no spaces), so that ＤＸ and dx, デジタル and でじたる find the same things; Japanese has no
 spaces between words, so matching is by substring, never by whitespace-separated words.
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
-from kyokan.insight.normalize import fold
+from kyokan.textanalysis.normalize import fold
 
 MAX_QUERY = 100
 BODY_MAX = 20_000

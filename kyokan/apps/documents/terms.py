@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from kyokan.insight import tokenize as text_tokenize
-from kyokan.insight.normalize import fold, kata_to_hira
+from kyokan.textanalysis import tokenize as text_tokenize
+from kyokan.textanalysis.normalize import fold, kata_to_hira
 
 CONTEXT_CHARS = 20
 
 # --- normalisation ---------------------------------------------------------------------------
 
-# Each character is folded as the text library folds text (kyokan.insight.normalize.fold:
+# Each character is folded as the text library folds text (kyokan.textanalysis.normalize.fold:
 # NFKC, case folded, katakana as hiragana) — one folding everywhere — but character by
 # character, with an index map back to the original, and keeping whitespace.
 # Voiced and semi-voiced marks that belong to the character before them: half-width ﾞﾟ and
@@ -130,7 +130,7 @@ _CHUNK = 4000
 
 def tokenizer():
     """A SudachiPy tokenizer (split mode C) on the text library's dictionary: the dictionary
-    is loaded once per process for the whole of Kyokan (kyokan.insight.tokenize); a tokenizer
+    is loaded once per process for the whole of Kyokan (kyokan.textanalysis.tokenize); a tokenizer
     must not be used by two threads at once, so each thread gets its own (creating one from
     the loaded dictionary is instant)."""
     tok = getattr(_local, "tokenizer", None)

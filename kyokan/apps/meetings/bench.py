@@ -217,7 +217,7 @@ def fill(admin, log) -> None:
     and action items; a 5-date poll answered by everyone; expert inputs; a training course."""
     from kyokan.apps.core.audit import audit_record_many
     from kyokan.apps.core.models import AuditEvent, User
-    from kyokan.insight.normalize import fold
+    from kyokan.textanalysis.normalize import fold
 
     from .models import (
         ActionItem,
@@ -225,7 +225,7 @@ def fill(admin, log) -> None:
         Course,
         DatePoll,
         Decision,
-        Insight,
+        ExpertInput,
         Invitation,
         MeetingSeries,
         PollAnswer,
@@ -292,8 +292,8 @@ def fill(admin, log) -> None:
     first_invitation = {}
     for invitation in Invitation.objects.filter(meeting__in=exchange).order_by("id"):
         first_invitation.setdefault(invitation.meeting_id, invitation)
-    insights = Insight.objects.bulk_create(
-        Insight(
+    expert_inputs = ExpertInput.objects.bulk_create(
+        ExpertInput(
             meeting=m,
             expert=first_invitation[m.pk],
             title=f"知見{n}: ツール導入より先に業務を見直す",
@@ -325,12 +325,12 @@ def fill(admin, log) -> None:
     created = audit_record_many(
         actor=admin,
         action=AuditEvent.Action.CREATE,
-        targets=[*series, *meetings, polled, *items, *actions, *insights],
+        targets=[*series, *meetings, polled, *items, *actions, *expert_inputs],
         summary="bench meetings",
     )
     log(
         f"  {len(meetings) + 1} meetings, {len(invitations) + len(poll_invitations)} "
-        f"invitations, {len(actions)} action items, {len(insights)} expert inputs; "
+        f"invitations, {len(actions)} action items, {len(expert_inputs)} expert inputs; "
         f"{created} audit events"
     )
 

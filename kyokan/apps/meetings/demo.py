@@ -315,7 +315,7 @@ def load(ctx) -> None:
             actor=actor, meeting=meeting, people=[ctx.people[login]]
         ).added[0]
         for title, body in inputs[login]:
-            services.insight_create(
+            services.expert_input_create(
                 actor=actor, meeting=meeting, expert=expert, title=title, body=body,
                 tags="BPR,費用対価値" if login == "yushikisha" else "オープンデータ",
             )  # fmt: skip

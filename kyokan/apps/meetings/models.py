@@ -443,15 +443,15 @@ class ActionItem(models.Model):
         return self.title
 
 
-class Insight(models.Model):
+class ExpertInput(models.Model):
     """A key input (知見) from an expert at an opinion exchange, searchable later."""
 
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="insights")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="expert_inputs")
     expert = models.ForeignKey(
         Invitation,
         verbose_name=_("expert"),
         on_delete=models.PROTECT,
-        related_name="insights",
+        related_name="expert_inputs",
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("input"))

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.search import SearchKind, index_put, index_remove, register_search_kind
 
-from .models import AgendaItem, Insight, Invitation, Meeting
+from .models import AgendaItem, ExpertInput, Invitation, Meeting
 
-MEETINGS, ITEMS, INSIGHTS = "meetings.meeting", "meetings.agenda_item", "meetings.insight"
+MEETINGS, ITEMS, EXPERT_INPUTS = "meetings.meeting", "meetings.agenda_item", "meetings.expert_input"
 
 
 def _meeting_text(meeting: Meeting) -> tuple[str, str]:
@@ -54,26 +54,28 @@ def item_remove(item_id) -> None:
     index_remove(kind=ITEMS, object_id=item_id)
 
 
-def _insight_url(insight: Insight) -> str:
-    return reverse("meetings:detail", args=[insight.meeting_id]) + "#insights"
+def _expert_input_url(expert_input: ExpertInput) -> str:
+    return reverse("meetings:detail", args=[expert_input.meeting_id]) + "#expert_inputs"
 
 
-def _insight_body(insight: Insight) -> str:
-    return "\n".join(p for p in (insight.body, insight.tags, insight.expert.display_name) if p)
-
-
-def insight_put(insight: Insight) -> None:
-    index_put(
-        kind=INSIGHTS,
-        object_id=insight.pk,
-        title=insight.title,
-        body=_insight_body(insight),
-        url=_insight_url(insight),
+def _expert_input_body(expert_input: ExpertInput) -> str:
+    return "\n".join(
+        p for p in (expert_input.body, expert_input.tags, expert_input.expert.display_name) if p
     )
 
 
-def insight_remove(insight_id) -> None:
-    index_remove(kind=INSIGHTS, object_id=insight_id)
+def expert_input_put(expert_input: ExpertInput) -> None:
+    index_put(
+        kind=EXPERT_INPUTS,
+        object_id=expert_input.pk,
+        title=expert_input.title,
+        body=_expert_input_body(expert_input),
+        url=_expert_input_url(expert_input),
+    )
+
+
+def expert_input_remove(expert_input_id) -> None:
+    index_remove(kind=EXPERT_INPUTS, object_id=expert_input_id)
 
 
 # --- who may see a hit ----------------------------------------------------------------------
@@ -117,10 +119,10 @@ def _items_source():
         yield item.pk, f"{item.meeting} {item.title}", item.minutes_text, _item_url(item)
 
 
-def _insights_source():
-    qs = Insight.objects.select_related("expert__person").order_by("pk")
+def _expert_inputs_source():
+    qs = ExpertInput.objects.select_related("expert__person").order_by("pk")
     for i in qs.iterator(chunk_size=1000):
-        yield i.pk, i.title, _insight_body(i), _insight_url(i)
+        yield i.pk, i.title, _expert_input_body(i), _expert_input_url(i)
 
 
 def register() -> None:
@@ -146,11 +148,11 @@ def register() -> None:
     )
     register_search_kind(
         SearchKind(
-            INSIGHTS,
+            EXPERT_INPUTS,
             _("Expert inputs"),
             "meetings.view_meetings",
-            visible=_visible(Insight, "meeting_id"),
-            source=_insights_source,
+            visible=_visible(ExpertInput, "meeting_id"),
+            source=_expert_inputs_source,
             order=32,
         )
     )

@@ -12,13 +12,13 @@ from kyokan.apps.core import japanese_dates
 from kyokan.apps.core.hr import department_names_on
 from kyokan.apps.core.models import ClosedDay, Department, Municipality
 from kyokan.apps.core.roles import Role
-from kyokan.insight.normalize import fold
+from kyokan.textanalysis.normalize import fold
 
 from .dates import needs_year, slot_label
 from .models import (
     ActionItem,
     AgendaItem,
-    Insight,
+    ExpertInput,
     Invitation,
     Meeting,
     Paper,
@@ -66,7 +66,7 @@ def meeting_detail(meeting: Meeting) -> dict:
         "decisions": list(meeting.decisions.select_related("agenda_item")),
         "action_items": actions,
         "carried_actions": carried,
-        "insights": list(meeting.insights.select_related("expert__person")),
+        "expert_inputs": list(meeting.expert_inputs.select_related("expert__person")),
         "poll": getattr(meeting, "poll", None) if _has_poll(meeting) else None,
     }
 
@@ -264,8 +264,8 @@ def actions_by_id(ids) -> list[ActionItem]:
 # --- knowledge ---------------------------------------------------------------------------------
 
 
-def insights_search(q: str = "") -> QuerySet[Insight]:
-    qs = Insight.objects.select_related("meeting__series", "expert__person")
+def expert_inputs_search(q: str = "") -> QuerySet[ExpertInput]:
+    qs = ExpertInput.objects.select_related("meeting__series", "expert__person")
     needle = fold(q)
     if needle:
         qs = qs.filter(search_text__contains=needle)

@@ -23,7 +23,7 @@ from kyokan.apps.core.audit import (
 from kyokan.apps.core.models import AuditEvent, Department, User
 from kyokan.apps.core.notifications import Attachment, Guest, Message, NotifyResult, notify
 from kyokan.apps.core.once import creates_once
-from kyokan.insight.normalize import fold
+from kyokan.textanalysis.normalize import fold
 
 from . import ics, search_index
 from .dates import day_label, moment_label, slot_label
@@ -34,7 +34,7 @@ from .models import (
     Course,
     DatePoll,
     Decision,
-    Insight,
+    ExpertInput,
     Invitation,
     Meeting,
     MeetingSeries,
@@ -342,7 +342,7 @@ def invitation_update(*, actor, invitation: Invitation, **changes) -> bool:
 
 @transaction.atomic
 def invitation_remove(*, actor, invitation: Invitation) -> None:
-    if invitation.insights.exists():
+    if invitation.expert_inputs.exists():
         raise ValidationError(_("This invitee's inputs are recorded; they cannot be removed."))
     _invitation_delete(actor=actor, invitation=invitation)
 
@@ -1030,33 +1030,33 @@ def action_item_reopen(*, actor, action: ActionItem) -> bool:
 
 @transaction.atomic
 @creates_once
-def insight_create(
+def expert_input_create(
     *, actor, meeting: Meeting, expert: Invitation, title: str, body: str, tags: str = ""
-) -> Insight:
+) -> ExpertInput:
     if expert.meeting_id != meeting.pk:
         raise ValidationError({"expert": _("The expert must be an invitee of this meeting.")})
-    insight = Insight(meeting=meeting, expert=expert, title=title, body=body, tags=tags)
-    insight.search_text = fold(f"{title}\n{body}\n{tags}")
-    audited_create(actor=actor, instance=insight)
-    search_index.insight_put(insight)
-    return insight
+    expert_input = ExpertInput(meeting=meeting, expert=expert, title=title, body=body, tags=tags)
+    expert_input.search_text = fold(f"{title}\n{body}\n{tags}")
+    audited_create(actor=actor, instance=expert_input)
+    search_index.expert_input_put(expert_input)
+    return expert_input
 
 
 @transaction.atomic
-def insight_update(*, actor, insight: Insight, **changes) -> bool:
-    merged = {**snapshot(insight), **changes}
+def expert_input_update(*, actor, expert_input: ExpertInput, **changes) -> bool:
+    merged = {**snapshot(expert_input), **changes}
     changes["search_text"] = fold(f"{merged['title']}\n{merged['body']}\n{merged['tags']}")
-    changed = audited_update(actor=actor, instance=insight, changes=changes)
+    changed = audited_update(actor=actor, instance=expert_input, changes=changes)
     if changed:
-        search_index.insight_put(insight)
+        search_index.expert_input_put(expert_input)
     return changed
 
 
 @transaction.atomic
-def insight_delete(*, actor, insight: Insight) -> None:
-    pk = insight.pk
-    audited_delete(actor=actor, instance=insight)
-    search_index.insight_remove(pk)
+def expert_input_delete(*, actor, expert_input: ExpertInput) -> None:
+    pk = expert_input.pk
+    audited_delete(actor=actor, instance=expert_input)
+    search_index.expert_input_remove(pk)
 
 
 # --- training -------------------------------------------------------------------------------

@@ -237,11 +237,11 @@ def read_file(data: bytes, filename: str) -> list[Sheet]:
 
 
 def _csv_sheet(data: bytes, filename: str) -> Sheet:
-    from kyokan.insight.io import InsightInputError, decode_bytes
+    from kyokan.textanalysis.io import AnalysisInputError, decode_bytes
 
     try:
         text, _encoding = decode_bytes(data)
-    except InsightInputError as exc:
+    except AnalysisInputError as exc:
         raise BadFile(
             _(
                 "The file's characters cannot be read: save it as CSV in UTF-8 (with or "

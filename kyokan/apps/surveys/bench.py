@@ -55,10 +55,10 @@ def fill(admin, log) -> None:
         answers.append(Answer(response=response, question=choice, choices=[rng.randrange(3)]))
         answers.append(Answer(response=response, question=likert, number=rng.randint(1, 5)))
     Answer.objects.bulk_create(answers, batch_size=5000)
-    from kyokan.apps.insight import services as insight
+    from kyokan.apps.analyses import services as analysis_services
 
-    run = insight.analysis_start(actor=admin, question=text, with_reference=False)
-    insight.analysis_execute(run_id=run.pk)
+    run = analysis_services.analysis_start(actor=admin, question=text, with_reference=False)
+    analysis_services.analysis_execute(run_id=run.pk)
     log(f"  a survey with {len(responses)} responses ({len(answers)} answers), analysed")
 
 
@@ -73,7 +73,7 @@ def _text_question_pk() -> int:
 
 
 def _run_pk() -> int:
-    from kyokan.apps.insight.models import AnalysisRun
+    from kyokan.apps.analyses.models import AnalysisRun
 
     return (
         AnalysisRun.objects.filter(question=_text_question_pk()).values_list("pk", flat=True).get()
@@ -85,6 +85,6 @@ PAGES = [
     BenchPage("surveys.detail", lambda: f"/surveys/{_survey_pk()}/"),
     BenchPage("surveys.results.10000", lambda: f"/surveys/{_survey_pk()}/results/"),
     BenchPage("surveys.export_csv.10000", lambda: f"/surveys/{_survey_pk()}/export.csv"),
-    BenchPage("insight.list", lambda: "/analyses/"),
-    BenchPage("insight.run.10000", lambda: f"/analyses/{_run_pk()}/"),
+    BenchPage("analyses.list", lambda: "/analyses/"),
+    BenchPage("analyses.run.10000", lambda: f"/analyses/{_run_pk()}/"),
 ]

@@ -1,7 +1,7 @@
 """Importing responses collected with other form tools (a CSV file, one row per response).
 
 1. :func:`decode` reads the upload with Kyokan's one CSV decoder
-   (``kyokan.insight.io.decode_bytes``): UTF-8 with BOM, UTF-16 with BOM, UTF-8, then CP932
+   (``kyokan.textanalysis.io.decode_bytes``): UTF-8 with BOM, UTF-16 with BOM, UTF-8, then CP932
    (Shift_JIS as Excel saves it in Japan); anything else is refused.
 2. :func:`parse` splits it into a header and rows.
 3. The import checks every row with ``services.clean_answers`` against a
@@ -50,7 +50,7 @@ from django.utils.translation import ngettext
 from kyokan.apps.core.audit import audit_record
 from kyokan.apps.core.models import AuditEvent, Department
 from kyokan.apps.core.roles import Role
-from kyokan.insight.io import InsightInputError, decode_bytes
+from kyokan.textanalysis.io import AnalysisInputError, decode_bytes
 
 from . import services
 from .models import LIKERT_LABELS, Answer, ImportBatch, ImportUpload, Question, Response, Survey
@@ -129,7 +129,7 @@ def decode(data: bytes) -> str:
     without BOM, an Excel workbook or any other binary file, broken bytes) is refused."""
     try:
         text, _encoding = decode_bytes(data)
-    except InsightInputError as exc:
+    except AnalysisInputError as exc:
         raise ValidationError(
             _(
                 "The file could not be read as text. Save it as CSV in UTF-8 or in Shift_JIS "

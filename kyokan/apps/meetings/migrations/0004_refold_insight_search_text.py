@@ -1,5 +1,5 @@
 """Expert inputs' search copies are folded with the one folding of the text library
-(kyokan.insight.normalize.fold: NFKC, case folding, katakana as hiragana, no whitespace)
+(kyokan.textanalysis.normalize.fold: NFKC, case folding, katakana as hiragana, no whitespace)
 instead of meetings' own table (lower case only): refold the stored copies so that old and
 new inputs are found alike."""
 
@@ -7,7 +7,7 @@ from django.db import migrations
 
 
 def refold(apps, schema_editor):
-    from kyokan.insight.normalize import fold
+    from kyokan.textanalysis.normalize import fold
 
     Insight = apps.get_model("meetings", "Insight")
     for insight in Insight.objects.only("pk", "title", "body", "tags").iterator(chunk_size=500):

@@ -1,7 +1,7 @@
 """Knowledge: the key inputs (知見) experts gave at opinion exchanges, searchable later.
 
 The search ignores the differences between full-width and half-width characters and between
-katakana and hiragana (the one folding of ``kyokan.insight.normalize.fold``).
+katakana and hiragana (the one folding of ``kyokan.textanalysis.normalize.fold``).
 """
 
 import re
@@ -21,7 +21,7 @@ from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
 
 from .. import selectors, services
-from ..models import Insight, Invitation, Meeting
+from ..models import ExpertInput, Invitation, Meeting
 from .common import meeting_obj, meeting_url
 
 _TAG_SEPARATORS = re.compile(r"[,、，;；\s]+")
@@ -50,7 +50,7 @@ class ExpertChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name}（{affiliation}）" if affiliation else obj.display_name
 
 
-class InsightForm(forms.Form):
+class ExpertInputForm(forms.Form):
     expert = ExpertChoiceField(label=gettext_lazy("expert"), queryset=Invitation.objects.none())
     title = forms.CharField(label=gettext_lazy("title"), max_length=200)
     body = forms.CharField(label=gettext_lazy("input"), widget=forms.Textarea(attrs={"rows": 8}))
@@ -66,7 +66,7 @@ class InsightForm(forms.Form):
         self.fields["expert"].queryset = meeting.invitations.select_related("person")
 
 
-class NewInsightForm(OnceFormMixin, InsightForm):
+class NewExpertInputForm(OnceFormMixin, ExpertInputForm):
     pass
 
 
@@ -88,11 +88,11 @@ def _search(request) -> tuple[KnowledgeSearchForm, str]:
 @require("meetings.view_knowledge")
 def knowledge(request):
     form, q = _search(request)
-    page = paginate(request, selectors.insights_search(q))
+    page = paginate(request, selectors.expert_inputs_search(q))
     page.object_list = list(page.object_list)
-    for insight in page.object_list:
-        insight.tag_list = tag_list(insight.tags)
-        insight.affiliation = _affiliation(insight.expert)
+    for expert_input in page.object_list:
+        expert_input.tag_list = tag_list(expert_input.tags)
+        expert_input.affiliation = _affiliation(expert_input.expert)
     return render(
         request,
         "meetings/partials/knowledge_results.html" if request.htmx else "meetings/knowledge.html",
@@ -105,7 +105,7 @@ def knowledge_export(request):
     """The search results as CSV (core's export helper: UTF-8 with BOM, formula-looking
     text neutralised, control characters removed)."""
     _form, q = _search(request)
-    qs = selectors.insights_search(q)
+    qs = selectors.expert_inputs_search(q)
     header = [
         _("date"),
         _("meeting"),
@@ -117,16 +117,16 @@ def knowledge_export(request):
     ]
 
     def rows():
-        for insight in qs.iterator(chunk_size=500):
-            starts = insight.meeting.starts_at
+        for expert_input in qs.iterator(chunk_size=500):
+            starts = expert_input.meeting.starts_at
             yield [
                 timezone.localtime(starts).date().isoformat() if starts else "",
-                str(insight.meeting),
-                insight.expert.display_name,
-                _affiliation(insight.expert),
-                insight.title,
-                insight.body,
-                "、".join(tag_list(insight.tags)),
+                str(expert_input.meeting),
+                expert_input.expert.display_name,
+                _affiliation(expert_input.expert),
+                expert_input.title,
+                expert_input.body,
+                "、".join(tag_list(expert_input.tags)),
             ]
 
     return csv_response("knowledge.csv", header, rows())
@@ -135,20 +135,20 @@ def knowledge_export(request):
 # --- recording inputs -------------------------------------------------------------------------
 
 
-def insight_obj(pk: int, **_kwargs) -> Insight:
+def expert_input_obj(pk: int, **_kwargs) -> ExpertInput:
     return get_object_or_404(
-        Insight.objects.select_related("meeting__series", "expert__person"), pk=pk
+        ExpertInput.objects.select_related("meeting__series", "expert__person"), pk=pk
     )
 
 
 @require("meetings.manage_meetings", obj=meeting_obj)
 @require_http_methods(["GET", "POST"])
-def insight_create(request, pk: int, obj: Meeting):
-    back = meeting_url(obj, "insights")
+def expert_input_create(request, pk: int, obj: Meeting):
+    back = meeting_url(obj, "expert_inputs")
     return submit_once(
         request,
-        NewInsightForm(request.POST or None, meeting=obj),
-        save=lambda data: services.insight_create(actor=request.user, meeting=obj, **data),
+        NewExpertInputForm(request.POST or None, meeting=obj),
+        save=lambda data: services.expert_input_create(actor=request.user, meeting=obj, **data),
         success=_("The expert's input was recorded."),
         next_url=lambda _r: back,
         title=_("Record an expert's input at %(name)s") % {"name": obj},
@@ -157,15 +157,17 @@ def insight_create(request, pk: int, obj: Meeting):
     )
 
 
-@require("meetings.manage_meetings", obj=insight_obj)
+@require("meetings.manage_meetings", obj=expert_input_obj)
 @require_http_methods(["GET", "POST"])
-def insight_edit(request, pk: int, obj: Insight):
-    back = meeting_url(obj.meeting, "insights")
+def expert_input_edit(request, pk: int, obj: ExpertInput):
+    back = meeting_url(obj.meeting, "expert_inputs")
     initial = {"expert": obj.expert_id, "title": obj.title, "body": obj.body, "tags": obj.tags}
     return submit(
         request,
-        InsightForm(request.POST or None, initial=initial, meeting=obj.meeting),
-        save=lambda data: services.insight_update(actor=request.user, insight=obj, **data),
+        ExpertInputForm(request.POST or None, initial=initial, meeting=obj.meeting),
+        save=lambda data: services.expert_input_update(
+            actor=request.user, expert_input=obj, **data
+        ),
         success=_("The changes were saved."),
         next_url=lambda _r: back,
         title=_("Edit %(name)s") % {"name": obj},
@@ -173,14 +175,14 @@ def insight_edit(request, pk: int, obj: Insight):
     )
 
 
-@require("meetings.manage_meetings", obj=insight_obj)
+@require("meetings.manage_meetings", obj=expert_input_obj)
 @require_http_methods(["GET", "POST"])
-def insight_delete(request, pk: int, obj: Insight):
-    back = meeting_url(obj.meeting, "insights")
+def expert_input_delete(request, pk: int, obj: ExpertInput):
+    back = meeting_url(obj.meeting, "expert_inputs")
     if request.method == "POST":
         return act(
             request,
-            lambda: services.insight_delete(actor=request.user, insight=obj),
+            lambda: services.expert_input_delete(actor=request.user, expert_input=obj),
             success=_("The expert's input was deleted."),
             next_url=back,
             error_url=back,
@@ -198,7 +200,7 @@ def insight_delete(request, pk: int, obj: Insight):
 urlpatterns = [
     path("knowledge/", knowledge, name="knowledge"),
     path("knowledge/export.csv", knowledge_export, name="knowledge_export"),
-    path("meetings/<int:pk>/insights/new/", insight_create, name="insight_create"),
-    path("insights/<int:pk>/edit/", insight_edit, name="insight_edit"),
-    path("insights/<int:pk>/delete/", insight_delete, name="insight_delete"),
+    path("meetings/<int:pk>/expert_inputs/new/", expert_input_create, name="expert_input_create"),
+    path("expert-inputs/<int:pk>/edit/", expert_input_edit, name="expert_input_edit"),
+    path("expert-inputs/<int:pk>/delete/", expert_input_delete, name="expert_input_delete"),
 ]

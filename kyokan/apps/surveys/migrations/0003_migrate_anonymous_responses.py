@@ -58,7 +58,7 @@ def migrate_anonymous(apps, schema_editor):
     Answer = apps.get_model("surveys", "Answer")
     Participation = apps.get_model("surveys", "Participation")
     User = apps.get_model("core", "User")
-    AnalysisRun = apps.get_model("insight", "AnalysisRun")
+    AnalysisRun = apps.get_model("analyses", "AnalysisRun")
     shuffle = random.SystemRandom().shuffle
     user_ids = list(User.objects.values_list("pk", flat=True))
     for survey in Survey.objects.filter(anonymous=True):
@@ -138,7 +138,7 @@ def void_unreadable_numbers(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("surveys", "0002_anonymity_voids_imports"),
-        ("insight", "0002_initial"),
+        ("analyses", "0002_initial"),
         ("core", "0002_security_exports"),
     ]
 

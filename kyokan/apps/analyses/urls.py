@@ -1,0 +1,5 @@
+from .views import analyses
+
+app_name = "analyses"
+
+urlpatterns = [*analyses.urlpatterns]

@@ -1,7 +1,0 @@
-from django.utils.translation import gettext_lazy as _
-
-from kyokan.apps.core.context_processors import register_nav
-
-
-def register() -> None:
-    register_nav(31, "insight:list", _("Analysis"), "insight.view_analyses")

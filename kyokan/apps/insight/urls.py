@@ -1,5 +1,0 @@
-from .views import analyses
-
-app_name = "insight"
-
-urlpatterns = [*analyses.urlpatterns]
