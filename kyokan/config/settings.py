@@ -97,6 +97,11 @@ INSTALLED_APPS = [
     "kyokan.apps.analyses",
     "kyokan.apps.meetings",
     "kyokan.apps.portfolio",
+    "kyokan.apps.deliberation",
+    "kyokan.apps.procedures",
+    "kyokan.apps.portal",
+    "kyokan.apps.opendata",
+    "kyokan.apps.api",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,11 @@ urlpatterns = [
     path("", include("kyokan.apps.analyses.urls")),
     path("", include("kyokan.apps.meetings.urls")),
     path("", include("kyokan.apps.portfolio.urls")),
+    path("", include("kyokan.apps.deliberation.urls")),
+    path("", include("kyokan.apps.procedures.urls")),
+    path("", include("kyokan.apps.portal.urls")),
+    path("", include("kyokan.apps.opendata.urls")),
+    path("", include("kyokan.apps.api.urls")),
 ]
 
 handler403 = core_views.forbidden

@@ -1,0 +1,5 @@
+"""URLs of the deliberation app."""
+
+app_name = "deliberation"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""URLs of the opendata app."""
+
+app_name = "opendata"
+
+urlpatterns: list = []

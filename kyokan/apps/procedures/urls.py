@@ -1,0 +1,5 @@
+"""URLs of the procedures app."""
+
+app_name = "procedures"
+
+urlpatterns: list = []
