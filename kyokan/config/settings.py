@@ -335,3 +335,11 @@ TASKS = {
         else "django_tasks_db.backend.DatabaseBackend"
     }
 }
+
+# --- api (issue 14): django-ninja's templates and bundled Swagger UI files (served by
+# Kyokan itself: nothing is loaded from elsewhere); limits of the JSON API.
+INSTALLED_APPS += ["ninja"]
+NINJA_PAGINATION_MAX_LIMIT = 100
+KYOKAN_API_RATE_LIMIT = int(os.environ.get("KYOKAN_API_RATE_LIMIT", "120"))  # per window
+KYOKAN_API_RATE_WINDOW = int(os.environ.get("KYOKAN_API_RATE_WINDOW", "60"))  # seconds
+KYOKAN_API_MAX_BODY = 64 * 1024  # bytes of a write's JSON body

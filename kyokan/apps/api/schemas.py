@@ -1,0 +1,353 @@
+"""Request and response schemas of the API (OpenAPI 3 is generated from them).
+
+Output schemas list the public fields the apps' ``public.py`` modules hand out; nothing
+else of a row is ever serialised. Input schemas mirror the model's limits (lengths, ranges,
+digits) so that a wrong value is refused with a clear message before any service runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Generic, Literal, TypeVar
+
+from ninja import Field, Path, Schema
+from pydantic import ConfigDict
+
+from kyokan.apps.core.validation import YEAR_MAX, YEAR_MIN
+
+T = TypeVar("T")
+
+PAGE_MAX = 100
+OFFSET_MAX = 1_000_000
+YEN_MAX = 10**12
+ID_MAX = 2**31 - 1
+PathId = Annotated[int, Path(ge=1, le=ID_MAX)]
+
+
+class Page(Schema, Generic[T]):
+    count: int = Field(description="Number of items matching the filters.")
+    limit: int
+    offset: int
+    results: list[T]
+
+
+class PageParams(Schema):
+    """Every list takes these; unknown query parameters are refused (400)."""
+
+    limit: int = Field(20, ge=1, le=PAGE_MAX, description=f"Page size (1–{PAGE_MAX}).")
+    offset: int = Field(0, ge=0, le=OFFSET_MAX, description="Items to skip.")
+
+
+FiscalYear = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="Fiscal year (西暦, e.g. 2024).")
+
+
+def IdFilter(description: str):
+    return Field(None, ge=1, le=ID_MAX, description=description)
+
+
+# --- portfolio ------------------------------------------------------------------------------
+
+StatusCode = Literal["concept", "plan", "active", "done", "stopped"]
+ScopeCode = Literal["kaizen", "henkaku"]
+DxCode = Literal["D", "X"]
+RuleCode = Literal["none", "ordinance", "regulation", "guideline", "other"]
+LeverCode = Literal["none", "change"]
+HealthCode = Literal["good", "caution", "late"]
+
+
+class InitiativeFilters(PageParams):
+    q: str | None = Field(None, max_length=100, description="Text in the title or summary.")
+    bureau_id: int | None = IdFilter("Owner bureau.")
+    fiscal_year: int | None = FiscalYear
+    status: StatusCode | None = None
+    scope: ScopeCode | None = None
+    dx: DxCode | None = None
+
+
+class InitiativeOut(Schema):
+    id: int
+    title: str
+    summary: str
+    easy_japanese_summary: str
+    bureau_id: int
+    bureau_name: str
+    division_id: int | None
+    division_name: str
+    fiscal_year_start: int
+    fiscal_year_end: int
+    status: StatusCode
+    status_label: str
+    stop_reason: str
+    scope: ScopeCode
+    scope_label: str
+    dx: DxCode
+    dx_label: str
+    rule_kind: RuleCode
+    rule_name: str
+    organisation_kind: LeverCode
+    organisation_change: str
+    budget_kind: LeverCode
+    budget_change: str
+    value_who: str
+    value_pain: str
+    value_change: str
+    value_absent: str
+    initial_cost_yen: int
+    running_cost_yen: int
+    staff_hours_run: int
+    cases_per_year: int
+    citizen_minutes_saved_per_case: int
+    staff_hours_saved: int
+    other_benefit_yen: int
+    useful_life_years: int | None
+    qualitative_score: int | None
+    qualitative_reason: str
+    annual_cost_yen: int | None = None
+    annual_value_yen: int | None = None
+    value_ratio: float | None = None
+    payback_years: float | None = None
+    updated_at: dt.datetime
+
+
+class KpiFilters(PageParams):
+    initiative_id: int | None = IdFilter("The initiative.")
+
+
+class KpiTargetOut(Schema):
+    fiscal_year: int
+    value: float
+
+
+class KpiOut(Schema):
+    id: int
+    initiative_id: int
+    name: str
+    unit: str
+    direction: Literal["up", "down"]
+    baseline: float
+    baseline_year: int
+    targets: list[KpiTargetOut]
+
+
+class KpiActualFilters(PageParams):
+    kpi_id: int | None = IdFilter("The KPI.")
+    initiative_id: int | None = IdFilter("The initiative.")
+    fiscal_year: int | None = FiscalYear
+
+
+class KpiActualOut(Schema):
+    kpi_id: int
+    fiscal_year: int
+    quarter: int = Field(description="0: the whole fiscal year; 1–4: a quarter.")
+    value: float
+
+
+class BudgetFilters(PageParams):
+    initiative_id: int | None = IdFilter("The initiative.")
+    fiscal_year: int | None = FiscalYear
+
+
+class BudgetOut(Schema):
+    initiative_id: int
+    fiscal_year: int
+    requested_yen: int
+    approved_yen: int | None
+    executed_yen: int | None
+
+
+class ProgressFilters(PageParams):
+    initiative_id: int | None = IdFilter("The initiative.")
+    fiscal_year: int | None = FiscalYear
+
+
+class ProgressOut(Schema):
+    initiative_id: int
+    fiscal_year: int
+    quarter: int
+    percent_done: int
+    health: HealthCode
+    health_label: str
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+class DocumentFilters(PageParams):
+    kind: str | None = Field(None, max_length=30, description="Kind of document.")
+
+
+class VersionOut(Schema):
+    id: int
+    document_id: int
+    number: int
+    label: str
+    state: str
+    state_label: str
+    based_on_id: int | None
+    adopted_on: dt.date | None
+    adopted_at: str
+    decision_caption: str
+    summary: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    title: str
+    description: str
+    easy_japanese_summary: str
+    versions: list[VersionOut]
+
+
+class SectionOut(Schema):
+    id: int
+    number: str
+    depth: int
+    kind: str
+    heading: str
+    body: str
+    change: str
+
+
+class VersionDetailOut(VersionOut):
+    sections: list[SectionOut]
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+class StrictIn(Schema):
+    """Inputs refuse unknown fields (a typo never passes silently)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class InitiativeIn(StrictIn):
+    title: str = Field(min_length=1, max_length=200)
+    summary: str = Field("", max_length=4000)
+    easy_japanese_summary: str = Field("", max_length=2000)
+    division_id: int | None = Field(None, ge=1, le=ID_MAX)
+    fiscal_year_start: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
+    fiscal_year_end: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
+    status: StatusCode = "concept"
+    stop_reason: str = Field("", max_length=2000)
+    scope: ScopeCode
+    dx: DxCode
+    rule_kind: RuleCode
+    rule_name: str = Field("", max_length=200)
+    organisation_kind: LeverCode
+    organisation_change: str = Field("", max_length=300)
+    budget_kind: LeverCode
+    budget_change: str = Field("", max_length=300)
+    value_who: str = Field("", max_length=300)
+    value_pain: str = Field("", max_length=2000)
+    value_change: str = Field("", max_length=2000)
+    value_absent: str = Field("", max_length=2000)
+    initial_cost_yen: int = Field(0, ge=0, le=YEN_MAX)
+    running_cost_yen: int = Field(0, ge=0, le=YEN_MAX)
+    useful_life_years: int | None = Field(None, ge=1, le=100)
+    staff_hours_run: int = Field(0, ge=0, le=10**8)
+    cases_per_year: int = Field(0, ge=0, le=10**10)
+    citizen_minutes_saved_per_case: int = Field(0, ge=0, le=10**5)
+    staff_hours_saved: int = Field(0, ge=0, le=10**8)
+    other_benefit_yen: int = Field(0, ge=0, le=YEN_MAX)
+
+
+class InitiativePatch(StrictIn):
+    """Only the fields sent are changed."""
+
+    title: str | None = Field(None, min_length=1, max_length=200)
+    summary: str | None = Field(None, max_length=4000)
+    easy_japanese_summary: str | None = Field(None, max_length=2000)
+    division_id: int | None = Field(None, ge=1, le=ID_MAX)
+    fiscal_year_start: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    fiscal_year_end: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    status: StatusCode | None = None
+    stop_reason: str | None = Field(None, max_length=2000)
+    scope: ScopeCode | None = None
+    dx: DxCode | None = None
+    rule_kind: RuleCode | None = None
+    rule_name: str | None = Field(None, max_length=200)
+    organisation_kind: LeverCode | None = None
+    organisation_change: str | None = Field(None, max_length=300)
+    budget_kind: LeverCode | None = None
+    budget_change: str | None = Field(None, max_length=300)
+    value_who: str | None = Field(None, max_length=300)
+    value_pain: str | None = Field(None, max_length=2000)
+    value_change: str | None = Field(None, max_length=2000)
+    value_absent: str | None = Field(None, max_length=2000)
+    initial_cost_yen: int | None = Field(None, ge=0, le=YEN_MAX)
+    running_cost_yen: int | None = Field(None, ge=0, le=YEN_MAX)
+    useful_life_years: int | None = Field(None, ge=1, le=100)
+    staff_hours_run: int | None = Field(None, ge=0, le=10**8)
+    cases_per_year: int | None = Field(None, ge=0, le=10**10)
+    citizen_minutes_saved_per_case: int | None = Field(None, ge=0, le=10**5)
+    staff_hours_saved: int | None = Field(None, ge=0, le=10**8)
+    other_benefit_yen: int | None = Field(None, ge=0, le=YEN_MAX)
+
+
+class InitiativeWritten(Schema):
+    """What an integration gets back: its own initiative's fields (public or not)."""
+
+    id: int
+    title: str
+    bureau_id: int
+    division_id: int | None
+    fiscal_year_start: int
+    fiscal_year_end: int
+    status: StatusCode
+    scope: ScopeCode
+    dx: DxCode
+    is_public: bool
+    updated_at: dt.datetime
+
+
+class ActualIn(StrictIn):
+    kpi_id: int = Field(ge=1, le=ID_MAX)
+    value: Decimal = Field(max_digits=16, decimal_places=2, allow_inf_nan=False)
+    source: str = Field("", max_length=300)
+
+
+class ReportIn(StrictIn):
+    fiscal_year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
+    quarter: int = Field(ge=1, le=4)
+    percent_done: int = Field(ge=0, le=100)
+    health: HealthCode
+    happened: str = Field(min_length=1, max_length=4000)
+    issues: str = Field("", max_length=4000)
+    help_needed: str = Field("", max_length=4000)
+    actuals: list[ActualIn] = Field(default_factory=list, max_length=50)
+
+
+class ReportWritten(Schema):
+    id: int
+    initiative_id: int
+    fiscal_year: int
+    quarter: int
+    percent_done: int
+    health: HealthCode
+    state: Literal["submitted", "returned", "accepted"]
+
+
+class KpiActualIn(StrictIn):
+    fiscal_year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
+    quarter: int = Field(0, ge=0, le=4, description="0: the whole fiscal year; 1–4: a quarter.")
+    value: Decimal = Field(max_digits=16, decimal_places=2, allow_inf_nan=False)
+    source: str = Field("", max_length=300)
+
+
+class KpiActualWritten(Schema):
+    kpi_id: int
+    fiscal_year: int
+    quarter: int
+    value: float
+    source: str
+
+
+class AccountOut(Schema):
+    name: str
+    bureau_id: int
+    bureau_name: str
+    scopes: list[str]
