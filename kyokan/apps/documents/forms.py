@@ -11,7 +11,8 @@ from .models import Comment, Document, Endorsement, RevisionStep, Section, Secti
 class DocumentForm(forms.ModelForm):
     class Meta:
         model = Document
-        fields = ["kind", "title", "description"]
+        fields = ["kind", "title", "description", "easy_japanese_summary"]
+        widgets = {"easy_japanese_summary": forms.Textarea(attrs={"rows": 3})}
 
 
 class NewDocumentForm(OnceFormMixin, DocumentForm):

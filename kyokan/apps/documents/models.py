@@ -66,6 +66,14 @@ class Document(models.Model):
         error_messages={"unique": _("A document with this title already exists.")},
     )
     description = models.TextField(_("description"), blank=True)
+    # やさしい日本語: what the document says in short, plain words, shown first on the
+    # citizen portal when filled (any time, also after adoption: it is not the document).
+    easy_japanese_summary = models.TextField(
+        _("summary in easy Japanese (やさしい日本語)"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Short sentences and everyday words; shown first on the citizen portal."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -70,9 +70,17 @@ def _require_editable(version: Version) -> None:
 
 @transaction.atomic
 @creates_once
-def document_create(*, actor, kind: str, title: str, description: str = "") -> Document:
+def document_create(
+    *, actor, kind: str, title: str, description: str = "", easy_japanese_summary: str = ""
+) -> Document:
     return audited_create(
-        actor=actor, instance=Document(kind=kind, title=title, description=description)
+        actor=actor,
+        instance=Document(
+            kind=kind,
+            title=title,
+            description=description,
+            easy_japanese_summary=easy_japanese_summary,
+        ),
     )
 
 

@@ -82,6 +82,7 @@ class MeetingForm(forms.ModelForm):
             "place",
             "online_url",
             "notes",
+            "is_public",
         ]
 
     def clean(self):

@@ -104,6 +104,17 @@ class Meeting(models.Model):
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # A public meeting appears on the citizen portal: its date, place and agenda titles,
+    # then its papers and minutes once the secretariat has published them.
+    is_public = models.BooleanField(
+        _("public meeting"),
+        default=False,
+        db_index=True,
+        help_text=_(
+            "Shown on the citizen portal (date, place, agenda), with its papers and minutes "
+            "once they are published."
+        ),
+    )
     # When the secretariat published the papers (the packet) and the minutes to the
     # invitees (they are told, with the link); None until then.
     papers_published_at = models.DateTimeField(

@@ -81,8 +81,9 @@ class InitiativeForm(forms.ModelForm):
     class Meta:
         model = Initiative
         fields = [
-            "title", "summary", "bureau", "division", "owner", "fiscal_year_start",
-            "fiscal_year_end", "status", "stop_reason", "scope", "dx", "rule_kind", "rule_name",
+            "title", "summary", "easy_japanese_summary", "is_public", "bureau", "division",
+            "owner", "fiscal_year_start", "fiscal_year_end", "status", "stop_reason", "scope",
+            "dx", "rule_kind", "rule_name",
             "organisation_kind", "organisation_change", "budget_kind", "budget_change",
             "value_who", "value_pain", "value_change", "value_absent",
         ]  # fmt: skip
@@ -93,6 +94,7 @@ class InitiativeForm(forms.ModelForm):
             "organisation_kind": forms.RadioSelect,
             "budget_kind": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "easy_japanese_summary": forms.Textarea(attrs={"rows": 3}),
             "value_pain": forms.Textarea(attrs={"rows": 2}),
             "value_change": forms.Textarea(attrs={"rows": 2}),
             "value_absent": forms.Textarea(attrs={"rows": 2}),
@@ -104,6 +106,8 @@ class InitiativeForm(forms.ModelForm):
         bureaus = Department.objects.filter(kind=Department.Kind.BUREAU, is_active=True)
         if user is not None and not user.has_perm("portfolio.manage_portfolio"):
             bureaus = bureaus.filter(pk__in=selectors.promoted_bureaus(user))
+            # Only the secretariat decides what the public sees.
+            del self.fields["is_public"]
         self.fields["bureau"] = DepartmentChoiceField(
             label=_("owner bureau"), queryset=bureaus, initial=self.initial.get("bureau")
         )
@@ -136,7 +140,7 @@ class InitiativeForm(forms.ModelForm):
         return title
 
     def service_data(self) -> dict:
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         data["sections"] = list(self.cleaned_data["sections"])
         return data
 

@@ -80,6 +80,24 @@ LEVER_BLANK = _("Say what changes, or choose 「なし」 explicitly: a lever is
 class Initiative(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("plain-language summary"), blank=True, max_length=4000)
+    # やさしい日本語 for the citizen portal, shown there first when filled.
+    easy_japanese_summary = models.TextField(
+        _("summary in easy Japanese (やさしい日本語)"),
+        blank=True,
+        max_length=2000,
+        help_text=_("Short sentences and everyday words; shown first on the citizen portal."),
+    )
+    # Only initiatives the secretariat marks public appear on the portal, the open data
+    # and the public API (kyokan.apps.portfolio.public decides what of them).
+    is_public = models.BooleanField(
+        _("public"),
+        default=False,
+        db_index=True,
+        help_text=_(
+            "Shown to citizens on the portal and in the open data: its progress, KPIs, "
+            "budget and value (never the person in charge or internal comments)."
+        ),
+    )
     bureau = models.ForeignKey(
         "core.Department",
         verbose_name=_("owner bureau"),

@@ -48,6 +48,7 @@ class SurveyForm(OnceFormMixin, forms.ModelForm):
             "anonymous",
             "previous_round",
             "round_label",
+            "results_public",
         ]
 
     def __init__(self, *args, **kwargs):

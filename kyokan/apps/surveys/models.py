@@ -74,6 +74,16 @@ class Survey(models.Model):
         help_text=_("The earlier survey whose questions this one repeats (e.g. 事前 → 事後)."),
     )
     round_label = models.CharField(_("round"), max_length=40, blank=True)
+    # The results (counts per choice, never free text or anything below MIN_GROUP) appear
+    # on the citizen portal and in the open data once the survey is closed.
+    results_public = models.BooleanField(
+        _("publish the results"),
+        default=False,
+        help_text=_(
+            "Once closed, its counts are shown to citizens and published as open data "
+            "(free-text answers never; questions with fewer than 5 answers hidden)."
+        ),
+    )
     public_token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
