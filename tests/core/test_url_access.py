@@ -11,6 +11,7 @@ from kyokan.apps.core import services
 from kyokan.apps.core.access import PUBLIC, declared_access
 from kyokan.apps.core.models import AuditEvent, ClosedDay, FiscalYear
 from tests.conftest import ALL_VIEWERS
+from tests.deliberation import urlwalk as deliberation_walk
 
 
 def _walk(patterns, prefix=""):
@@ -48,6 +49,7 @@ def objects(people, sysadmin):
         "outgoing_email": _outgoing_email(),
         "staff_import": _staff_import(),
         **_portfolio_with_everything(people),
+        **deliberation_walk.objects(people),
     }
 
 
@@ -421,6 +423,8 @@ ARGS = {
     },
 }
 
+ARGS.update(deliberation_walk.ARGS)
+
 
 def test_every_view_declares_its_access():
     undeclared = [name for name, p in ALL_PATTERNS if declared_access(p.callback) is None]
@@ -468,7 +472,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
         "meetings:poll_link", "meetings:poll_link_ics", "meetings:guest_download",
         "documents:public_list", "documents:public_document", "documents:public_version",
         "documents:public_export", "surveys:public_answer",
-    }  # fmt: skip
+    } | deliberation_walk.PUBLIC  # fmt: skip
     reached = set()
     for name, pattern in ALL_PATTERNS:
         kwargs = ARGS[name](objects) if pattern.pattern.converters else {}
@@ -479,7 +483,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
         "login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics",
         "meetings:guest_download", "documents:public_list", "documents:public_document",
         "documents:public_version", "documents:public_export", "surveys:public_answer",
-    }  # fmt: skip
+    } | deliberation_walk.PUBLIC  # fmt: skip
 
 
 def test_an_undeclared_view_is_refused(rf, people):

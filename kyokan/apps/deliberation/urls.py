@@ -1,5 +1,12 @@
-"""URLs of the deliberation app."""
+"""URLs of the deliberation app: each views module owns its ``urlpatterns``."""
+
+from .views import conversations, ideas, moderation, public
 
 app_name = "deliberation"
 
-urlpatterns: list = []
+urlpatterns = [
+    *public.urlpatterns,
+    *moderation.urlpatterns,
+    *ideas.urlpatterns,
+    *conversations.urlpatterns,
+]

@@ -1,0 +1,135 @@
+"""The citizens' side: propose an idea without an account (rate-limited per address, CSRF
+protected), see similar public ideas while writing, follow one's idea by its personal
+link, read the public ideas and report one."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kyokan.apps.core.access import public
+from kyokan.apps.core.selectors import paginate
+from kyokan.apps.core.viewkit import apply_service_errors
+
+from .. import limits, services
+from .. import public as public_selectors
+from ..forms import PublicIdeaForm
+from ..models import Origin, Visibility
+from .ideas import RATE_LIMITED, ask_about_similar, idea_form_page, report_page, similar_context
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def public_create(request):
+    form = PublicIdeaForm(request.POST or None)
+    found = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        from .. import selectors
+
+        found = selectors.similar_ideas(
+            title=data["title"], texts=(data["problem"], data["proposal"]), public_only=True
+        )
+        if ask_about_similar(form, found):
+            messages.info(
+                request,
+                _(
+                    "Similar ideas have been proposed (below). Send yours again to propose it "
+                    "anyway."
+                ),
+            )
+        elif not limits.allow(request, "public_idea"):
+            form.add_error(None, str(RATE_LIMITED))
+        else:
+            try:
+                idea = services.idea_create(
+                    actor=request.user,
+                    origin=Origin.CITIZEN,
+                    author_name=data["author_name"],
+                    author_email=data["author_email"],
+                    **form.service_data(),
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: your idea was sent to the secretariat. Keep this page's "
+                        "address to see what becomes of it."
+                    ),
+                )
+                return redirect("deliberation:public_track", token=idea.token)
+    return idea_form_page(
+        request,
+        form,
+        title=_("Propose an idea to the city"),
+        similar_found=found,
+        similar_url=reverse("deliberation:public_similar"),
+        action_label=_("Send the idea"),
+        cancel_url=reverse("deliberation:public_ideas"),
+        extra={"public_page": True},
+    )
+
+
+@public
+def public_similar(request):
+    if not limits.allow(request, "vote"):  # a generous limit: similar ideas cost CPU
+        return render(request, "deliberation/partials/similar.html", {"similar": []})
+    return render(
+        request, "deliberation/partials/similar.html", similar_context(request, public_only=True)
+    )
+
+
+@public
+def public_track(request, token: str):
+    idea = public_selectors.idea_by_token(token)
+    if idea is None:
+        raise Http404
+    answers = idea.comments.filter(is_answer=True, visibility=Visibility.VISIBLE)
+    return render(
+        request,
+        "deliberation/public_track.html",
+        {"idea": idea, "history": idea.status_changes.all(), "answers": answers},
+    )
+
+
+@public
+def public_list(request):
+    page = paginate(request, public_selectors.public_ideas(status=request.GET.get("status", "")))
+    return render(request, "deliberation/public_list.html", {"page": page})
+
+
+@public
+def public_idea(request, pk: int):
+    idea = public_selectors.public_idea(pk)
+    if idea is None:
+        raise Http404
+    return render(
+        request,
+        "deliberation/public_idea.html",
+        {"idea": idea, "answers": idea.public_answers, "history": idea.status_changes.all()},
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def public_report(request, pk: int):
+    idea = public_selectors.public_idea(pk)
+    if idea is None:
+        raise Http404
+    back = reverse("deliberation:public_idea", args=[pk])
+    return report_page(request, target=idea, back=back, public=True)
+
+
+urlpatterns = [
+    path("ideas/public/", public_list, name="public_ideas"),
+    path("ideas/public/new/", public_create, name="public_create"),
+    path("ideas/public/similar/", public_similar, name="public_similar"),
+    path("ideas/public/t/<str:token>/", public_track, name="public_track"),
+    path("ideas/public/<int:pk>/", public_idea, name="public_idea"),
+    path("ideas/public/<int:pk>/report/", public_report, name="public_report"),
+]
