@@ -73,7 +73,7 @@ def test_an_analysis_is_queued_then_run_by_the_worker(client_as, answered):
     assert len(run.result["items"]) == len(ANSWERS)
     assert run.result["stats"]["duplicates"] >= 1  # 「よくわからない」 twice
     page = client.get(f"/analyses/{run.pk}/").content.decode()
-    assert '<svg role="img"' in page and 'id="groups"' in page
+    assert 'class="opinion-map"' in page and 'id="groups"' in page
     progress = client.get(f"/analyses/{run.pk}/progress/", HTTP_HX_REQUEST="true")
     assert progress["HX-Refresh"] == "true"
 
@@ -84,14 +84,17 @@ def test_the_result_page_and_exports(client_as, answered, sysadmin):
     client = client_as(Role.HQ_MEMBER)
     page = client.get(f"/analyses/{run.pk}/")
     body = page.content.decode()
-    assert page.status_code == 200 and '<svg role="img"' in body
+    assert page.status_code == 200 and 'class="opinion-map"' in body
     assert "オンライン" in body  # a representative answer is quoted
     data = json.loads(client.get(f"/analyses/{run.pk}/export.json").content)
     assert {"items", "clusters", "stats"} <= set(data)
     csv_text = b"".join(client.get(f"/analyses/{run.pk}/export.csv").streaming_content)
     with translation.override("ja"):  # the app's default language
-        header = selectors.export_header()
-        sheets = [translation.gettext("Answers"), translation.gettext("Groups")]
+        header = selectors.export_header(run)
+        sheets = [
+            translation.gettext(name)
+            for name in ("Answers", "Groups", "Near-duplicates", "Campaigns")
+        ]
     assert csv_text.decode("utf-8").startswith("\ufeff" + ",".join(header[:3]))
     workbook = load_workbook(io.BytesIO(client.get(f"/analyses/{run.pk}/export.xlsx").content))
     assert workbook.sheetnames == sheets

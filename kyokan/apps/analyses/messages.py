@@ -7,7 +7,7 @@ web app turns each of them into a translated text (gettext with the parameters),
 when the page is drawn, so that each person reads them in their own language.
 """
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from kyokan import textanalysis
@@ -88,35 +88,191 @@ def progress_text(message: str) -> str:
     return str(known) if known is not None else ""
 
 
+def _constant(module, name: str):
+    """A constant of the library, or None if it has been renamed (the text then leaves the
+    number out instead of quoting a wrong one)."""
+    return getattr(module, name, None)
+
+
+def _number(value, digits: int = 2) -> str:
+    try:
+        return f"{float(value):.{digits}f}"
+    except (TypeError, ValueError):
+        return "—"
+
+
 def divergence_explanation() -> str:
+    """What the divergence index is (the library's ``DIVERGENCE_EXPLANATION``)."""
     return gettext(
-        "Divergence (0 to 1) is the average of two parts, each between 0 and 1. (1) "
-        "Distance: the average cosine distance (1 − cosine similarity) between the meaning "
-        "vectors of every pair of distinct answers. (2) Spread: how evenly the distinct "
-        "answers are spread over the fine groups (the entropy of the group shares divided "
-        "by its largest possible value). 0 means everyone says the same thing; values near "
-        "1 mean the answers share neither words nor meaning and fall into many different "
-        "groups. Duplicates count once; answers without content words are left out; fewer "
-        "than two distinct answers give 0."
+        "Divergence (0 to 1) is 1 minus the average cosine similarity of the meaning vectors "
+        "of the answers over every pair of respondents: 0 when everyone says the same thing, "
+        "close to 1 when no two answers share words or meaning. People who wrote the same "
+        "text count as agreeing; a bulk submission or a campaign counts as one respondent; "
+        "answers without content words are left out. Rounds are compared with all their "
+        "answers placed in one shared space."
     )
+
+
+def divergence_detail(detail: dict | None) -> str:
+    """The run's own numbers (``stats.divergence_detail``): what was computed, translated
+    from its code and parameters; "" for a code the app does not know."""
+    if not detail or detail.get("code") != "divergence_mean_similarity":
+        return ""
+    params = detail.get("params") or {}
+    try:
+        values = {
+            "divergence": _number(params.get("divergence")),
+            "similarity": _number(params.get("mean_similarity")),
+            "respondents": int(params.get("respondents", 0)),
+            "distinct": int(params.get("distinct", 0)),
+            "once": int(params.get("counted_once", 0)),
+        }
+    except (TypeError, ValueError):
+        return ""
+    return (
+        gettext(
+            "Here: divergence %(divergence)s = 1 − %(similarity)s, where %(similarity)s is the "
+            "average similarity over every pair of the %(respondents)s respondents "
+            "(%(distinct)s distinct answers; %(once)s bulk submissions or campaigns counted once "
+            "each)."
+        )
+        % values
+    )
+
+
+def spread_explanation(spread) -> str:
+    return gettext(
+        "For reference: the spread over the fine groups is %(spread)s (the entropy of the "
+        "groups' shares over its largest possible value). It is not part of the index, "
+        "because it jumps when a group boundary moves."
+    ) % {"spread": _number(spread)}
+
+
+def selection_text(selection: dict | None, coarse: int) -> str:
+    """How the number of coarse groups was chosen (``stats.selection``), with its numbers."""
+    selection = selection or {}
+    rule = selection.get("rule")
+    chosen = selection.get("chosen", coarse)
+    if rule == "given" or selection.get("given"):
+        return gettext(
+            "%(n)s coarse groups: the number was set by the person who started the analysis."
+        ) % {"n": chosen}
+    if rule == "trivial":
+        return gettext(
+            "Too few different answers to form groups: all of them are in one coarse group."
+        )
+    scores = [s for s in selection.get("scores") or [] if "k" in s and "modularity" in s]
+    if rule == "modularity" and scores:
+        ranked = sorted(scores, key=lambda s: -float(s["modularity"]))
+        best = next((s for s in scores if s["k"] == chosen), ranked[0])
+        text = gettext(
+            "%(n)s coarse groups, chosen by a criterion: every number from %(low)s to "
+            "%(high)s was tried and scored by the modularity Q of the graph that links each "
+            "answer to its most similar answers (the share of links that fall inside the "
+            "groups minus the share expected by chance; 0 means no structure, higher means "
+            "groups that hold together). %(n)s groups had the highest Q, %(q)s."
+        ) % {
+            "n": chosen,
+            "low": min(s["k"] for s in scores),
+            "high": max(s["k"] for s in scores),
+            "q": _number(best["modularity"], 3),
+        }
+        runner = next((s for s in ranked if s["k"] != chosen), None)
+        if runner is not None:
+            text += " " + gettext("Next best: %(k)s groups (Q = %(q)s).") % {
+                "k": runner["k"],
+                "q": _number(runner["modularity"], 3),
+            }
+        return text
+    return gettext("%(n)s coarse groups.") % {"n": chosen}
+
+
+def fine_rule_text(*, fine: int, distinct: int, given: bool) -> str:
+    """How the number of fine groups was set."""
+    if given:
+        return gettext(
+            "%(n)s fine groups: the number was set by the person who started the analysis."
+        ) % {"n": fine}
+    from kyokan.textanalysis import cluster
+
+    rule = _constant(cluster, "default_fine_k")
+    factor, largest = _constant(cluster, "FINE_FACTOR"), _constant(cluster, "MAX_FINE")
+    try:
+        follows = rule is not None and int(rule(distinct)) == fine
+    except (TypeError, ValueError):
+        follows = False
+    if follows and factor is not None and largest is not None:
+        return gettext(
+            "%(n)s fine groups: the number follows the number of different answers, "
+            "%(factor)s × √%(distinct)s rounded (at most %(max)s). Each fine group lies inside "
+            "one coarse group."
+        ) % {"n": fine, "factor": factor, "distinct": distinct, "max": largest}
+    return gettext(
+        "%(n)s fine groups, chosen from the number of different answers. Each fine group lies "
+        "inside one coarse group."
+    ) % {"n": fine}
 
 
 def alignment_explanation() -> str:
+    """What the alignment is (the library's ``ALIGNMENT_EXPLANATION``)."""
     return gettext(
-        "Alignment is the cosine similarity between the meaning vector of an answer and "
-        "that of the reference text, negative values counted as 0, so it lies between 0 "
-        "and 1; the alignment of a group is the mean over its distinct answers."
+        "Alignment (0 to 1) says how closely an answer restates a part of the definition. "
+        "The definition is cut into parts (sentences, and clauses at 、). For each part, "
+        "every word of the part is matched with the most similar word of the answer (the same "
+        "word scores 1) and the other way round; the weighted averages are combined into one "
+        "score for the part. An answer's alignment is the score of its best part, and that "
+        "part is shown beside it; a group's is the mean over its different answers."
     )
 
 
-def bulk_rule() -> str:
+def near_duplicate_rule() -> str:
+    threshold = _constant(duplicates, "JACCARD_THRESHOLD")
+    overlap = _constant(duplicates, "OVERLAP_THRESHOLD")
+    rows, length = _constant(duplicates, "BULK_MIN_ROWS"), _constant(duplicates, "BULK_MIN_LENGTH")
+    if None in (threshold, overlap, rows, length):
+        return gettext(
+            "Near-duplicates are the same text with small edits; each group is analysed as "
+            "one answer."
+        )
     return gettext(
-        "A bulk submission is a group of identical or nearly identical answers (the same "
-        "letters and digits once width and kana are folded, or a character-bigram Jaccard "
-        "similarity of at least %(threshold)s) with at least %(rows)s rows and at least "
-        "%(length)s characters."
-    ) % {
-        "threshold": duplicates.JACCARD_THRESHOLD,
-        "rows": duplicates.BULK_MIN_ROWS,
-        "length": duplicates.BULK_MIN_LENGTH,
-    }
+        "Near-duplicates are the same text with small edits: the same letters and digits once "
+        "width and kana are folded, or a character-bigram Jaccard similarity of at least "
+        "%(threshold)s with an overlap of at least %(overlap)s. Each group is analysed as one "
+        "answer. A group of at least %(rows)s answers of at least %(length)s characters is "
+        "marked as a bulk submission and counts as one respondent."
+    ) % {"threshold": threshold, "overlap": overlap, "rows": rows, "length": length}
+
+
+def campaign_rule() -> str:
+    jaccard = _constant(duplicates, "CAMPAIGN_JACCARD")
+    size = _constant(duplicates, "CAMPAIGN_MIN_SIZE")
+    length = _constant(duplicates, "CAMPAIGN_MIN_LENGTH")
+    if None in (jaccard, size, length):
+        return gettext(
+            "A campaign (organised identical or similar opinions) is a family of rewordings "
+            "of one text; it is analysed as one opinion."
+        )
+    return gettext(
+        "A campaign (organised identical or similar opinions) is a family of rewordings of "
+        "one text: different answers of at least %(length)s characters linked when their "
+        "character-bigram Jaccard similarity is at least %(jaccard)s, %(size)s or more answers "
+        "in a family (near-duplicates included). It is analysed as one opinion."
+    ) % {"jaccard": jaccard, "size": size, "length": length}
+
+
+def answers_count(rows, size) -> str:
+    """「215件（異なる回答27件）」: the answers of a group and how many different texts they
+    hold (near-duplicates and a campaign's rewordings counted once)."""
+    rows, size = int(rows or 0), int(size or 0)
+    return ngettext(
+        "%(rows)s answer (%(size)s different)",
+        "%(rows)s answers (%(size)s different)",
+        rows,
+    ) % {"rows": rows, "size": size}
+
+
+def attribute_name(name: str) -> str:
+    """The heading of an attribute: the survey's bureau and role, or an imported column's
+    own name."""
+    known = {"department": gettext("bureau"), "role": gettext("role")}
+    return known.get(name, name)

@@ -54,6 +54,25 @@ class AnalysisRun(models.Model):
         blank=True,
         related_name="analyses",
     )
+    # A comparison of rounds: ``question`` is the later round, this the earlier one; both are
+    # analysed together on one scale (``textanalysis.analyze_rounds``).
+    earlier_question = models.ForeignKey(
+        "surveys.Question",
+        verbose_name=_("earlier round's question"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # A re-run (other numbers of groups) keeps the ids of this earlier run's groups.
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("previous analysis"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     coarse = models.PositiveSmallIntegerField(_("coarse clusters"), null=True, blank=True)
     fine = models.PositiveSmallIntegerField(_("fine clusters"), null=True, blank=True)
     reference_label = models.CharField(_("reference text"), max_length=200, blank=True)
@@ -67,7 +86,10 @@ class AnalysisRun(models.Model):
     # An input problem found by the library: its code and parameters, translated on display.
     error_code = models.CharField(max_length=40, blank=True)
     error_params = models.JSONField(default=dict, blank=True)
-    result = models.JSONField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)  # the library's JSON, as exported
+    # What the pages read: the result without its items (groups with representatives as
+    # item positions, statistics, the opinion map's points); the items are AnalysisItem rows.
+    summary = models.JSONField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -111,8 +133,53 @@ class AnalysisRun(models.Model):
             )
         return ""
 
+    @property
+    def is_rounds(self) -> bool:
+        return self.earlier_question_id is not None
+
     def progress_text(self) -> str:
         """The step the analysis is at, in the reader's language."""
         from .messages import progress_text
 
         return progress_text(self.message)
+
+
+class AnalysisItem(models.Model):
+    """One analysed answer of a finished run, as the group pages, the campaign pages and the
+    exports read it: its text and attributes as they were analysed, its groups, and how it
+    was folded (near-duplicates) or marked (campaigns). Written once when the run finishes."""
+
+    run = models.ForeignKey(AnalysisRun, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()  # the answer's row in the analysed input
+    item_id = models.TextField()  # the response id, or the imported comment-id
+    text = models.TextField(blank=True)
+    attributes = models.JSONField(default=dict, blank=True)  # none for anonymous surveys
+    coarse = models.CharField(max_length=24, blank=True)
+    fine = models.CharField(max_length=24, blank=True)
+    # Near-duplicates are folded: ``fold`` is the position of the fold's first answer (its
+    # own for an answer without duplicates), ``fold_size`` the answers in the fold.
+    fold = models.PositiveIntegerField()
+    fold_size = models.PositiveIntegerField(default=1)
+    is_head = models.BooleanField(default=True)
+    campaign = models.CharField(max_length=16, blank=True)
+    alignment = models.FloatField(null=True, blank=True)
+    alignment_part = models.PositiveSmallIntegerField(null=True, blank=True)
+    x = models.FloatField(null=True, blank=True)  # place on the opinion map
+    y = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("analysed answer")
+        verbose_name_plural = _("analysed answers")
+        ordering = ["run", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "position"], name="analysis_item_position")
+        ]
+        indexes = [
+            models.Index(fields=["run", "fine", "is_head"], name="analysis_item_fine"),
+            models.Index(fields=["run", "coarse", "is_head"], name="analysis_item_coarse"),
+            models.Index(fields=["run", "campaign"], name="analysis_item_campaign"),
+            models.Index(fields=["run", "fold"], name="analysis_item_fold"),
+        ]
+
+    def __str__(self) -> str:
+        return self.item_id

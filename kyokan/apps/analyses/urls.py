@@ -1,5 +1,5 @@
-from .views import analyses
+from .views import analyses, groups
 
 app_name = "analyses"
 
-urlpatterns = [*analyses.urlpatterns]
+urlpatterns = [*analyses.urlpatterns, *groups.urlpatterns]
