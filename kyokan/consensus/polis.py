@@ -181,7 +181,8 @@ def _rows(path: Path, required: tuple[str, ...]):
     """``(header, [(line, {column: value})])`` of a CSV file, checked for the columns."""
     name = path.name
     text = _read_text(path)
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unclosed quote is an error, not a statement swallowing the rest of the file
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = []
     try:
         header = [h.strip() for h in next(reader)]
