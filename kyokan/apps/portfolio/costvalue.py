@@ -49,12 +49,15 @@ class Inputs:
     citizen_minutes_saved_per_case: int = 0
     staff_hours_saved: int = 0
     other_benefit_yen: int = 0
+    # Citizen minutes per year saved by other modules' records (portfolio.contributions).
+    contributed_citizen_minutes: int = 0
 
     @classmethod
     def of(cls, initiative) -> Inputs:
         return cls(
             **{name: getattr(initiative, name) or 0 for name in INPUTS},
             useful_life_years=initiative.useful_life_years,
+            contributed_citizen_minutes=getattr(initiative, "contributed_citizen_minutes", 0) or 0,
         )
 
 
@@ -84,7 +87,11 @@ def evaluate(inputs: Inputs, units: UnitCosts) -> Case:
     depreciation = Fraction(inputs.initial_cost_yen, life)
     staff_run_cost = inputs.staff_hours_run * hourly
     annual_cost = inputs.running_cost_yen + depreciation + staff_run_cost
-    citizen_hours = Fraction(inputs.cases_per_year * inputs.citizen_minutes_saved_per_case, 60)
+    citizen_hours = Fraction(
+        inputs.cases_per_year * inputs.citizen_minutes_saved_per_case
+        + inputs.contributed_citizen_minutes,
+        60,
+    )
     citizen_value = citizen_hours * units.citizen_hour_value
     staff_saved_value = inputs.staff_hours_saved * hourly
     other = Fraction(inputs.other_benefit_yen)
@@ -134,7 +141,11 @@ def working(inputs: Inputs, units: UnitCosts, estimates: dict[str, tuple[int, in
         for name, (low, high) in estimates.items():
             favourable_high = name in VALUE_INPUTS
             values[name] = high if favourable_high == best else low
-        return Inputs(**values, useful_life_years=inputs.useful_life_years)
+        return Inputs(
+            **values,
+            useful_life_years=inputs.useful_life_years,
+            contributed_citizen_minutes=inputs.contributed_citizen_minutes,
+        )
 
     return Working(
         inputs=inputs,

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.models import Department, FiscalYear, Municipality
 
-from . import costvalue, periods
+from . import contributions, costvalue, periods
 from .models import (
     BudgetLine,
     Estimate,
@@ -239,6 +239,8 @@ def working_of(initiative: Initiative, units=None, estimates=None) -> costvalue.
     units = units or unit_costs()
     if units is None:
         return None
+    if not hasattr(initiative, "value_contributions"):
+        contributions.attach([initiative])
     if estimates is None:
         estimates = {e.input: (e.low, e.high) for e in initiative.estimates.all()}
     return costvalue.working(costvalue.Inputs.of(initiative), units, estimates)
@@ -247,6 +249,7 @@ def working_of(initiative: Initiative, units=None, estimates=None) -> costvalue.
 def with_cost_value(rows: list[Initiative], units=None) -> list[Initiative]:
     """Attach ``cv`` (the expected case) to each initiative, for lists and rankings."""
     units = units or unit_costs()
+    contributions.attach(rows)
     for initiative in rows:
         initiative.cv = (
             costvalue.evaluate(costvalue.Inputs.of(initiative), units) if units else None

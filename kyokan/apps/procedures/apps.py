@@ -6,3 +6,8 @@ class ProceduresConfig(AppConfig):
     name = "kyokan.apps.procedures"
     label = "procedures"
     verbose_name = _("Procedure inventory")
+
+    def ready(self) -> None:
+        from . import panels
+
+        panels.register()

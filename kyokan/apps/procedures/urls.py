@@ -1,5 +1,12 @@
-"""URLs of the procedures app."""
+"""URLs of the procedures app: each views module owns its ``urlpatterns``."""
+
+from .views import analysis, imports, inventory, redesign
 
 app_name = "procedures"
 
-urlpatterns: list = []
+urlpatterns = [
+    *analysis.urlpatterns,
+    *imports.urlpatterns,
+    *redesign.urlpatterns,
+    *inventory.urlpatterns,
+]
