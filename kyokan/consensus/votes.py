@@ -8,6 +8,7 @@ is the sparse zero and a pass is still a stored entry.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -106,6 +107,11 @@ class Votes:
         values: list[int] = []
         times: list[float] = []
         timed = None
+        # Ids already checked map straight to their row / column (the fast path: a million
+        # votes carry only some thousands of distinct ids).
+        row_of = participant_index.get
+        col_of = statement_index.get
+        refused = hidden_ids if refuse_hidden else frozenset()
         line = 0
         for line, item in enumerate(triples, 1):
             if line > MAX_VOTES:
@@ -118,26 +124,36 @@ class Votes:
                 size = len(item)
             except TypeError:
                 size = -1
-            if size not in (3, 4):
+            if size != 3 and size != 4:
                 raise ConsensusInputError(
                     f"Vote {line}: expected (participant, statement, vote[, timestamp]).",
                     code="bad_vote",
                     params={"line": line, "value": repr(item)[:50]},
                 )
-            participant = _check_id(item[0], line, "bad_participant")
-            statement = _check_id(item[1], line, "bad_statement")
-            vote = _check_vote(item[2], line)
-            stamp = item[3] if size == 4 else None
-            if stamp is not None and (
-                isinstance(stamp, bool)
-                or not isinstance(stamp, numbers.Real)
-                or not np.isfinite(stamp)
-            ):
+            participant, statement, vote = item[0], item[1], item[2]
+            row = row_of(participant) if type(participant) is str else None
+            if row is None:
+                participant = _check_id(participant, line, "bad_participant")
+                row = participant_index.setdefault(participant, len(participant_index))
+            col = col_of(statement) if type(statement) is str else None
+            if col is None:
+                statement = _check_id(statement, line, "bad_statement")
+                if known is not None and statement not in known:
+                    raise ConsensusInputError(
+                        f"Vote {line}: there is no statement {statement!r}.",
+                        code="unknown_statement",
+                        params={"line": line, "statement": statement},
+                    )
+                col = statement_index.setdefault(statement, len(statement_index))
+            if refused and statement in refused:
                 raise ConsensusInputError(
-                    f"Vote {line}: the timestamp {stamp!r} is not a number.",
-                    code="bad_vote",
-                    params={"line": line, "value": repr(stamp)[:50]},
+                    f"Vote {line}: the statement {statement!r} is hidden.",
+                    code="hidden_statement",
+                    params={"line": line, "statement": statement},
                 )
+            if type(vote) is not int or not -1 <= vote <= 1:
+                vote = _check_vote(vote, line)
+            stamp = item[3] if size == 4 else None
             if timed is None:
                 timed = stamp is not None
             elif timed != (stamp is not None):
@@ -146,25 +162,21 @@ class Votes:
                     code="bad_vote",
                     params={"line": line, "value": repr(item)[:50]},
                 )
-            if known is not None and statement not in known:
-                raise ConsensusInputError(
-                    f"Vote {line}: there is no statement {statement!r}.",
-                    code="unknown_statement",
-                    params={"line": line, "statement": statement},
-                )
-            if refuse_hidden and statement in hidden_ids:
-                raise ConsensusInputError(
-                    f"Vote {line}: the statement {statement!r} is hidden.",
-                    code="hidden_statement",
-                    params={"line": line, "statement": statement},
-                )
-            row = participant_index.setdefault(participant, len(participant_index))
-            col = statement_index.setdefault(statement, len(statement_index))
+            if timed:
+                if (
+                    isinstance(stamp, bool)
+                    or not isinstance(stamp, numbers.Real)
+                    or not math.isfinite(stamp)
+                ):
+                    raise ConsensusInputError(
+                        f"Vote {line}: the timestamp {stamp!r} is not a number.",
+                        code="bad_vote",
+                        params={"line": line, "value": repr(stamp)[:50]},
+                    )
+                times.append(stamp)
             rows.append(row)
             cols.append(col)
             values.append(vote)
-            if timed:
-                times.append(float(stamp))
         return cls._build(
             participant_index,
             statement_index,
