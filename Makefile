@@ -6,7 +6,7 @@ KYOKAN := $(BIN)/kyokan
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format bench bench-insight messages vendor demo-reset check-deploy clean
+.PHONY: install run test lint format bench bench-insight bench-consensus messages vendor demo-reset check-deploy clean
 
 install: $(STAMP)
 
@@ -53,6 +53,12 @@ bench: install
 # then 10,000 / 100,000 comments of realistic length (time, peak memory, load average).
 bench-insight: install
 	$(BIN)/python scripts/bench_insight.py
+
+# Consensus analysis: agreement with Polis's own groups on the six shared conversations
+# (tuning and held-out means), 10,000 participants × 2,000 statements (target < 10 s),
+# and the largest shared conversation.
+bench-consensus: install
+	$(BIN)/python scripts/bench_consensus.py
 
 # Extract and compile translations (needs GNU gettext's xgettext for extraction).
 messages: install
