@@ -25,15 +25,17 @@ What it does (each step is documented in its module):
    position and alignment (``duplicate_of``, ``campaign``).
 3. :mod:`.tokenize` — SudachiPy (mode C, compounds whole, + mode A parts), content words
    without filler, normalised forms and synonym group ids.
-4. :mod:`.embed` — TF-IDF/LSA of lemmas and synonym groups ⊕ GiNZA word vectors (read by
+4. :mod:`.embed` — TF-IDF/LSA of lemmas and synonym groups ⊕ GiNZA word vectors (compounds
+   without a vector of their own get their parts' mean; read by
    :mod:`.vectors` from the installed ja-ginza package's ``.npy`` and a word table converted
    once with spaCy's API by :mod:`.ginza_words`; no spaCy at run time). Without the vectors
    the analysis refuses to run (:class:`WordVectorsMissing`, code ``vectors_missing``);
    :func:`require_vectors` checks for them up front.
-5. :mod:`.cluster` — one Ward tree on the spectral coordinates of a neighbour graph, cut
-   into fine and coarse groups; the number of coarse groups is chosen by the modularity of
-   the graph over a range (the scores are returned in ``stats["selection"]``) unless given;
-   c-TF-IDF keywords, labels, representatives; ids kept from an earlier run (``previous``).
+5. :mod:`.cluster` — one consensus tree (average linkage on the co-association of an
+   ensemble of Louvain partitions of neighbour graphs), cut into fine and coarse groups; the
+   number of coarse groups is chosen by the modularity of the graph over a range (the
+   scores are returned in ``stats["selection"]``) unless given; c-TF-IDF keywords, labels,
+   representatives; ids kept from an earlier run (``previous``).
 6. :mod:`.metrics` — divergence (1 − mean similarity of respondents), alignment with the
    best part of a reference text, breakdowns.
 

@@ -195,7 +195,8 @@ def _cluster_ids(partition, coarse_order, fine_sizes, row_members, previous):
             if f in fine_id:
                 continue
             rank += 1
-            while f"{coarse_id[c]}.{rank}" in taken:
+            # A new group never takes an id the earlier run used for other answers.
+            while f"{coarse_id[c]}.{rank}" in taken or f"{coarse_id[c]}.{rank}" in old_fine:
                 rank += 1
             fine_id[f] = f"{coarse_id[c]}.{rank}"
             taken.add(fine_id[f])
@@ -327,7 +328,7 @@ def analyze(
         bags = []
         if part_tokens is not None:
             for index, lemmas in enumerate(part_tokens.lemmas):
-                vectors_, weights_, kept = word_bag(embedder, lemmas, part_tokens.alternatives)
+                vectors_, weights_, kept = word_bag(embedder, lemmas, part_tokens)
                 if kept:
                     bags.append((index, np.array(vectors_), weights_, kept))
         if not bags:
@@ -338,9 +339,7 @@ def analyze(
         scores = np.zeros(len(unique))
         best_part = np.zeros(len(unique), dtype=np.int64)
         for p_index in range(len(unique)):
-            vectors_, weights_, kept = word_bag(
-                embedder, tokens.lemmas[p_index], tokens.alternatives
-            )
+            vectors_, weights_, kept = word_bag(embedder, tokens.lemmas[p_index], tokens)
             if not kept:
                 continue
             answer_vectors = np.array(vectors_)

@@ -57,6 +57,9 @@ class TokenizedTexts:
     surfaces: dict[str, Counter] = field(default_factory=dict)
     #: lemma -> other spellings to try when looking up a word vector.
     alternatives: dict[str, list[str]] = field(default_factory=dict)
+    #: compound lemma -> its mode-A content parts (マイナンバーカード: マイナンバー, カード),
+    #: for a compound that has no word vector of its own (see :mod:`.embed`).
+    parts: dict[str, list[str]] = field(default_factory=dict)
 
     def display(self, lemma: str) -> str:
         counts = self.surfaces.get(lemma)
@@ -108,6 +111,7 @@ def tokenize_texts(texts: list[str], progress=None) -> TokenizedTexts:
     done: dict[str, tuple[list[str], list[str]]] = {}
     surfaces: dict[str, Counter] = {}
     alternatives: dict[str, list[str]] = {}
+    compound_parts: dict[str, list[str]] = {}
     lemmas_out: list[list[str]] = []
     features_out: list[list[str]] = []
     step = max(1, len(texts) // 20)
@@ -145,15 +149,19 @@ def tokenize_texts(texts: list[str], progress=None) -> TokenizedTexts:
                 if len(surface) >= 3:
                     parts = morpheme.split(split_a)
                     if len(parts) > 1:
+                        kept_parts = []
                         for part in parts:
                             sub = part.normalized_form()
                             if _meaningful(sub) and sub != lemma:
+                                kept_parts.append(intern(sub))
                                 features.append(intern("w:" + sub))
                                 groups = part.synonym_group_ids()
                                 features.extend([intern(f"s:{g}") for g in groups])
+                        if kept_parts and lemma not in compound_parts:
+                            compound_parts[lemma] = kept_parts
             cached = done[text] = (lemmas, features)
         lemmas_out.append(cached[0])
         features_out.append(cached[1])
     if progress is not None:
         progress(1.0)
-    return TokenizedTexts(lemmas_out, features_out, surfaces, alternatives)
+    return TokenizedTexts(lemmas_out, features_out, surfaces, alternatives, compound_parts)
