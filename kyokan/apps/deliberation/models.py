@@ -193,7 +193,11 @@ class StatusChange(models.Model):
     new = models.CharField(max_length=10, choices=IdeaStatus.choices)
     reason = models.TextField(_("reason"), max_length=2000, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     at = models.DateTimeField(auto_now_add=True)
 
@@ -214,7 +218,11 @@ class Comment(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     body = models.TextField(
         _("comment"), validators=[MinLengthValidator(1), MaxLengthValidator(COMMENT_MAX)]
@@ -321,7 +329,11 @@ class Report(models.Model):
         "Statement", on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
     )
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Who reported, as a keyed hash (a person's id or a public visitor's address): one
     # report per reporter and target, without storing an address.
@@ -355,7 +367,7 @@ class Report(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
+        return str(self.get_reason_display())
 
     @property
     def target(self):
@@ -392,7 +404,11 @@ class Conversation(models.Model):
         related_name="conversations",
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     imported_from = models.CharField(_("imported from"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -414,7 +430,11 @@ class Participant(models.Model):
         Conversation, on_delete=models.CASCADE, related_name="participants"
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # The participant's number in the conversation (Polis's participant id).
     number = models.PositiveIntegerField()
@@ -524,7 +544,11 @@ class ConsensusRun(models.Model):
     error_code = models.CharField(max_length=40, blank=True)
     error_params = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -535,7 +559,7 @@ class ConsensusRun(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.conversation} ({self.created_at:%Y-%m-%d %H:%M})"
+        return f"{self.conversation} #{self.pk}"
 
     def error_text(self) -> str:
         from django.utils import translation
