@@ -40,12 +40,19 @@ def make_idea(people):
 
 @pytest.fixture
 def make_conversation(people):
-    def make(*, seeds=("市民の手続を来庁不要にすべきだ", "紙の書類をなくすことが先だ"), state="open",
-             **kw):  # fmt: skip
+    def make(
+        *,
+        seeds=("市民の手続を来庁不要にすべきだ", "紙の書類をなくすことが先だ"),
+        state="open",
+        **kw,
+    ):
         conversation = services.conversation_create(
-            actor=people["secretariat"], title="本市が目指すDXとは",
-            question="本市が目指すDXとは何でしょうか。", seeds=seeds, **kw,
-        )  # fmt: skip
+            actor=people["secretariat"],
+            title="本市が目指すDXとは",
+            question="本市が目指すDXとは何でしょうか。",
+            seeds=seeds,
+            **kw,
+        )
         if state == "open":
             services.conversation_set_state(
                 actor=people["secretariat"], conversation=conversation, state="open"

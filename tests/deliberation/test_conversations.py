@@ -25,7 +25,9 @@ def test_bad_statements_are_refused_with_clear_messages(make_conversation, peopl
         assert word in " ".join(exc.value.messages)
     with pytest.raises(ValidationError) as exc:  # the same up to width, kana and punctuation
         services.statement_add(
-            actor=people["staff"], conversation=conversation, text="市民の手続を来庁不要にすべきだ！"
+            actor=people["staff"],
+            conversation=conversation,
+            text="市民の手続を来庁不要にすべきだ！",
         )
     assert "no. 1" in " ".join(exc.value.messages)
 
@@ -61,23 +63,28 @@ def test_statements_are_shown_one_at_a_time_and_voted_without_javascript(
     page = client.get(conversation.get_absolute_url()).content.decode()
     first = selectors.next_statement(conversation, None)
     assert first.text in page
-    client.post(reverse("deliberation:vote", args=[conversation.pk]),
-                {"statement": first.pk, "value": "1"})  # fmt: skip
+    client.post(
+        reverse("deliberation:vote", args=[conversation.pk]), {"statement": first.pk, "value": "1"}
+    )
     page = client.get(conversation.get_absolute_url()).content.decode()
     assert first.text not in page
     assert Vote.objects.count() == 1
-    bad = client.post(reverse("deliberation:vote", args=[conversation.pk]),
-                      {"statement": first.pk, "value": "yes"})  # fmt: skip
+    bad = client.post(
+        reverse("deliberation:vote", args=[conversation.pk]),
+        {"statement": first.pk, "value": "yes"},
+    )
     assert bad.status_code == 302 and Vote.objects.count() == 1
 
 
 def test_a_closed_conversation_takes_no_votes(make_conversation, people):
     conversation = make_conversation()
-    services.conversation_set_state(actor=people["secretariat"], conversation=conversation,
-                                    state="closed")  # fmt: skip
+    services.conversation_set_state(
+        actor=people["secretariat"], conversation=conversation, state="closed"
+    )
     with pytest.raises(ValidationError):
-        services.vote_cast(actor=people["staff"], statement=conversation.statements.first(),
-                           value=1)  # fmt: skip
+        services.vote_cast(
+            actor=people["staff"], statement=conversation.statements.first(), value=1
+        )
     assert not people["staff"].has_perm("deliberation.vote", conversation)
 
 
@@ -96,10 +103,18 @@ def _two_camps(conversation, n=40, seed=1):
     services.votes_load(actor=None, conversation=conversation, votes=votes)
 
 
-SEEDS = ["全員が賛成する意見の例", "オンライン化を最優先する", "窓口の対面支援を厚くする",
-         "予算は新しいシステムに使う", "職員研修に予算を使う", "紙の手続を残す",
-         "書かない窓口を全庁に広げる", "高齢者向けの講座を増やす", "データを公開する",
-         "電話の受付を続ける"]  # fmt: skip
+SEEDS = [
+    "全員が賛成する意見の例",
+    "オンライン化を最優先する",
+    "窓口の対面支援を厚くする",
+    "予算は新しいシステムに使う",
+    "職員研修に予算を使う",
+    "紙の手続を残す",
+    "書かない窓口を全庁に広げる",
+    "高齢者向けの講座を増やす",
+    "データを公開する",
+    "電話の受付を続ける",
+]
 
 
 def test_the_analysis_finds_the_groups_and_the_report_shows_them(
@@ -136,8 +151,11 @@ def test_exports_polis_zip_and_csv(client_as, make_conversation):
     response = client.get(reverse("deliberation:export_polis", args=[conversation.pk]))
     names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
     assert sorted(names) == ["comments.csv", "participants-votes.csv", "votes.csv"]
-    csv = b"".join(client.get(reverse("deliberation:export_csv",
-                                      args=[conversation.pk, "votes"])).streaming_content)  # fmt: skip
+    csv = b"".join(
+        client.get(
+            reverse("deliberation:export_csv", args=[conversation.pk, "votes"])
+        ).streaming_content
+    )
     assert csv.startswith(b"\xef\xbb\xbf")
 
 
@@ -153,9 +171,10 @@ def test_a_polis_export_round_trips_through_the_import(client_as, make_conversat
     assert response.status_code == 302
     imported = Conversation.objects.get(title="取り込んだ会話")
     assert imported.statements.count() == len(SEEDS)
-    assert Vote.objects.filter(statement__conversation=imported).count() == Vote.objects.filter(
-        statement__conversation=conversation
-    ).count()
+    assert (
+        Vote.objects.filter(statement__conversation=imported).count()
+        == Vote.objects.filter(statement__conversation=conversation).count()
+    )
 
 
 def test_a_polis_export_with_missing_columns_imports_nothing(client_as):
@@ -163,8 +182,9 @@ def test_a_polis_export_with_missing_columns_imports_nothing(client_as):
     comments = SimpleUploadedFile("comments.csv", b"comment-id,body\r\n1,abc\r\n")
     votes = SimpleUploadedFile("votes.csv", b"comment-id,voter-id,vote\r\n1,1,1\r\n")
     before = (Conversation.objects.count(), Statement.objects.count())
-    page = client.post(reverse("deliberation:polis_import"),
-                       {"title": "壊れた", "files": [comments, votes]})  # fmt: skip
+    page = client.post(
+        reverse("deliberation:polis_import"), {"title": "壊れた", "files": [comments, votes]}
+    )
     assert page.status_code == 200
     assert "comment-body" in page.content.decode()
     assert (Conversation.objects.count(), Statement.objects.count()) == before
@@ -172,11 +192,13 @@ def test_a_polis_export_with_missing_columns_imports_nothing(client_as):
 
 def test_a_polis_export_voting_on_unknown_statements_imports_nothing(client_as):
     client = client_as("secretariat")
-    comments = SimpleUploadedFile("comments.csv", "comment-id,comment-body\r\n1,意見その一\r\n"
-                                  .encode())  # fmt: skip
+    comments = SimpleUploadedFile(
+        "comments.csv", "comment-id,comment-body\r\n1,意見その一\r\n".encode()
+    )
     votes = SimpleUploadedFile("votes.csv", b"comment-id,voter-id,vote\r\n1,1,1\r\n9,1,1\r\n")
-    page = client.post(reverse("deliberation:polis_import"),
-                       {"title": "壊れた", "files": [comments, votes]})  # fmt: skip
+    page = client.post(
+        reverse("deliberation:polis_import"), {"title": "壊れた", "files": [comments, votes]}
+    )
     assert page.status_code == 200 and not Conversation.objects.exists()
 
 

@@ -70,9 +70,12 @@ def test_the_status_path_and_the_reason_for_rejection(make_idea, people):
     assert idea.status == "rejected"
     assert list(StatusChange.objects.values_list("new", flat=True)) == ["reviewing", "rejected"]
     # the author is told, in their notifications
-    assert Notification.objects.filter(
-        recipient=people["staff"], kind="deliberation.status_changed"
-    ).count() == 2
+    assert (
+        Notification.objects.filter(
+            recipient=people["staff"], kind="deliberation.status_changed"
+        ).count()
+        == 2
+    )
 
 
 def test_launch_creates_the_initiative_prefilled_from_the_idea(make_idea, people, years):
@@ -86,9 +89,14 @@ def test_launch_creates_the_initiative_prefilled_from_the_idea(make_idea, people
         services.idea_set_status(actor=secretariat, idea=idea, status="launched")
     bureau = people["staff"].department.parent
     initiative = services.idea_launch(
-        actor=secretariat, idea=idea, bureau=bureau, fiscal_year_start=FY,
-        fiscal_year_end=FY + 1, scope="henkaku", dx="X",
-    )  # fmt: skip
+        actor=secretariat,
+        idea=idea,
+        bureau=bureau,
+        fiscal_year_start=FY,
+        fiscal_year_end=FY + 1,
+        scope="henkaku",
+        dx="X",
+    )
     idea.refresh_from_db()
     assert idea.status == "launched" and idea.initiative == initiative
     assert initiative.title == idea.title
@@ -98,9 +106,14 @@ def test_launch_creates_the_initiative_prefilled_from_the_idea(make_idea, people
     assert InitiativeLink.objects.filter(initiative=initiative, target_type="deliberation.idea")
     with pytest.raises(ValidationError):  # 事業化 happens once
         services.idea_launch(
-            actor=secretariat, idea=idea, bureau=bureau, fiscal_year_start=FY,
-            fiscal_year_end=FY, scope="kaizen", dx="D",
-        )  # fmt: skip
+            actor=secretariat,
+            idea=idea,
+            bureau=bureau,
+            fiscal_year_start=FY,
+            fiscal_year_end=FY,
+            scope="kaizen",
+            dx="D",
+        )
 
 
 def test_the_launch_page_shows_the_new_initiative(client_as, make_idea, people, years):
@@ -110,10 +123,17 @@ def test_the_launch_page_shows_the_new_initiative(client_as, make_idea, people, 
     client = client_as("secretariat")
     response = client.post(
         reverse("deliberation:idea_launch", args=[idea.pk]),
-        {"bureau": people["staff"].department.parent.pk, "fiscal_year_start": FY,
-         "fiscal_year_end": FY + 1, "scope": "kaizen", "dx": "X", "rule_kind": "none",
-         "organisation_kind": "none", "budget_kind": "none"},
-    )  # fmt: skip
+        {
+            "bureau": people["staff"].department.parent.pk,
+            "fiscal_year_start": FY,
+            "fiscal_year_end": FY + 1,
+            "scope": "kaizen",
+            "dx": "X",
+            "rule_kind": "none",
+            "organisation_kind": "none",
+            "budget_kind": "none",
+        },
+    )
     idea.refresh_from_db()
     assert response.status_code == 302
     assert response["Location"] == reverse("portfolio:detail", args=[idea.initiative_id])
@@ -156,8 +176,13 @@ def test_one_support_per_person(client_as, make_idea, people):
 
 
 def test_the_public_form_takes_an_idea_without_an_account(client, people):
-    data = {**idea_fields(), "author_name": "ひかり野の住民", "author_email": "a@example.jp",
-            "agree": "on", "similar_seen": "on"}  # fmt: skip
+    data = {
+        **idea_fields(),
+        "author_name": "ひかり野の住民",
+        "author_email": "a@example.jp",
+        "agree": "on",
+        "similar_seen": "on",
+    }
     response = client.post(reverse("deliberation:public_create"), data)
     idea = Idea.objects.get()
     assert response.status_code == 302
@@ -166,7 +191,9 @@ def test_the_public_form_takes_an_idea_without_an_account(client, people):
     page = client.get(response["Location"]).content.decode()
     assert idea.title in page
     # the secretariat is told of the new idea
-    assert Notification.objects.filter(recipient=people["secretariat"], kind="deliberation.proposed")
+    assert Notification.objects.filter(
+        recipient=people["secretariat"], kind="deliberation.proposed"
+    )
     # and the citizen is e-mailed when its status changes
     from kyokan.apps.core.models import OutgoingEmail
 
@@ -204,13 +231,16 @@ def test_attachments_are_checked(make_idea, people):
 
     idea = make_idea()
     with pytest.raises(ValidationError):
-        services.attachment_add(actor=people["staff"], idea=idea,
-                                upload=SimpleUploadedFile("a.exe", b"MZ"))  # fmt: skip
+        services.attachment_add(
+            actor=people["staff"], idea=idea, upload=SimpleUploadedFile("a.exe", b"MZ")
+        )
     with pytest.raises(ValidationError):
-        services.attachment_add(actor=people["staff"], idea=idea,
-                                upload=SimpleUploadedFile("a.pdf", b"not a pdf"))  # fmt: skip
-    ok = services.attachment_add(actor=people["staff"], idea=idea,
-                                 upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\nxx"))  # fmt: skip
+        services.attachment_add(
+            actor=people["staff"], idea=idea, upload=SimpleUploadedFile("a.pdf", b"not a pdf")
+        )
+    ok = services.attachment_add(
+        actor=people["staff"], idea=idea, upload=SimpleUploadedFile("a.png", b"\x89PNG\r\n\x1a\nxx")
+    )
     assert ok.size == 10
 
 
@@ -230,9 +260,14 @@ def test_contributions_by_bureau_and_the_dashboard_panel(client_as, make_idea, p
     for status in ("reviewing", "adopted"):
         services.idea_set_status(actor=people["secretariat"], idea=idea, status=status)
     services.idea_launch(
-        actor=people["secretariat"], idea=idea, bureau=people["staff"].department.parent,
-        fiscal_year_start=FY, fiscal_year_end=FY, scope="kaizen", dx="X",
-    )  # fmt: skip
+        actor=people["secretariat"],
+        idea=idea,
+        bureau=people["staff"].department.parent,
+        fiscal_year_start=FY,
+        fiscal_year_end=FY,
+        scope="kaizen",
+        dx="X",
+    )
     rows = selectors.contributions()
     assert rows[0]["bureau"] == people["staff"].department.parent and rows[0]["total"] == 1
     home = client_as("hq_chief").get(reverse("core:home")).content.decode()

@@ -22,7 +22,9 @@ def test_reports_hide_an_idea_at_the_threshold_until_the_secretariat_decides(mak
     idea.refresh_from_db()
     assert idea.visibility == "hidden"
     assert Report.objects.filter(idea=idea).count() == 3
-    assert Notification.objects.filter(recipient=people["secretariat"], kind="deliberation.reported")
+    assert Notification.objects.filter(
+        recipient=people["secretariat"], kind="deliberation.reported"
+    )
     # hidden: others no longer see it, the author and the secretariat do
     assert not people["hq_member"].has_perm("deliberation.view_idea", idea)
     assert people["staff"].has_perm("deliberation.view_idea", idea)
@@ -42,7 +44,9 @@ def test_a_removed_comment_keeps_its_place_without_its_text(client_as, make_idea
     services.moderation_decide(actor=people["secretariat"], target=comment, keep=False)
     page = client_as("hq_member").get(idea.get_absolute_url()).content.decode()
     assert "不適切な書き込み" not in page
-    assert "不適切な書き込み" in client_as("secretariat").get(idea.get_absolute_url()).content.decode()
+    assert (
+        "不適切な書き込み" in client_as("secretariat").get(idea.get_absolute_url()).content.decode()
+    )
 
 
 def test_the_queue_decides_through_its_form(client_as, make_idea, people, settings):
@@ -51,13 +55,19 @@ def test_the_queue_decides_through_its_form(client_as, make_idea, people, settin
     services.report_file(actor=people["promoter"], target=idea, reason="spam")
     client = client_as("secretariat")
     assert idea.title in client.get(reverse("deliberation:moderation")).content.decode()
-    client.post(reverse("deliberation:moderation_decide", args=["idea", idea.pk]),
-                {"decision": "remove"})  # fmt: skip
+    client.post(
+        reverse("deliberation:moderation_decide", args=["idea", idea.pk]), {"decision": "remove"}
+    )
     idea.refresh_from_db()
     assert idea.visibility == "removed"
-    assert client_as("staff").post(
-        reverse("deliberation:moderation_decide", args=["idea", idea.pk]), {"decision": "keep"}
-    ).status_code == 403
+    assert (
+        client_as("staff")
+        .post(
+            reverse("deliberation:moderation_decide", args=["idea", idea.pk]), {"decision": "keep"}
+        )
+        .status_code
+        == 403
+    )
 
 
 def test_reports_are_rate_limited_per_person(client_as, make_idea, monkeypatch):

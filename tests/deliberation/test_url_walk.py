@@ -13,8 +13,9 @@ from tests.core.test_url_access import _walk
 
 from . import urlwalk
 
-PATTERNS = [(n, p) for n, p in sorted(_walk(get_resolver().url_patterns))
-            if n.startswith("deliberation:")]  # fmt: skip
+PATTERNS = [
+    (n, p) for n, p in sorted(_walk(get_resolver().url_patterns)) if n.startswith("deliberation:")
+]
 
 
 @pytest.fixture
@@ -23,8 +24,9 @@ def objects(people, sysadmin):
 
     series = ms.series_create(actor=sysadmin, name="検討部会", kind="study")
     start = timezone.now().replace(microsecond=0) + timedelta(days=5)
-    ms.meeting_create(actor=sysadmin, series=series, starts_at=start,
-                      ends_at=start + timedelta(hours=1))  # fmt: skip
+    ms.meeting_create(
+        actor=sysadmin, series=series, starts_at=start, ends_at=start + timedelta(hours=1)
+    )
     return urlwalk.objects(people)
 
 

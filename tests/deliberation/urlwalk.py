@@ -14,21 +14,28 @@ def objects(people) -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     attachment = ds.attachment_add(
-        actor=people["staff"], idea=idea,
+        actor=people["staff"],
+        idea=idea,
         upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
-    )  # fmt: skip
+    )
     comment = ds.comment_add(actor=people["promoter"], idea=idea, body="賛成です")
     citizen_idea = ds.idea_create(
-        actor=None, origin="citizen", title="公園の予約", problem="電話しかない",
-        proposal="ネット予約", author_name="市民A",
-    )  # fmt: skip
+        actor=None,
+        origin="citizen",
+        title="公園の予約",
+        problem="電話しかない",
+        proposal="ネット予約",
+        author_name="市民A",
+    )
     ds.idea_publish(actor=secretariat, idea=citizen_idea, public=True)
     meeting = Meeting.objects.order_by("id").first()
     session = IdeaSession.objects.create(idea=idea, meeting=meeting) if meeting else None
     conversation = ds.conversation_create(
-        actor=secretariat, title="DXとは", question="本市が目指すDXとは",
+        actor=secretariat,
+        title="DXとは",
+        question="本市が目指すDXとは",
         seeds=["市民の手続を来庁不要にする", "職員の業務を減らす"],
-    )  # fmt: skip
+    )
     ds.conversation_set_state(actor=secretariat, conversation=conversation, state="open")
     statement = conversation.statements.first()
     from kyokan.apps.deliberation.models import ConsensusRun
@@ -72,7 +79,8 @@ ARGS = {
     "deliberation:seed_add": lambda o: {"pk": o["conversation"].pk},
     "deliberation:statements": lambda o: {"pk": o["conversation"].pk},
     "deliberation:statement_moderate": lambda o: {
-        "pk": o["conversation"].pk, "spk": o["statement"].pk,
+        "pk": o["conversation"].pk,
+        "spk": o["statement"].pk,
     },
     "deliberation:conversation_state": lambda o: {"pk": o["conversation"].pk, "state": "closed"},
     "deliberation:analyse": lambda o: {"pk": o["conversation"].pk},
@@ -83,6 +91,10 @@ ARGS = {
 }
 
 PUBLIC = {
-    "deliberation:public_ideas", "deliberation:public_create", "deliberation:public_similar",
-    "deliberation:public_track", "deliberation:public_idea", "deliberation:public_report",
-}  # fmt: skip
+    "deliberation:public_ideas",
+    "deliberation:public_create",
+    "deliberation:public_similar",
+    "deliberation:public_track",
+    "deliberation:public_idea",
+    "deliberation:public_report",
+}

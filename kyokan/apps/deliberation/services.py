@@ -768,10 +768,13 @@ def vote_cast(*, actor, statement: Statement, value: int) -> Vote:
 
 
 @transaction.atomic
-def votes_load(*, actor, conversation: Conversation, votes: list[tuple[int, int, int]]) -> int:
+def votes_load(
+    *, actor, conversation: Conversation, votes: list[tuple[int, int, int]], people=None
+) -> int:
     """Many votes at once (the demo, an import): (participant number, statement number,
-    value) triples, participants created as needed; later triples replace earlier ones.
-    One audit entry per vote, written in one batch."""
+    value) triples, participants created as needed (``people``: participant number → the
+    person, for participants with an account); later triples replace earlier ones. One
+    audit entry for the load."""
     statements = {s.number: s for s in conversation.statements.all()}
     participants = {p.number: p for p in conversation.participants.all()}
     latest: dict[tuple[int, int], int] = {}
@@ -781,8 +784,9 @@ def votes_load(*, actor, conversation: Conversation, votes: list[tuple[int, int,
         if sid not in statements:
             raise ValidationError(_("Statement no. %(n)s does not exist.") % {"n": sid})
         latest[(pid, sid)] = value
+    people = people or {}
     new_participants = [
-        Participant(conversation=conversation, number=pid)
+        Participant(conversation=conversation, number=pid, person=people.get(pid))
         for pid in sorted({pid for pid, _sid in latest} - set(participants))
     ]
     Participant.objects.bulk_create(new_participants, batch_size=1000)
@@ -807,17 +811,19 @@ def votes_load(*, actor, conversation: Conversation, votes: list[tuple[int, int,
 
 
 @transaction.atomic
-def analysis_start(*, actor, conversation: Conversation) -> ConsensusRun:
-    """Queue an analysis of the votes; the task worker runs it (``kyokan db_worker``)."""
+def analysis_start(*, actor, conversation: Conversation, background: bool = True) -> ConsensusRun:
+    """Queue an analysis of the votes; the task worker runs it (``kyokan db_worker``).
+    ``background=False``: the caller runs :func:`analysis_execute` itself (the demo)."""
     votes = Vote.objects.filter(participant__conversation=conversation).count()
     if not votes:
         raise ValidationError(_("There are no votes to analyse yet."))
     run = audited_create(
         actor=actor, instance=ConsensusRun(conversation=conversation, created_by=actor)
     )
-    from .tasks import run_consensus
+    if background:
+        from .tasks import run_consensus
 
-    transaction.on_commit(lambda: run_consensus.enqueue(run.pk))
+        transaction.on_commit(lambda: run_consensus.enqueue(run.pk))
     return run
 
 

@@ -1,0 +1,224 @@
+"""Demo deliberation: the study group's (推進員検討部会) ideas at every status — one became an
+initiative of the portfolio — with comments, supports and the sessions that discussed them,
+a citizen's idea published on the portal, and a staff conversation on 「本市が目指すDXとは」.
+
+The conversation's votes are generated, not collected: 60 staff members each hold one of
+three stated viewpoints (citizen-centred reform, efficiency through tools, care for those
+left behind), vote on about 80 % of the 14 statements as their viewpoint says, and vote
+otherwise (or pass) 12 % of the time; the random generator has a fixed seed, so every demo
+has the same votes. The analysis then runs once, so that the report is ready."""
+
+import random
+
+from kyokan.apps.meetings.models import Meeting, MeetingKind
+
+from . import services
+
+IDEAS = [
+    # (title, problem, who, citizen value, proposal, author login, path of statuses, reason)
+    (
+        "窓口予約のオンライン化",
+        "転入・転出の時期は市民課の窓口が混雑し、1時間以上待つ日がある。",
+        "転入・転出する市民、子育て世帯",
+        "待ち時間がなくなり、来庁の時刻を選べる。",
+        "スマートフォンから窓口の来庁予約ができるようにし、予約枠に合わせて職員を配置する。",
+        "suishinin",
+        ["reviewing", "adopted", "launched"],
+        "",
+    ),
+    (
+        "申請書の事前入力サービス",
+        "同じ住所・氏名を何枚もの申請書に手書きしている。",
+        "窓口で手続をする市民",
+        "書く手間と書き間違いがなくなる。",
+        "来庁前にスマートフォンで入力した内容から申請書を作り、窓口では確認と署名だけにする。",
+        "suishinin02",
+        ["reviewing", "adopted"],
+        "",
+    ),
+    (
+        "公共施設の空き状況の公開",
+        "施設の空きを電話で問い合わせる必要があり、職員も対応に追われている。",
+        "施設を利用する市民団体",
+        "空きを24時間確認できる。",
+        "施設予約システムの空き状況をオープンデータとして公開する。",
+        "suishinin03",
+        ["reviewing"],
+        "",
+    ),
+    (
+        "押印欄の一斉点検",
+        "押印が不要になった様式に押印欄が残り、市民が印鑑を持参している。",
+        "申請・届出をする市民と事業者",
+        "印鑑を持たずに手続できる。",
+        "全様式の押印欄を点検し、不要な欄を削除する。",
+        "suishinin04",
+        ["reviewing"],
+        "",
+    ),
+    (
+        "庁内チャットボットの導入",
+        "職員からの同じ問い合わせに総務課が何度も答えている。",
+        "職員",
+        "",
+        "庁内向けにチャットボットを導入する。",
+        "suishinin05",
+        ["reviewing", "rejected"],
+        "市民にとっての価値が示されておらず、まずは問い合わせの多い規程の見直しを優先するため。",
+    ),
+    (
+        "子育て手続の案内の一本化",
+        "出生時の手続が課ごとに案内され、何度も窓口を回っている。",
+        "乳幼児のいる家庭",
+        "一度の案内で必要な手続が分かる。",
+        "出生時に必要な手続を一覧にした案内を作り、最初の窓口で全体を説明する。",
+        "suishinin06",
+        [],
+        "",
+    ),
+    (
+        "ごみ収集日の通知サービス",
+        "収集日が分からず、出し忘れや誤った日の排出がある。",
+        "ごみを出す市民",
+        "出し忘れが減る。",
+        "収集日をスマートフォンに通知する。",
+        "suishinin07",
+        [],
+        "",
+    ),
+]
+
+STATEMENTS = [
+    # (text, stance of the viewpoints: reform, tools, care)
+    ("DXの目的は市民サービスの向上である", (1, 1, 1)),
+    ("職員がDXの目的を共有することが何より大切だ", (1, 1, 1)),
+    ("取組は費用対価値を示してから選ぶべきだ", (1, 1, 1)),
+    ("ツールの導入よりも業務の進め方を変えることが先だ", (1, -1, 0)),
+    ("条例や規則の見直しまで踏み込むべきだ", (1, -1, -1)),
+    ("まずは職員の事務を効率化するツールを入れるべきだ", (-1, 1, 0)),
+    ("RPAやAI-OCRの導入件数を目標にすべきだ", (-1, 1, -1)),
+    ("窓口の対面での支援は今後も残すべきだ", (0, -1, 1)),
+    ("デジタルが苦手な市民への支援を最優先にすべきだ", (-1, -1, 1)),
+    ("紙の申請もしばらくは残すべきだ", (-1, 0, 1)),
+    ("市民が来庁しなくても手続が終わることを目指すべきだ", (1, 1, -1)),
+    ("組織の縦割りを見直さなければDXは進まない", (1, -1, 0)),
+    ("DXは情報部門が主導すべきだ", (-1, 1, 0)),
+    ("市民の意見を聞いて手続を設計し直すべきだ", (1, 0, 1)),
+]
+
+VIEWPOINTS = [24, 20, 16]  # participants holding each viewpoint
+
+
+def _study_sessions():
+    return list(Meeting.objects.filter(series__kind=MeetingKind.STUDY).order_by("starts_at", "id"))
+
+
+def _ideas(ctx, secretariat) -> None:
+    from kyokan.apps.core.demo import DEPARTMENTS
+
+    fy = ctx.timeline.fiscal_year
+    sessions = _study_sessions()
+    promoters = [u for login, u in ctx.people.items() if login.startswith("suishinin")]
+    supporters = [u for login, u in ctx.people.items() if login.startswith(("staff", "suishinin"))]
+    for n, (title, problem, who, value, proposal, login, path, reason) in enumerate(IDEAS):
+        author = ctx.people.get(login) or promoters[n % len(promoters)]
+        idea = services.idea_create(
+            actor=author, title=title, problem=problem, who=who, citizen_value=value,
+            proposal=proposal,
+        )  # fmt: skip
+        for person in supporters[n : n + 3 + 2 * (len(IDEAS) - n)]:
+            if person.pk != author.pk:
+                services.support_set(actor=person, idea=idea, support=True)
+        if sessions and path:
+            services.session_link(
+                actor=secretariat, idea=idea, meeting=sessions[0],
+                note="推進員検討部会で提案者が説明",
+            )  # fmt: skip
+        commenter = promoters[(n + 1) % len(promoters)]
+        first = services.comment_add(
+            actor=commenter,
+            idea=idea,
+            body="私の課でも同じ問題があります。効果を測る指標も決めたいです。",
+        )
+        services.comment_add(
+            actor=author,
+            idea=idea,
+            parent=first,
+            body="ありがとうございます。待ち時間を指標にする案です。",
+        )
+        for status in path:
+            if status == "launched":
+                bureau = ctx.departments[DEPARTMENTS[3][0]]  # 市民生活部
+                services.idea_launch(
+                    actor=secretariat, idea=idea, bureau=bureau, fiscal_year_start=fy + 1,
+                    fiscal_year_end=fy + 2, scope="henkaku", dx="X",
+                    organisation_kind="change",
+                    organisation_change="窓口の予約枠に合わせて職員の配置を見直す",
+                )  # fmt: skip
+            else:
+                if status == "adopted":
+                    services.comment_add(
+                        actor=secretariat, idea=idea, is_answer=True,
+                        body="推進員検討部会での検討の結果、採用しました。次年度の取組として準備します。",
+                    )  # fmt: skip
+                services.idea_set_status(actor=secretariat, idea=idea, status=status,
+                                         reason=reason)  # fmt: skip
+        if len(sessions) > 1 and not path:
+            services.session_link(
+                actor=secretariat, idea=idea, meeting=sessions[-1], note="次回の部会で検討"
+            )
+    citizen = services.idea_create(
+        actor=None, origin="citizen", author_name="ひかり野の住民",
+        title="市役所の駐車場の混雑状況を知りたい",
+        problem="手続に行くと駐車場が満車で、周りを何周もすることがある。",
+        who="車で来庁する市民", citizen_value="空いている時間に来庁できる。",
+        proposal="駐車場の混雑状況をホームページで見られるようにする。",
+    )  # fmt: skip
+    services.idea_publish(actor=secretariat, idea=citizen, public=True)
+    services.idea_set_status(actor=secretariat, idea=citizen, status="reviewing")
+    services.comment_add(
+        actor=secretariat, idea=citizen, is_answer=True,
+        body="ご提案ありがとうございます。窓口予約のオンライン化とあわせて検討します。",
+    )  # fmt: skip
+
+
+def _conversation(ctx, secretariat) -> None:
+    conversation = services.conversation_create(
+        actor=secretariat,
+        title="本市が目指すDXとは",
+        question="本市が目指すDX（デジタル・トランスフォーメーション）とは何でしょうか。",
+        description=(
+            "DXの定義を本部員・職員とともにつくるため、意見を短い文で出し合い、賛成・反対で"
+            "答えてください。グループごとの考え方と、全員が賛成する点を見える化します。"
+        ),
+        seeds=[text for text, _stances in STATEMENTS],
+    )
+    services.conversation_set_state(actor=secretariat, conversation=conversation, state="open")
+    staff = [u for login, u in sorted(ctx.people.items()) if login.startswith("staff")]
+    rng = random.Random(20240401)
+    votes, people, pid = [], {}, 0
+    for view, count in enumerate(VIEWPOINTS):
+        for _n in range(count):
+            pid += 1
+            if pid - 1 < len(staff):
+                people[pid] = staff[pid - 1]
+            for number, (_text, stances) in enumerate(STATEMENTS, start=1):
+                if rng.random() > 0.8:
+                    continue
+                stance = stances[view]
+                if rng.random() < 0.12:
+                    value = rng.choice([v for v in (1, -1, 0) if v != stance])
+                elif stance == 0:
+                    value = rng.choice([0, 0, 1, -1])
+                else:
+                    value = stance
+                votes.append((pid, number, value))
+    services.votes_load(actor=secretariat, conversation=conversation, votes=votes, people=people)
+    run = services.analysis_start(actor=secretariat, conversation=conversation, background=False)
+    services.analysis_execute(run_id=run.pk)
+
+
+def load(ctx) -> None:
+    secretariat = ctx.people.get("jimukyoku") or ctx.actor
+    _ideas(ctx, secretariat)
+    _conversation(ctx, secretariat)
