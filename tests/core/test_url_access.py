@@ -10,8 +10,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from kyokan.apps.core import services
 from kyokan.apps.core.access import PUBLIC, declared_access
 from kyokan.apps.core.models import AuditEvent, ClosedDay, FiscalYear
+from tests.api import urlwalk as api_walk
 from tests.conftest import ALL_VIEWERS
 from tests.deliberation import urlwalk as deliberation_walk
+from tests.portal import urlwalk as portal_walk
 
 
 def _walk(patterns, prefix=""):
@@ -50,6 +52,8 @@ def objects(people, sysadmin):
         "staff_import": _staff_import(),
         **_portfolio_with_everything(people),
         **deliberation_walk.objects(people),
+        **portal_walk.objects(people),
+        **api_walk.objects(people),
     }
 
 
@@ -424,6 +428,8 @@ ARGS = {
 }
 
 ARGS.update(deliberation_walk.ARGS)
+ARGS.update(portal_walk.ARGS)
+ARGS.update(api_walk.ARGS)
 
 
 def test_every_view_declares_its_access():
@@ -472,7 +478,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
         "meetings:poll_link", "meetings:poll_link_ics", "meetings:guest_download",
         "documents:public_list", "documents:public_document", "documents:public_version",
         "documents:public_export", "surveys:public_answer",
-    } | deliberation_walk.PUBLIC  # fmt: skip
+    } | deliberation_walk.PUBLIC | portal_walk.PUBLIC | api_walk.PUBLIC  # fmt: skip
     reached = set()
     for name, pattern in ALL_PATTERNS:
         kwargs = ARGS[name](objects) if pattern.pattern.converters else {}
@@ -483,7 +489,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
         "login", "logout", "healthz", "meetings:poll_link", "meetings:poll_link_ics",
         "meetings:guest_download", "documents:public_list", "documents:public_document",
         "documents:public_version", "documents:public_export", "surveys:public_answer",
-    } | deliberation_walk.PUBLIC  # fmt: skip
+    } | deliberation_walk.PUBLIC | portal_walk.REACHED | api_walk.PUBLIC  # fmt: skip
 
 
 def test_an_undeclared_view_is_refused(rf, people):

@@ -11,8 +11,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Generic, Literal, TypeVar
 
+from django.utils.translation import gettext as _
 from ninja import Field, Path, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
 from kyokan.apps.core.validation import YEAR_MAX, YEAR_MIN
 
@@ -25,6 +26,25 @@ ID_MAX = 2**31 - 1
 PathId = Annotated[int, Path(ge=1, le=ID_MAX)]
 
 
+def _refuse_unstorable(value):
+    """Text a database cannot store (NUL, lone surrogates) is refused at the boundary."""
+    if isinstance(value, str) and any(c == "\x00" or "\ud800" <= c <= "\udfff" for c in value):
+        raise ValueError(_("The text contains a character that is not allowed."))
+    return value
+
+
+class CleanText(Schema):
+    """Every text field of an input refuses what PostgreSQL would refuse (a 500 otherwise)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value):
+        if isinstance(value, list):
+            for item in value:
+                _refuse_unstorable(item)
+        return _refuse_unstorable(value)
+
+
 class Page(Schema, Generic[T]):
     count: int = Field(description="Number of items matching the filters.")
     limit: int
@@ -32,7 +52,7 @@ class Page(Schema, Generic[T]):
     results: list[T]
 
 
-class PageParams(Schema):
+class PageParams(CleanText):
     """Every list takes these; unknown query parameters are refused (400)."""
 
     limit: int = Field(20, ge=1, le=PAGE_MAX, description=f"Page size (1–{PAGE_MAX}).")
@@ -218,7 +238,7 @@ class VersionDetailOut(VersionOut):
 # --- writes ---------------------------------------------------------------------------------
 
 
-class StrictIn(Schema):
+class StrictIn(CleanText):
     """Inputs refuse unknown fields (a typo never passes silently)."""
 
     model_config = ConfigDict(extra="forbid")

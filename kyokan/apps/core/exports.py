@@ -116,6 +116,80 @@ def csv_response(
     return response
 
 
+def csv_chunks(header: Sequence, rows: Iterable[Sequence], *, lines: int = 500) -> Iterable[str]:
+    """The CSV text of :func:`csv_lines` in chunks of ``lines`` lines: a large download
+    streams in fewer, larger writes (never held whole in memory)."""
+    buffer: list[str] = []
+    for line in csv_lines(header, rows):
+        buffer.append(line)
+        if len(buffer) >= lines:
+            yield "".join(buffer)
+            buffer.clear()
+    if buffer:
+        yield "".join(buffer)
+
+
+def csv_stream_response(
+    filename: str, header: Sequence, rows: Iterable[Sequence]
+) -> StreamingHttpResponse:
+    """As :func:`csv_response`, streamed in chunks of lines (for large files: open data)."""
+    response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = office.content_disposition(filename)
+    return response
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+def _json_value(value) -> str:
+    import json
+
+    if isinstance(value, Decimal):
+        return format(value, "f") if value.is_finite() else "null"
+    if isinstance(value, dt.datetime):
+        return json.dumps(_local(value).isoformat(timespec="seconds"))
+    if isinstance(value, dt.date):
+        return json.dumps(value.isoformat())
+    if isinstance(value, str):
+        return json.dumps(clean_text(value), ensure_ascii=False)
+    if isinstance(value, dict):
+        return (
+            "{"
+            + ",".join(f"{_json_value(str(k))}:{_json_value(v)}" for k, v in value.items())
+            + "}"
+        )
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_json_value(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_chunks(head: dict, key: str, items: Iterable, *, per_chunk: int = 500) -> Iterable[str]:
+    """A JSON object streamed: the entries of ``head``, then ``key`` → an array of ``items``
+    written item by item. Decimals are written as exact numbers, dates in ISO 8601 (times
+    in Asia/Tokyo), text without control characters."""
+    opening = ",".join(f"{_json_value(str(k))}:{_json_value(v)}" for k, v in head.items())
+    yield "{" + opening + ("," if opening else "") + _json_value(key) + ":["
+    buffer: list[str] = []
+    first = True
+    for item in items:
+        buffer.append(("" if first else ",") + _json_value(item))
+        first = False
+        if len(buffer) >= per_chunk:
+            yield "".join(buffer)
+            buffer.clear()
+    yield "".join(buffer) + "]}"
+
+
+def json_stream_response(
+    filename: str, head: dict, key: str, items: Iterable
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        json_chunks(head, key, items), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = office.content_disposition(filename)
+    return response
+
+
 # --- Excel ------------------------------------------------------------------------------
 
 

@@ -1,0 +1,82 @@
+"""The JSON API (django-ninja): /api/v1/…, its OpenAPI schema at /api/openapi.json and the
+browsable docs at /api/docs (Swagger UI from ninja's bundled static files: nothing is
+loaded from elsewhere, and it runs under the site's Content-Security-Policy)."""
+
+from __future__ import annotations
+
+from django.urls import path
+from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
+
+from . import errors
+from .endpoints import documents, portfolio, writes  # noqa: F401 - writes join portfolio
+from .http import guarded
+
+DESCRIPTION = """\
+Kyokan's public data and the integrations' writes.
+
+* **Reads** (no token): only what the city has published — the same data as the open data
+  catalogue (/opendata/). Lists take `limit` (1–100) and `offset`; an unknown query
+  parameter is refused (400).
+* **Writes** need a system account's token (`Authorization: Bearer <token>`), created by
+  the system administrator; an account acts for one bureau with the permissions it was
+  given, and every write is recorded in the audit trail.
+* **Errors** always have the form `{"error": {"code", "message", "details"}}`; messages
+  are Japanese unless `Accept-Language` asks for English.
+* **Rate limit**: requests per client address per minute (429 with Retry-After).
+"""
+
+
+class Utf8Renderer(JSONRenderer):
+    """Japanese as it is (UTF-8), not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    renderer=Utf8Renderer(),
+    title="Kyokan API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("/v1/", portfolio.router)
+api.add_router("/v1/", documents.router)
+
+# Registration point: an app adds its public reads (or writes) with ``register(router)``
+# from its AppConfig.ready(), before the URLconf is loaded.
+_EXTRA: list = []
+
+
+def register(router) -> None:
+    if router not in _EXTRA:
+        _EXTRA.append(router)
+        api.add_router("/v1/", router)
+
+
+def ninja_patterns() -> list:
+    """Ninja's URL patterns, each view wrapped by :func:`guarded`."""
+    patterns = []
+    for pattern in api.urls[0]:
+        callback = pattern.callback
+        if getattr(pattern, "name", None) == "api-root":
+            callback = _index
+        patterns.append(path(str(pattern.pattern), guarded(callback), name=pattern.name))
+    return patterns
+
+
+def _index(request, **kwargs):
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    return JsonResponse(
+        {
+            "title": api.title,
+            "version": api.version,
+            "openapi": reverse("api:openapi-json"),
+            "docs": reverse("api:openapi-view"),
+        }
+    )
