@@ -785,10 +785,15 @@ def plan(checked: Checked, *, fiscal_year: int) -> Plan:
                 values["department_id"] = values.pop("department")
         old = existing.get(record["procedure_id"])
         has_counts = any(values.get(k) is not None for k in codes.COUNT_FIELDS)
+        if has_counts and values.get("online_status") is None and old is not None:
+            values_status = old.get("online_status") or ""
+        else:
+            values_status = values.get("online_status")
         if has_counts:
             result.year_rows.append(
-                {"procedure_id": record["procedure_id"], **{k: values.get(k) for k in
-                 ("online_status", "total_count", "online_count", "counter_count", "mail_count")}}
+                {"procedure_id": record["procedure_id"], "online_status": values_status,
+                 **{k: values.get(k) for k in
+                    ("total_count", "online_count", "counter_count", "mail_count")}}
             )  # fmt: skip
         if old is None:
             if national:
