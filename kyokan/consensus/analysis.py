@@ -38,14 +38,12 @@ from threadpoolctl import threadpool_limits
 from . import stats as zstats
 from .errors import ConsensusInputError
 from .result import ConsensusResult
-from .votes import MIN_VOTES, Votes
+from .votes import GREEDY_N, MIN_VOTES, Votes
 
 #: Polis's ``base-k``: base clusters per conversation.
 BASE_K = 100
 #: Polis's ``max-k``: at most five opinion groups.
 MAX_K = 5
-#: Polis's ``greedy-n``: while fewer are grouped, the most active participants are added.
-GREEDY_N = 15
 #: Polis's ``group-k-buffer``: a new best k replaces the kept one after being the best in
 #: this many analyses in a row.
 K_BUFFER = 4

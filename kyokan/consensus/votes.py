@@ -27,6 +27,9 @@ MAX_VOTES = 25_000_000
 #: Polis's threshold: a participant is grouped after voting on 7 statements (or on all of
 #: them while there are fewer); see polismath conversation.clj, ``in-conv``.
 MIN_VOTES = 7
+#: Polis's ``greedy-n``: while fewer than this many are grouped, the most active participants
+#: are grouped too (and, once in, stay in).
+GREEDY_N = 15
 
 
 def _check_id(value, line: int, code: str) -> str:
@@ -244,8 +247,9 @@ class Votes:
 
 def _admitted_over_time(rows, cols, times, participants, min_votes) -> frozenset[str]:
     """Participants who, at the moment of one of their votes, had voted on at least
-    ``min(min_votes, statements voted on so far by anyone)`` distinct statements — Polis's
-    ``in-conv`` rule applied as the conversation grew (once in, always in)."""
+    ``min(min_votes, statements voted on so far by anyone)`` distinct statements, or who
+    voted while fewer than ``GREEDY_N`` were in — Polis's ``in-conv`` rule and its
+    ``greedy-n`` fill, applied as the conversation grew (once in, always in)."""
     order = np.lexsort((np.arange(len(times)), times))
     seen_statements: set[int] = set()
     counted: dict[int, set[int]] = {}
@@ -257,7 +261,7 @@ def _admitted_over_time(rows, cols, times, participants, min_votes) -> frozenset
             continue
         mine = counted.setdefault(row, set())
         mine.add(col)
-        if len(mine) >= min(min_votes, len(seen_statements)):
+        if len(admitted) < GREEDY_N or len(mine) >= min(min_votes, len(seen_statements)):
             admitted.add(row)
             del counted[row]
     return frozenset(participants[row] for row in admitted)

@@ -13,10 +13,10 @@ from .helpers import POLIS
 @pytest.mark.parametrize(
     "name, ari, alike",
     [
-        # Measured 0.884 / 95.7 % (tuning set), 0.808 / 92.9 % (held out); the bounds leave
+        # Measured 0.884 / 97.1 % (tuning set), 0.845 / 94.4 % (held out); the bounds leave
         # room for floating-point differences between machines, not for a worse method.
         ("15-per-hour-seattle", 0.85, 0.95),
-        ("brexit-consensus", 0.78, 0.91),
+        ("brexit-consensus", 0.82, 0.93),
     ],
 )
 def test_groups_agree_with_polis(name, ari, alike):

@@ -86,3 +86,17 @@ def test_every_code_has_a_japanese_text_with_its_parameters():
         for name in names:
             assert f"<{name}>" in text, (code, name)
     assert message_ja("no-such-code") == MESSAGES_JA["invalid_input"]
+
+
+def test_admission_over_time_follows_polis_in_conv():
+    from kyokan.consensus.votes import GREEDY_N
+
+    # The first GREEDY_N voters are in (Polis's greedy fill of an empty conversation) ...
+    early = [(f"e{i}", "s0", 1, i) for i in range(GREEDY_N)]
+    # ... later ones only once they reach min(7, statements voted on so far).
+    late = [("busy", f"s{j}", 1, 100 + j) for j in range(7)]
+    late += [("idle", "s1", -1, 200)]
+    votes = Votes.from_triples(early + late)
+    assert {f"e{i}" for i in range(GREEDY_N)} | {"busy"} == votes.admitted
+    # Without timestamps nobody is admitted early: the final state decides.
+    assert Votes.from_triples([t[:3] for t in early + late]).admitted == frozenset()
