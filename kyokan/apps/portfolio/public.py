@@ -92,8 +92,17 @@ def bureaus_with_initiatives() -> list[tuple[int, str]]:
 
 
 def with_cost_value(rows: list[Initiative]) -> list[Initiative]:
-    """Attach ``cv`` (the expected case of cost against value) to each initiative."""
-    return selectors.with_cost_value(rows)
+    """Attach ``cv`` (the expected case of cost against value) to each initiative, and its
+    rounded figures: ``annual_cost_yen``, ``annual_value_yen`` (whole yen), ``value_ratio``
+    (two decimals) and ``payback_years`` (one decimal), None where they do not exist."""
+    selectors.with_cost_value(rows)
+    for row in rows:
+        cv = row.cv
+        row.annual_cost_yen = costvalue.yen(cv.annual_cost) if cv else None
+        row.annual_value_yen = costvalue.yen(cv.annual_value) if cv else None
+        row.value_ratio = costvalue.ratio(cv.ratio) if cv else None
+        row.payback_years = costvalue.payback(cv.payback) if cv else None
+    return rows
 
 
 def kpis(*, initiative_ids=None) -> QuerySet[Kpi]:
@@ -236,3 +245,12 @@ def progress_dict(report: ProgressReport) -> dict:
         "health": report.health,
         "health_label": str(report.get_health_display()),
     }
+
+
+def fiscal_years() -> list[int]:
+    """The fiscal years that a public initiative runs in (for a filter)."""
+    rows = _public_initiatives().values_list("fiscal_year_start", "fiscal_year_end").distinct()
+    years: set[int] = set()
+    for start, end in rows:
+        years.update(range(start, end + 1))
+    return sorted(years)

@@ -1,0 +1,83 @@
+"""Reads of the portal: what its pages show, always through the apps' ``public`` modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from kyokan.apps.documents import public as documents_public
+from kyokan.apps.meetings import public as meetings_public
+from kyokan.apps.portfolio import public as portfolio_public
+from kyokan.apps.portfolio.models import ProgressReport
+from kyokan.apps.surveys import public as surveys_public
+
+from . import integrations
+
+RESULTS_FILE = Path(__file__).with_name("accessibility_results.json")
+
+
+def navigation() -> list[tuple[str, str]]:
+    """(url, label) of the portal's sections, in order."""
+    items = [
+        (reverse("portal:home"), _("Home")),
+        (reverse("portal:documents"), _("DX definition and strategy")),
+        (reverse("portal:initiatives"), _("Initiatives")),
+        (reverse("portal:surveys"), _("Surveys")),
+        (reverse("portal:meetings"), _("Meetings")),
+    ]
+    if integrations.procedures_available():
+        items.append((reverse("portal:procedures"), _("Online procedures")))
+    if integrations.ideas_available():
+        items.append((reverse("portal:participation"), _("Ideas and conversations")))
+    items.append((reverse("portal:accessibility"), _("Accessibility")))
+    return items
+
+
+def open_surveys() -> list:
+    rows = list(surveys_public.open_surveys()[:50])
+    for survey in rows:
+        survey.answer_url = surveys_public.answer_url(survey)
+    return rows
+
+
+def latest_progress(initiatives) -> dict[int, ProgressReport]:
+    """The latest accepted progress (percent, health) of each of these initiatives, in one
+    query."""
+    ids = [i.pk for i in initiatives]
+    latest: dict[int, ProgressReport] = {}
+    for report in portfolio_public.progress().filter(initiative_id__in=ids):
+        latest.setdefault(report.initiative_id, report)  # newest first
+    return latest
+
+
+def front_page() -> dict:
+    initiatives = list(portfolio_public.initiatives()[:6])
+    portfolio_public.with_cost_value(initiatives)
+    return {
+        "definition": documents_public.definition(),
+        "strategy": documents_public.strategy(),
+        "initiatives": initiatives,
+        "initiative_count": portfolio_public.initiatives().count(),
+        "progress": latest_progress(initiatives),
+        "open_surveys": open_surveys()[:5],
+        "upcoming": list(meetings_public.upcoming()[:5]),
+        "minutes": list(meetings_public.with_minutes()[:5]),
+        "ideas": integrations.ideas(limit=5),
+        "conversations": integrations.conversations(limit=5),
+        "procedures": integrations.procedures_available(),
+        "updated": portfolio_public.initiatives().aggregate(last=Max("updated_at"))["last"],
+    }
+
+
+def accessibility_report() -> dict:
+    """The last measured results of the portal's accessibility tests (written by
+    tests/browser/test_portal_accessibility.py), or None when they were never run."""
+    try:
+        results = json.loads(RESULTS_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        results = None
+    return {"results": results}
