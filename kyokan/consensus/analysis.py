@@ -580,7 +580,9 @@ def _consensus_and_divisive(counts, statement_ids, gids):
         if len(gids) >= 2:
             high, low = int(np.argmax(pa[:, j])), int(np.argmin(pa[:, j]))
             z = float(zstats.two_prop_test(na[high, j], na[low, j], ns[high, j], ns[low, j]))
-            if z > zstats.Z_95:
+            # Divisive: the groups are on opposite sides (one agrees more often than not, one
+            # less) and the difference between those two is significant at 95 %.
+            if pa[high, j] > 0.5 > pa[low, j] and z > zstats.Z_95:
                 divisive.append(
                     {
                         "statement": statement,

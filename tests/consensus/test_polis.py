@@ -197,3 +197,24 @@ def test_export_refuses_bad_statements_before_writing(tmp_path):
         write_export(export, tmp_path / "out")
     assert error.value.code == "statement_duplicate"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "texts, code, line",
+    [
+        (["ok", "   "], "statement_empty", 2),
+        (["ok", "あ" * 2000], "statement_too_long", 2),
+        (["ＡＢＣ は大切", "abc  は大切 "], "statement_duplicate", 2),  # NFKC, spaces, case
+        (["駅前に図書館を", "駅前に 図書館を", "x"], None, None),  # distinct: accepted
+    ],
+)
+def test_check_statements(texts, code, line):
+    from kyokan.consensus.polis import check_statements
+
+    if code is None:
+        check_statements(texts)
+        return
+    with pytest.raises(ConsensusInputError) as error:
+        check_statements(texts)
+    assert error.value.code == code
+    assert error.value.params["line"] == line
