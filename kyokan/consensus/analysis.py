@@ -67,8 +67,8 @@ BASE_N_INIT = 3
 GROUP_N_INIT = 10
 #: Most representative statements per group (Polis: 5).
 MAX_REPRESENTATIVE = 5
-#: Below this many distinct base clusters no grouping is made (a silhouette needs 3 points).
-MIN_BASES = 3
+#: Below this many distinct base clusters (positions on the map) no grouping is made.
+MIN_BASES = 2
 #: Above this many cells the SVD runs on the sparse matrix (ARPACK) instead of densely.
 DENSE_CELLS = 2_000_000
 
@@ -169,26 +169,32 @@ def _analyze(votes, previous, *, min_votes, random_state) -> ConsensusResult:
         return result
 
     # 4. opinion groups
-    max_k = min(MAX_K, 2 + len(centres) // 12, len(centres) - 1)
-    candidates: dict[int, np.ndarray] = {}
     silhouettes: dict[int, float] = {}
-    inertias: dict[int, float] = {}
-    for k in range(2, max_k + 1):
-        labels, inertia = _weighted_kmeans(centres, weights, k, random_state)
-        if len(set(labels.tolist())) < 2:
-            continue
-        candidates[k] = labels
-        inertias[k] = inertia
-        silhouettes[k] = float(silhouette_score(centres, labels))
-    if not candidates:
-        return _empty_result(votes, stats, "too_few_participants", threshold, projection)
-    best_k = max(silhouettes, key=lambda k: (silhouettes[k], -k))
-    k, smoother = _choose_k(best_k, silhouettes, prev)
-    labels = candidates[k]
-    if prev["groups"] and prev["k"] == k:
-        labels = _steady_labels(
-            labels, inertias[k], centres, weights, base_of, rows_in, votes, prev, k
-        )
+    if len(centres) == 2:
+        # Two distinct positions only (e.g. two camps voting identically): two groups; a
+        # silhouette is not defined for two points.
+        labels, k, best_k = np.array([0, 1]), 2, 2
+        smoother = _choose_k(2, {2: 0.0}, {"k": None, "smoother": prev["smoother"]})[1]
+    else:
+        max_k = min(MAX_K, 2 + len(centres) // 12, len(centres) - 1)
+        candidates: dict[int, np.ndarray] = {}
+        inertias: dict[int, float] = {}
+        for k in range(2, max_k + 1):
+            labels, inertia = _weighted_kmeans(centres, weights, k, random_state)
+            if len(set(labels.tolist())) < 2:
+                continue
+            candidates[k] = labels
+            inertias[k] = inertia
+            silhouettes[k] = float(silhouette_score(centres, labels))
+        if not candidates:
+            return _empty_result(votes, stats, "too_few_participants", threshold, projection)
+        best_k = max(silhouettes, key=lambda k: (silhouettes[k], -k))
+        k, smoother = _choose_k(best_k, silhouettes, prev)
+        labels = candidates[k]
+        if prev["groups"] and prev["k"] == k:
+            labels = _steady_labels(
+                labels, inertias[k], centres, weights, base_of, rows_in, votes, prev, k
+            )
     member_labels = labels[base_of]
     group_ids = _group_ids(member_labels, rows_in, votes.participants, prev)
     group_of_row = np.full(n_p, -1, dtype=np.int64)
@@ -196,7 +202,7 @@ def _analyze(votes, previous, *, min_votes, random_state) -> ConsensusResult:
     stats.update(
         {
             "k": int(k),
-            "silhouette": round(silhouettes[k], 6),
+            "silhouette": round(silhouettes[k], 6) if k in silhouettes else None,
             "candidates": {str(c): round(s, 6) for c, s in sorted(silhouettes.items())},
             "best_k": int(best_k),
             "k_smoother": smoother,

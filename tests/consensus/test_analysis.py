@@ -132,9 +132,19 @@ def test_no_votes_and_tiny_conversations_give_an_empty_grouping():
     empty = analyze(Votes.from_triples([]))
     assert empty.participants == [] and empty.groups == []
     assert empty.stats["k"] == 0 and empty.stats["reason"] == "no_votes"
-    tiny = analyze(Votes.from_triples([("a", "s", 1), ("b", "s", -1)]))
-    assert [p["group"] for p in tiny.participants] == [None, None]
-    assert tiny.stats["reason"] == "too_few_participants"
+    alike = analyze(Votes.from_triples([("a", "s", 1), ("b", "s", 1)]))
+    assert [p["group"] for p in alike.participants] == [None, None]
+    assert alike.stats["reason"] == "too_few_participants"
+    # Two camps voting identically: two positions on the map, two groups (as Polis does).
+    triples = [
+        (f"{c}{i}", f"s{j}", (1 if c == "a" else -1) * (1 if j % 2 else -1))
+        for c in "ab"
+        for i in range(5)
+        for j in range(8)
+    ]
+    two = analyze(Votes.from_triples(triples))
+    assert two.stats["k"] == 2 and two.stats["silhouette"] is None
+    assert sorted(g["size"] for g in two.groups) == [5, 5]
 
 
 def test_analyze_refuses_what_is_not_votes():
