@@ -14,6 +14,7 @@ from tests.api import urlwalk as api_walk
 from tests.conftest import ALL_VIEWERS
 from tests.deliberation import urlwalk as deliberation_walk
 from tests.portal import urlwalk as portal_walk
+from tests.procedures import urlwalk as procedures_walk
 
 
 def _walk(patterns, prefix=""):
@@ -54,6 +55,7 @@ def objects(people, sysadmin):
         **deliberation_walk.objects(people),
         **portal_walk.objects(people),
         **api_walk.objects(people),
+        **procedures_walk.objects(people),
     }
 
 
@@ -428,6 +430,7 @@ ARGS = {
 }
 
 ARGS.update(deliberation_walk.ARGS)
+ARGS.update(procedures_walk.ARGS)
 ARGS.update(portal_walk.ARGS)
 ARGS.update(api_walk.ARGS)
 
