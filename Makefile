@@ -6,7 +6,7 @@ KYOKAN := $(BIN)/kyokan
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format bench bench-insight bench-consensus messages vendor demo-reset check-deploy clean
+.PHONY: install run test lint format bench bench-procedures bench-insight bench-consensus messages vendor demo-reset check-deploy clean
 
 install: $(STAMP)
 
@@ -47,6 +47,11 @@ format: install
 bench: install
 	KYOKAN_DATA_DIR=var/bench $(KYOKAN) migrate --no-input -v0
 	KYOKAN_DATA_DIR=var/bench $(KYOKAN) bench
+
+# Procedure inventory: the whole national file imported (time, peak memory), then the
+# inventory's pages with 75,000 procedures (median server time), in var/bench-procedures/.
+bench-procedures: install
+	$(BIN)/python scripts/bench_procedures.py
 
 # Offline text analysis: quality on the held-out split of the labelled set (ARI/NMI per
 # level vs a char n-gram baseline, duplicates and campaigns P/R, alignment AUC, stability),
