@@ -20,7 +20,7 @@ def inventory(people):
     rows = [
         national_row(1, "転入届", **{"オンライン化の実施状況": "1 実施済", "総手続件数": "100",
                                    "オンライン手続件数": "60", "非オンライン手続件数": "40"}),
-        national_row(2, "マイナンバーカード交付申請", **{"総手続件数": "50", "オンライン手続件数": "0",
+        national_row(2, "マイナンバーカード交付申請", **{"総手続件数": "50", "オンライン手続件数": "0",  # noqa: E501
                                                   "非オンライン手続件数": "50"}),
         national_row(3, "適用除外の手続", **{"オンライン化の実施状況": "3 適用除外",
                                        "総手続件数": "10", "非オンライン手続件数": "10"}),
@@ -44,7 +44,7 @@ def test_online_rates_by_procedures_and_by_cases(inventory):
     rows = {r.label: r for r in selectors.by_department(inventory, unassigned_label="-")}
     # Unassigned: 3 (exempt) and 4 (online): 1 of 1 not exempt; cases 40 of 50.
     assert (rows["-"].n, rows["-"].rate_procedures, rows["-"].rate_cases) == (2, 100.0, 80.0)
-    division = [r for label, r in rows.items() if label != "-"][0]
+    division = next(r for label, r in rows.items() if label != "-")
     assert (division.n, division.rate_procedures, division.rate_cases) == (2, 50.0, 40.0)
     events = {r.label: r for r in selectors.by_life_event(inventory)}
     assert events["引越し"].n == 4
@@ -121,7 +121,7 @@ def test_query_counts_do_not_grow_with_the_data(client_as, inventory):
     urls = [reverse("procedures:list"), reverse("procedures:analysis"), reverse("procedures:bpr"),
             reverse("procedures:progress"), reverse("core:home")]  # fmt: skip
     small = [_queries(client, u) for u in urls]
-    rows = [national_row(100 + i, f"手続{i}", **{"手続が行われるイベント(個人)": f"イベント{i % 7}"})
+    rows = [national_row(100 + i, f"手続{i}", **{"手続が行われるイベント(個人)": f"イベント{i % 7}"})  # noqa: E501
             for i in range(120)]  # fmt: skip
     importing.run(national_file(rows), actor=None, fiscal_year=2025)
     large = [_queries(client, u) for u in urls]

@@ -3,6 +3,7 @@ file with its mapping, the yearly update, and every bad input of the issue."""
 
 import gzip
 import os
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,7 +25,7 @@ def run(data, **kw):
 
 @pytest.mark.skipif(not os.path.exists(NATIONAL), reason="shared data not present")
 def test_the_whole_national_file_parses_with_its_row_count():
-    rows = importing.read_rows(open(NATIONAL, "rb").read())
+    rows = importing.read_rows(Path(NATIONAL).read_bytes())
     checked = importing.check_national(rows)
     assert len(checked.records) == 75071
     municipal = importing.check_national(rows, municipal_only=True)
@@ -34,7 +35,7 @@ def test_the_whole_national_file_parses_with_its_row_count():
 
 @pytest.mark.skipif(not os.path.exists(NATIONAL), reason="shared data not present")
 def test_a_part_of_the_national_file_is_written():
-    text = gzip.decompress(open(NATIONAL, "rb").read()).decode("utf-8-sig")
+    text = gzip.decompress(Path(NATIONAL).read_bytes()).decode("utf-8-sig")
     part = "\ufeff" + "".join(text.splitlines(keepends=True)[:1500])
     summary = run(part.encode("utf-8"))
     assert summary["created"] == Procedure.objects.count() > 1000
@@ -88,7 +89,7 @@ def test_dry_run_writes_nothing_and_yearly_update_keeps_city_fields(people):
 def test_city_file_in_cp932_with_mapping(people):
     run(national_file([national_row(1)]))
     division = people["staff"].department
-    text = f"番号,担当課,窓口件数,郵送件数,オンライン件数,押印\r\n1,{division.name},70,10,20,廃止済\r\n"
+    text = f"番号,担当課,窓口件数,郵送件数,オンライン件数,押印\r\n1,{division.name},70,10,20,廃止済\r\n"  # noqa: E501
     cols = importing.guess_columns(
         ["番号", "担当課", "窓口件数", "郵送件数", "オンライン件数", "押印"]
     )
