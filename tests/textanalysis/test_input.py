@@ -174,9 +174,16 @@ def test_cli_writes_json_only_on_success(tmp_path, capsys):
     assert "Missing column" in capsys.readouterr().err
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes(comment_rows(TEXTS)))
-    assert cli_main([str(good), "-o", str(out), "-q", "--reference", "オンライン申請"]) == 0
+    reference = tmp_path / "definition.txt"
+    reference.write_text("オンライン申請", encoding="utf-8")
+    assert cli_main([str(good), "--out", str(out), "-q", "--reference", str(reference)]) == 0
     result = json.loads(out.read_text(encoding="utf-8"))
     assert len(result["items"]) == 4 and "alignment" in result["items"][0]
+    # --reference is a file, as in `kyokan analyze`: a missing or empty one is refused.
+    assert cli_main([str(good), "--out", str(out), "-q", "--reference", "オンライン申請"]) == 2
+    reference.write_text("", encoding="utf-8")
+    assert cli_main([str(good), "--out", str(out), "-q", "--reference", str(reference)]) == 2
+    assert "is empty" in capsys.readouterr().err
 
 
 # --- codes and parameters: what a caller translates ---------------------------------------------
