@@ -52,7 +52,8 @@ def main() -> int:
 
     admin = services.user_create(actor=None, username="bench-admin", full_name="性能 管理者",
                                  password_hash=make_password("bench-only"),
-                                 roles=[(Role.SYSADMIN, None), (Role.SECRETARIAT, None)])  # fmt: skip
+                                 roles=[(Role.SYSADMIN, None),
+                                        (Role.SECRETARIAT, None)])  # fmt: skip
     services.municipality_create(actor=admin, name="性能試験市", code="139904",
                                  hourly_labour_cost=4200, citizen_hour_value=2400,
                                  default_useful_life_years=5)  # fmt: skip
