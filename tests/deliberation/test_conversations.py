@@ -19,7 +19,12 @@ pytestmark = pytest.mark.django_db
 
 def test_bad_statements_are_refused_with_clear_messages(make_conversation, people):
     conversation = make_conversation()
-    for text, word in (("", "Write"), ("あ" * 2000, "140"), ("　  ", "Write"), ("!!!!!!", "words")):
+    for text, word in (
+        ("", "書いて"),
+        ("あ" * 2000, "140"),
+        ("　  ", "書いて"),
+        ("!!!!!!", "言葉"),
+    ):
         with pytest.raises(ValidationError) as exc:
             services.statement_add(actor=people["staff"], conversation=conversation, text=text)
         assert word in " ".join(exc.value.messages)
@@ -29,7 +34,7 @@ def test_bad_statements_are_refused_with_clear_messages(make_conversation, peopl
             conversation=conversation,
             text="市民の手続を来庁不要にすべきだ！",
         )
-    assert "no. 1" in " ".join(exc.value.messages)
+    assert "1番" in " ".join(exc.value.messages)  # the Japanese message names it
 
 
 def test_new_statements_wait_for_the_moderator(make_conversation, people):
