@@ -53,6 +53,8 @@ def test_nothing_internal_anywhere(client, sysadmin, people):
     assert "電子申請の拡充" in seen["initiatives.csv"]
     assert "方針を決定した" in seen["decisions.csv"] and "公開会議" in seen["meetings.csv"]
     assert "デジタル強靱化戦略" in seen["documents.csv"]
+    assert "DX意識調査" in seen["survey-results.csv"] and "窓口" in seen["survey-results.csv"]
+    assert "自由記述" not in seen["survey-results.csv"]
     for path in (f"/api/v1/initiatives/{internal.pk}",
                  f"/api/v1/versions/{items['draft_version'].pk}"):  # fmt: skip
         assert client.get(path).status_code == 404

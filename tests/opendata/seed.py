@@ -53,6 +53,7 @@ def seed(sysadmin, people) -> dict:
         "internal_initiative": internal_initiative,
         **_meetings(sysadmin),
         **_documents(sysadmin),
+        **_surveys(sysadmin, people),
     }
 
 
@@ -92,3 +93,28 @@ def _documents(sysadmin) -> dict:
     adopt(adopted, actor=sysadmin)
     draft = ds.version_revise(actor=sysadmin, version=adopted, label=f"{MARK}改定案")
     return {"document": document, "adopted_version": adopted, "draft_version": draft}
+
+
+def _surveys(sysadmin, people) -> dict:
+    """A closed survey whose counts are published (7 staff answered) and one that is not."""
+    from kyokan.apps.surveys import services as ss
+    from kyokan.apps.surveys.models import Survey
+    from tests.surveys.conftest import make_survey
+
+    out = {}
+    staff = [people[r] for r in ("secretariat", "hq_chief", "hq_deputy", "hq_member",
+                                 "promoter", "staff", "sysadmin")]  # fmt: skip
+    for public in (True, False):
+        survey, questions = make_survey(
+            sysadmin, title="DX意識調査" if public else f"{MARK}の調査", results_public=public
+        )
+        ss.survey_open(actor=sysadmin, survey=survey)
+        for n, person in enumerate(staff):
+            ss.response_save(survey=survey, user=person, answers={
+                questions["text"].pk: f"自由記述{'' if public else MARK}{n}",
+                questions["single"].pk: n % 3, questions["multiple"].pk: [0, 2],
+                questions["likert"].pk: 1 + n % 5, questions["number"].pk: n,
+            })  # fmt: skip
+        ss.survey_close(actor=sysadmin, survey=Survey.objects.get(pk=survey.pk))
+        out["public_survey" if public else "internal_survey"] = survey
+    return out

@@ -117,11 +117,29 @@ def csv_response(
 
 
 def csv_chunks(header: Sequence, rows: Iterable[Sequence], *, lines: int = 500) -> Iterable[str]:
-    """The CSV text of :func:`csv_lines` in chunks of ``lines`` lines: a large download
-    streams in fewer, larger writes (never held whole in memory)."""
-    buffer: list[str] = []
-    for line in csv_lines(header, rows):
-        buffer.append(line)
+    """The CSV text of :func:`csv_lines` (BOM, every cell through :func:`clean_cell`) in
+    chunks of ``lines`` lines: a large download streams in fewer, larger writes (never held
+    whole in memory). Short texts repeat from row to row (names, codes, labels): their
+    cleaned form is remembered for the file."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    memo: dict[str, object] = {}
+
+    def clean(value):
+        kind = type(value)
+        if kind is int:
+            return value
+        if kind is str and len(value) <= 200:
+            cleaned = memo.get(value)
+            if cleaned is None:
+                if len(memo) > 20_000:
+                    memo.clear()
+                cleaned = memo[value] = clean_cell(value)
+            return cleaned
+        return clean_cell(value)
+
+    buffer = ["\ufeff" + writer.writerow([clean_cell(v) for v in header])]
+    for row in rows:
+        buffer.append(writer.writerow([clean(v) for v in row]))
         if len(buffer) >= lines:
             yield "".join(buffer)
             buffer.clear()

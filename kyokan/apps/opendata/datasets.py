@@ -8,6 +8,7 @@ national recommended datasets (推奨データセット) do. Files are always wr
 
 from __future__ import annotations
 
+import functools
 from itertools import islice
 
 from django.db.models import Max
@@ -39,6 +40,7 @@ def _municipality() -> tuple[str, str]:
     return (city.code, city.name) if city else ("", "")
 
 
+@functools.lru_cache(maxsize=256)
 def _fy_ja(year) -> str | None:
     return fiscal_year_label(year, with_western=False) if year else None
 

@@ -17,6 +17,7 @@ the meaning is kept: half-width kana, ㈱, ㍻, full-width digits; circled numbe
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib
 import re
 import unicodedata
@@ -95,12 +96,15 @@ class Dataset:
 
     def cells(self) -> Iterable[list]:
         """The rows with every cell made machine-readable (see :func:`cell`)."""
-        types = [c.type for c in self.columns]
-        width = len(types)
+        converters = [_CONVERTERS[c.type] for c in self.columns]
+        width = len(converters)
         for row in self.rows():
             if len(row) != width:
                 raise ValueError(f"{self.slug}: a row has {len(row)} cells, not {width}")
-            yield [cell(value, kind) for value, kind in zip(row, types, strict=True)]
+            yield [
+                None if value is None or value == "" else convert(value)
+                for convert, value in zip(converters, row, strict=True)
+            ]
 
 
 _DATASETS: dict[str, Dataset] = {}
@@ -175,31 +179,49 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _SPACES = re.compile(r"[ \t]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def text(value: str) -> str:
     """Text for a machine-readable cell: circled numbers as (1), NFKC (half-width kana to
     full width, ㈱ to (株), ㍻ to 平成, full-width letters and digits to ASCII), no control
-    characters, line breaks and runs of spaces as one space."""
+    characters, line breaks and runs of spaces as one space. Cached: names, units and
+    labels repeat from row to row."""
     value = _CIRCLED_RE.sub(lambda m: _CIRCLED[m.group()], value)
     value = unicodedata.normalize("NFKC", value)
     value = _CONTROL.sub("", _LINE_BREAKS.sub(" ", value))
     return _SPACES.sub(" ", value).strip()
 
 
+def _integer(value):
+    return value if type(value) is int else int(value)
+
+
+def _decimal(value):
+    number = value if isinstance(value, Decimal) else Decimal(value)
+    return format(number.normalize() if number == number.to_integral() else number, "f")
+
+
+def _date(value):
+    return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+
+
+def _datetime(value):
+    from django.utils import timezone
+
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def _text(value):
+    return text(value if type(value) is str else str(value))
+
+
+_CONVERTERS = {
+    INTEGER: _integer, DECIMAL: _decimal, BOOLEAN: lambda v: 1 if v else 0, DATE: _date,
+    DATETIME: _datetime, STRING: _text, CODE: _text,
+}  # fmt: skip
+
+
 def cell(value, kind: str):
     """One cell's value, by its column's type (None stays None: an empty cell)."""
     if value is None or value == "":
         return None
-    if kind == INTEGER:
-        return int(value)
-    if kind == DECIMAL:
-        number = Decimal(value) if not isinstance(value, Decimal) else value
-        return format(number.normalize() if number == number.to_integral() else number, "f")
-    if kind == BOOLEAN:
-        return 1 if value else 0
-    if kind == DATE:
-        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
-    if kind == DATETIME:
-        from django.utils import timezone
-
-        return timezone.localtime(value).isoformat(timespec="seconds")
-    return text(str(value))
+    return _CONVERTERS[kind](value)
