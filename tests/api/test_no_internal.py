@@ -44,8 +44,11 @@ def test_nothing_internal_anywhere(client, sysadmin, people):
         f"/api/v1/budgets?initiative_id={internal.pk}",
         f"/api/v1/progress?initiative_id={internal.pk}",
     ]  # fmt: skip
+    paths += [f"/api/v1/datasets/{d.slug}?limit=100" for d in registry.datasets()]
     for path in paths:
-        seen[path] = _text(client.get(path))
+        response = client.get(path)
+        assert response.status_code == 200, path
+        seen[path] = _text(response)
     leaks = [name for name, text in seen.items() if MARK in text]
     assert leaks == []
     # The internal items are there, and the public ones are published.
@@ -55,6 +58,8 @@ def test_nothing_internal_anywhere(client, sysadmin, people):
     assert "デジタル強靱化戦略" in seen["documents.csv"]
     assert "DX意識調査" in seen["survey-results.csv"] and "窓口" in seen["survey-results.csv"]
     assert "自由記述" not in seen["survey-results.csv"]
+    assert "DX意識調査" in seen["/api/v1/datasets/survey-results?limit=100"]
+    assert "方針を決定した" in seen["/api/v1/datasets/decisions?limit=100"]
     for path in (f"/api/v1/initiatives/{internal.pk}",
                  f"/api/v1/versions/{items['draft_version'].pk}"):  # fmt: skip
         assert client.get(path).status_code == 404
@@ -69,7 +74,8 @@ def test_every_registered_read_operation_is_checked():
     schema = api.get_openapi_schema()
     reads = sorted(p for p, ops in schema["paths"].items() if "get" in ops)
     assert reads == [
-        "/api/v1/budgets", "/api/v1/documents", "/api/v1/documents/{document_id}",
+        "/api/v1/budgets", "/api/v1/datasets", "/api/v1/datasets/{slug}", "/api/v1/documents",
+        "/api/v1/documents/{document_id}",
         "/api/v1/initiatives", "/api/v1/initiatives/{initiative_id}", "/api/v1/kpi-actuals",
         "/api/v1/kpis", "/api/v1/progress", "/api/v1/versions/{version_id}",
     ], "a new public read: add it to test_nothing_internal_anywhere"  # fmt: skip

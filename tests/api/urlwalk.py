@@ -33,6 +33,7 @@ ARGS = {
     "api:version": lambda o: {"version_id": o["adopted_version"].pk},
     "api:account_revoke": lambda o: {"pk": o["api_account"].pk},
     "api:account_rotate": lambda o: {"pk": o["api_account"].pk},
+    "api:dataset_rows": lambda o: {"slug": "meetings"},
     "opendata:dataset": lambda o: {"slug": "initiatives"},
     "opendata:download": lambda o: {"slug": "initiatives", "fmt": "csv"},
     "opendata:code_table": lambda o: {"slug": "initiative-status"},
@@ -42,6 +43,7 @@ PUBLIC = {
     "api:api-root", "api:openapi-json", "api:openapi-view", "api:initiatives", "api:initiative",
     "api:initiative_create", "api:initiative_update", "api:report_create", "api:kpis",
     "api:kpi_actuals", "api:kpi_actual_record", "api:budgets", "api:progress", "api:documents",
-    "api:document", "api:version", "opendata:catalogue", "opendata:catalog_jsonld",
+    "api:document", "api:version", "api:datasets", "api:dataset_rows", "opendata:catalogue",
+    "opendata:catalog_jsonld",
     "opendata:code_table", "opendata:download", "opendata:dataset",
 }  # fmt: skip

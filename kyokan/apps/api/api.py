@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from . import errors
-from .endpoints import documents, portfolio, writes  # noqa: F401 - writes join portfolio
+from .endpoints import datasets, documents, portfolio, writes  # noqa: F401 - writes join portfolio
 from .http import guarded
 
 DESCRIPTION = """\
@@ -45,6 +45,7 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/", portfolio.router)
 api.add_router("/v1/", documents.router)
+api.add_router("/v1/", datasets.router)
 
 # Registration point: an app adds its public reads (or writes) with ``register(router)``
 # from its AppConfig.ready(), before the URLconf is loaded.
