@@ -318,17 +318,29 @@ def conversation_counts(conversation: Conversation) -> dict:
     }
 
 
-def vote_triples(conversation: Conversation) -> list[tuple[str, str, int]]:
-    """(participant number, statement number, vote) of the visible statements, as strings
-    for the library."""
+def vote_triples(conversation: Conversation) -> list[tuple[str, str, int, float]]:
+    """(participant number, statement number, vote, timestamp) of every vote of the
+    conversation, hidden statements included, ids as strings for the library. The library
+    keeps the votes on hidden statements in each participant's count and admits a
+    participant from the moment they reached the threshold (Polis's method): pass
+    :func:`hidden_statement_numbers` as ``hidden=``."""
     return [
-        (str(p), str(s), v)
-        for p, s, v in Vote.objects.filter(
-            statement__conversation=conversation, statement__visibility=Visibility.VISIBLE
-        )
-        .order_by("participant__number", "statement__number")
-        .values_list("participant__number", "statement__number", "value")
+        (str(p), str(s), v, at.timestamp())
+        for p, s, v, at in Vote.objects.filter(statement__conversation=conversation)
+        .order_by("voted_at", "id")
+        .values_list("participant__number", "statement__number", "value", "voted_at")
     ]
+
+
+def hidden_statement_numbers(conversation: Conversation) -> set[str]:
+    """The statements not shown to participants (pending, hidden, removed), as the
+    library's ids: their votes count for the grouping threshold, not in the analysis."""
+    return {
+        str(n)
+        for n in conversation.statements.exclude(visibility=Visibility.VISIBLE).values_list(
+            "number", flat=True
+        )
+    }
 
 
 def latest_run(conversation: Conversation) -> ConsensusRun | None:

@@ -836,16 +836,20 @@ def analysis_execute(*, run_id: int) -> ConsensusRun:
     ConsensusRun.objects.filter(pk=run.pk).update(status=ConsensusRun.Status.RUNNING)
     previous = selectors.latest_result(run.conversation, before=run)
     triples = selectors.vote_triples(run.conversation)
+    hidden = selectors.hidden_statement_numbers(run.conversation)
+    shown = [t for t in triples if t[1] not in hidden]
     counts = {
-        "participants": len({t[0] for t in triples}),
-        "statements": len({t[1] for t in triples}),
-        "votes": len(triples),
+        "participants": len({t[0] for t in shown}),
+        "statements": len({t[1] for t in shown}),
+        "votes": len(shown),
     }
     try:
         from kyokan.consensus import ConsensusInputError, Votes, analyze
 
         try:
-            result = analyze(Votes.from_triples(triples), previous=previous).to_json()
+            result = analyze(
+                Votes.from_triples(triples, hidden=hidden), previous=previous
+            ).to_json()
         except ConsensusInputError as exc:
             status, payload, error = ConsensusRun.Status.FAILED, None, f"input: {exc}"
             code = exc.code
