@@ -343,3 +343,7 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 KYOKAN_API_RATE_LIMIT = int(os.environ.get("KYOKAN_API_RATE_LIMIT", "120"))  # per window
 KYOKAN_API_RATE_WINDOW = int(os.environ.get("KYOKAN_API_RATE_WINDOW", "60"))  # seconds
 KYOKAN_API_MAX_BODY = 64 * 1024  # bytes of a write's JSON body
+
+# --- portal (issue 14): anonymous visitors of "/" land on the citizen portal (core's home
+# redirects them there; signed-in people keep their dashboard).
+KYOKAN_ANONYMOUS_HOME = "portal:home"

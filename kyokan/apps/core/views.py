@@ -67,8 +67,23 @@ def logout(request):
     return auth_views.LogoutView.as_view()(request)
 
 
-@require("core.use_app")
+@public
 def home(request):
+    """The site's front page: the dashboard for people signed in; anonymous visitors go to
+    ``settings.KYOKAN_ANONYMOUS_HOME`` (the citizen portal) when it is set, else to the
+    login page."""
+    if not request.user.is_authenticated:
+        from django.conf import settings
+        from django.contrib.auth.views import redirect_to_login
+        from django.shortcuts import redirect
+
+        target = getattr(settings, "KYOKAN_ANONYMOUS_HOME", "")
+        return redirect(target) if target else redirect_to_login(request.get_full_path())
+    return _dashboard(request)
+
+
+@require("core.use_app")
+def _dashboard(request):
     return render(request, "core/home.html", {"panels": panels_for(request.user)})
 
 

@@ -82,7 +82,7 @@ def align(surface: str, reading: str) -> tuple[Segment, ...]:
         elif kind == "h":
             pattern.append(re.escape(to_hiragana(text)))
         else:
-            pattern.append("(?:.*?)")  # digits, letters: read but not shown over
+            pattern.append("(?:.*)")  # digits, letters: read but not shown over
     match = re.fullmatch("".join(pattern), reading)
     if match is None:
         # Kana that do not align: one ruby over the whole word is still right to read.

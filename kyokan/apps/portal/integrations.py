@@ -5,10 +5,11 @@ Each app that wants to appear on the portal exposes ``kyokan.apps.<app>.public``
 reads it through the functions here and shows nothing of an app that has none (or lacks
 what is needed) — the page then answers 404 and the front page leaves its section out.
 
-INTEGRATION POINT (procedures): the portal calls, when present,
-``kyokan.apps.procedures.public.online_status_summary() -> dict`` (counts by online status)
-and ``kyokan.apps.procedures.public.procedures() -> QuerySet`` (public procedures with
-``name``, ``get_online_status_display``); neither exists yet at the time of writing.
+Procedures: ``public_procedures()`` (rows of public columns), ``online_status_label(code)``
+and ``public_summary()``. Deliberation: ``public_ideas()``, ``public_counts()``, and (when
+it exists) ``public_conversations()`` — INTEGRATION POINT: the portal lists conversations
+as soon as deliberation.public offers that function (rows with ``title`` and, if set,
+``public_url``).
 """
 
 from __future__ import annotations
@@ -36,15 +37,23 @@ def _url(name: str) -> str:
 
 def procedures_available() -> bool:
     module = _module("procedures")
-    return bool(module and hasattr(module, "procedures"))
+    return bool(module and hasattr(module, "public_procedures"))
 
 
 def procedures_page(request) -> dict | None:
+    """The public inventory (name, legal basis, online status, planned year) and the online
+    rates, through kyokan.apps.procedures.public."""
     module = _module("procedures")
-    if module is None or not hasattr(module, "procedures"):
+    if module is None or not hasattr(module, "public_procedures"):
         return None
-    page = Paginator(module.procedures(), 50).get_page(request.GET.get("page"))
-    summary = module.online_status_summary() if hasattr(module, "online_status_summary") else {}
+    page = Paginator(module.public_procedures(), 50).get_page(request.GET.get("page"))
+    rows = []
+    for row in page.object_list:
+        row = dict(row)
+        row["status_label"] = module.online_status_label(row.get("online_status", ""))
+        rows.append(row)
+    page.object_list = rows
+    summary = module.public_summary() if hasattr(module, "public_summary") else {}
     return {"page": page, "summary": summary}
 
 
