@@ -11,14 +11,14 @@ from kyokan.apps.analyses.models import AnalysisRun, CommentSet
 COARSE, FINE = 8, 3
 
 
-def large_result(n: int, *, duplicates_every: int = 10, seed: int = 1) -> dict:
+def large_result(n: int, *, duplicates_every: int | None = 10, seed: int = 1) -> dict:
     """``n`` answers in 8 coarse groups of 3 fine groups; every ``duplicates_every``-th
     answer is a near-duplicate of the one before; answers 0-9 form campaign K1."""
     rng = random.Random(seed)
     items = []
     for i in range(n):
         c, f = i % COARSE + 1, (i // COARSE) % FINE + 1
-        duplicate = i % duplicates_every == 1 and i > 0
+        duplicate = bool(duplicates_every) and i % duplicates_every == 1 and i > 0
         source = items[i - 1] if duplicate else None
         items.append(
             {

@@ -53,10 +53,40 @@ def objects(people, sysadmin):
         "staff_import": _staff_import(),
         **_portfolio_with_everything(people),
         **deliberation_walk.objects(people),
+        **_analysis_with_pages(),
         **portal_walk.objects(people),
         **api_walk.objects(people),
         **procedures_walk.objects(people),
     }
+
+
+def _analysis_with_pages():
+    """A finished analysis with its answers kept (groups C1 and C1.1, campaign K1)."""
+    from kyokan import textanalysis
+    from kyokan.apps.analyses import services as analyses
+    from kyokan.apps.analyses.models import AnalysisRun, CommentSet
+
+    items = [
+        {"id": str(i), "clusters": ["C1", "C1.1"], "x": i / 10, "y": 0.0,
+         "duplicate_of": None, "campaign": "K1"}
+        for i in range(5)
+    ]  # fmt: skip
+    clusters = [
+        {"id": "C1", "level": 1, "parent": None, "label": "窓口", "keywords": ["窓口"],
+         "size": 1, "rows": 5, "representatives": ["0"]},
+        {"id": "C1.1", "level": 2, "parent": "C1", "label": "窓口", "keywords": ["窓口"],
+         "size": 1, "rows": 5, "representatives": ["0"]},
+    ]  # fmt: skip
+    campaigns = [{"id": "K1", "representative": "0", "text": "窓口を減らして", "distinct": 5,
+                  "count": 5, "items": [str(i) for i in range(5)]}]  # fmt: skip
+    result = {"items": items, "clusters": clusters, "stats": {"campaigns": campaigns}}
+    comment_set = CommentSet.objects.create(title="意見", content="comment-id,comment-body\n")
+    run = AnalysisRun.objects.create(comment_set=comment_set)
+    comments = textanalysis.Comments(
+        ids=[str(i) for i in range(5)], texts=[f"窓口を減らして{i}" for i in range(5)]
+    )
+    analyses.analysis_result_store(run=run, result=result, comments=comments)
+    return {"analysis_with_pages": run}
 
 
 def _staff_import():
@@ -338,6 +368,11 @@ ARGS = {
     "analyses:run": lambda o: {"pk": o["analysis_run"].pk},
     "analyses:progress": lambda o: {"pk": o["analysis_run"].pk},
     "analyses:export": lambda o: {"pk": o["analysis_run"].pk, "fmt": "json"},
+    "analyses:rerun": lambda o: {"pk": o["analysis_run"].pk},
+    "analyses:group": lambda o: {"pk": o["analysis_with_pages"].pk, "cluster": "C1.1"},
+    "analyses:near_duplicates": lambda o: {"pk": o["analysis_with_pages"].pk},
+    "analyses:campaigns": lambda o: {"pk": o["analysis_with_pages"].pk},
+    "analyses:campaign": lambda o: {"pk": o["analysis_with_pages"].pk, "campaign": "K1"},
     "surveys:detail": lambda o: {"pk": o["survey"].pk},
     "surveys:edit": lambda o: {"pk": o["survey_round2"].pk},
     "surveys:state": lambda o: {"pk": o["survey_round2"].pk, "action": "open"},

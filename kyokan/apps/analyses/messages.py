@@ -183,6 +183,10 @@ def selection_text(selection: dict | None, coarse: int) -> str:
                 "k": runner["k"],
                 "q": _number(runner["modularity"], 3),
             }
+        if coarse and coarse != chosen:
+            text += " " + gettext(
+                "The answers could be cut into only %(actual)s coarse groups."
+            ) % {"actual": coarse}
         return text
     return gettext("%(n)s coarse groups.") % {"n": chosen}
 

@@ -136,6 +136,10 @@ def run_detail(request, pk: int, obj: AnalysisRun):
         clusters = summary.get("clusters", [])
         context["map_svg"] = map_svg(obj, clusters)
         context["map_data"] = summary.get("map") or {}
+        colour = charts.colours(clusters)
+        context["legend"] = [
+            (c["id"], c["label"], colour[c["id"]]) for c in clusters if c["level"] == 1
+        ]
         scores = (context["selection"] or {}).get("scores") or []
         if len(scores) > 1:
             context["selection_svg"] = charts.selection_svg(
@@ -244,6 +248,9 @@ def run_rerun(request, pk: int, obj: AnalysisRun):
 @require_http_methods(["GET", "POST"])
 def rounds_create(request):
     """Start a comparison of two rounds of a question on one scale."""
+    if not request.GET.get("question"):
+        flash.info(request, _("Open a free-text question's analysis and choose “Compare”."))
+        return redirect("analyses:list")
     question = get_object_or_404(
         Question.objects.select_related("survey"), pk=_id_param(request, "question")
     )
