@@ -41,9 +41,18 @@ def test_docs_load_only_bundled_assets_and_keep_the_csp(client):
 def schema_app(db, public_initiative, internal_initiative, account, settings):
     settings.KYOKAN_API_RATE_LIMIT = 10**9
     settings.ALLOWED_HOSTS = ["*"]
+    from django.core import signals
+    from django.db import close_old_connections
+
     from kyokan.config.wsgi import application
 
-    return application
+    # As Django's test client does: the raw WSGI handler would close the test's database
+    # connection at the end of each request (PostgreSQL then loses the test transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield application
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db(transaction=False)
