@@ -70,10 +70,8 @@ def test_japanese_search_partial_kana_and_width(inventory):
     assert found("住民基本台帳") == ["1", "2", "3", "4"]  # the legal basis
 
 
-def test_redesign_feeds_the_initiative_value(inventory, people):
-    from tests.core.test_url_access import _portfolio_with_everything
-
-    initiative = _portfolio_with_everything(people)["initiative"]
+def _redesigned(inventory, people):
+    """Procedure 1 (100 cases a year) redesigned: the citizen's 60 minutes become 10."""
     p = inventory.get(procedure_id="1")
     step = {"who": "citizen", "channel": "counter"}
     services.redesign_save(
@@ -81,15 +79,66 @@ def test_redesign_feeds_the_initiative_value(inventory, people):
         current=[{**step, "what": "来庁", "minutes": 40}, {**step, "what": "記入", "minutes": 20}],
         redesigned=[{**step, "what": "オンライン", "channel": "online", "minutes": 10}],
     )  # fmt: skip
-    services.initiative_link_add(actor=people["secretariat"], procedure=p, initiative=initiative)
+    return p
+
+
+def _initiative(people, **figure):
+    from kyokan.apps.portfolio.models import Initiative
+    from tests.core.test_url_access import _portfolio_with_everything
+
+    initiative = _portfolio_with_everything(people)["initiative"]
+    Initiative.objects.filter(pk=initiative.pk).update(**figure)
+    return Initiative.objects.get(pk=initiative.pk)
+
+
+def _citizen_hours(initiative):
     from kyokan.apps.portfolio import selectors as ps
 
-    working = ps.working_of(initiative)
-    assert initiative.contributed_citizen_minutes == 100 * 50
+    return ps.working_of(initiative).expected.citizen_hours
+
+
+def test_redesign_gives_the_value_of_an_initiative_without_its_own_figure(inventory, people):
     from fractions import Fraction
 
-    own = initiative.cases_per_year * initiative.citizen_minutes_saved_per_case
-    assert working.expected.citizen_hours == Fraction(own + 5000, 60)
+    p = _redesigned(inventory, people)
+    initiative = _initiative(people, cases_per_year=0, citizen_minutes_saved_per_case=0)
+    services.initiative_link_add(actor=people["secretariat"], procedure=p, initiative=initiative)
+    assert _citizen_hours(initiative) == Fraction(100 * 50, 60)
+    assert initiative.contributed_citizen_minutes == 100 * 50
+    assert [c.counted for c in initiative.value_contributions] == [True]
+
+
+def test_the_initiative_own_figure_stands_unless_the_link_is_separate(inventory, people, client_as):
+    """No double count: the initiative's own cases × minutes already describe the procedure
+    unless the link says otherwise; the redesign is shown, not added."""
+    from fractions import Fraction
+
+    p = _redesigned(inventory, people)
+    initiative = _initiative(people, cases_per_year=100, citizen_minutes_saved_per_case=50)
+    link = services.initiative_link_add(
+        actor=people["secretariat"], procedure=p, initiative=initiative
+    )
+    assert _citizen_hours(initiative) == Fraction(100 * 50, 60)  # once, not twice
+    assert initiative.contributed_citizen_minutes == 0
+    assert [c.counted for c in initiative.value_contributions] == [False]
+    client = client_as("secretariat")
+    page = client.get(reverse("portfolio:detail", args=[initiative.pk])).content.decode()
+    assert "(100 × 50) ÷ 60" not in page and "100 × 50 ÷ 60" in page
+    assert "取組自体の数値に含まれるため加算しません" in page
+
+    # The procedure is not in the initiative's own figure: its saving is added.
+    client.post(
+        reverse("procedures:link_edit", args=[link.pk]),
+        {"note": "別の手続", "counts_separately": "on"},
+    )
+    link.refresh_from_db()
+    assert link.counts_separately and link.note == "別の手続"
+    from kyokan.apps.portfolio.models import Initiative
+
+    initiative = Initiative.objects.get(pk=initiative.pk)
+    assert _citizen_hours(initiative) == Fraction(100 * 50 + 100 * 50, 60)
+    page = client.get(reverse("portfolio:detail", args=[initiative.pk])).content.decode()
+    assert "(100 × 50 + 100 × 50) ÷ 60" in page
 
 
 @pytest.mark.parametrize("viewer", ALL_VIEWERS)

@@ -24,6 +24,7 @@ ARGS = {
     "procedures:edit": lambda o: {"pk": o["procedure"].pk},
     "procedures:redesign": lambda o: {"pk": o["procedure"].pk},
     "procedures:link_add": lambda o: {"pk": o["procedure"].pk},
+    "procedures:link_edit": lambda o: {"pk": o["procedure_link"].pk},
     "procedures:link_remove": lambda o: {"pk": o["procedure_link"].pk},
     "procedures:import_status": lambda o: {"pk": o["procedure_import"].pk},
     "procedures:import_mapping": lambda o: {"pk": o["procedure_import"].pk},

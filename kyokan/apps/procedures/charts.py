@@ -49,8 +49,11 @@ def rate_chart(rows, *, description) -> SafeString:
     return _cached("rate", draw, labels, values, description)
 
 
-def progress_chart(years, *, description) -> SafeString:
+def progress_chart(years, *, description, by_procedures, by_cases) -> SafeString:
+    """Online rate by fiscal year, of the procedures and of the cases (the two legend labels
+    are given translated by the view)."""
     labels = [str(r.key) for r in years]
+    by_procedures, by_cases = str(by_procedures), str(by_cases)
     procs = [r.rate_procedures or 0 for r in years]
     cases = [r.rate_cases or 0 for r in years]
     description = str(description)
@@ -61,8 +64,8 @@ def progress_chart(years, *, description) -> SafeString:
         def figure():
             fig = core_charts.figure_class()(figsize=(6.4, 3.2))
             ax = fig.add_subplot()
-            ax.plot(labels, procs, marker="o", color=BAR, label="手続数")
-            ax.plot(labels, cases, marker="s", color=LINE2, label="件数")
+            ax.plot(labels, procs, marker="o", color=BAR, label=by_procedures)
+            ax.plot(labels, cases, marker="s", color=LINE2, label=by_cases)
             ax.set_ylim(0, 100)
             ax.set_ylabel("%")
             ax.legend()
@@ -71,4 +74,4 @@ def progress_chart(years, *, description) -> SafeString:
 
         return _svg(figure, uid="progress-chart", description=description)
 
-    return _cached("progress", draw, labels, procs, cases, description)
+    return _cached("progress", draw, labels, procs, cases, description, by_procedures, by_cases)

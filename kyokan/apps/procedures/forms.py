@@ -16,6 +16,7 @@ from . import codes, importing
 from .models import (
     MINUTES_MAX,
     ColumnMapping,
+    InitiativeLink,
     LegalBasisKind,
     LifeEvent,
     Procedure,
@@ -136,9 +137,23 @@ class RedesignForm(forms.Form):
     )
 
 
+class LinkEditForm(forms.Form):
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    counts_separately = forms.BooleanField(
+        label=InitiativeLink._meta.get_field("counts_separately").verbose_name,
+        help_text=InitiativeLink._meta.get_field("counts_separately").help_text,
+        required=False,
+    )
+
+
 class LinkForm(forms.Form):
     initiative = forms.ModelChoiceField(label=_("initiative"), queryset=None)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
+    counts_separately = forms.BooleanField(
+        label=InitiativeLink._meta.get_field("counts_separately").verbose_name,
+        help_text=InitiativeLink._meta.get_field("counts_separately").help_text,
+        required=False,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -305,6 +305,19 @@ class InitiativeLink(models.Model):
         "portfolio.Initiative", on_delete=models.CASCADE, related_name="procedure_links"
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # The rule against counting the same citizen time twice: when the initiative has its own
+    # figure (cases per year × citizen minutes saved per case), that figure stands and the
+    # redesign is shown beside it, not added — unless the link says the procedure is not in
+    # that figure. An initiative without its own figure takes every linked redesign's saving.
+    counts_separately = models.BooleanField(
+        _("not in the initiative's own figure"),
+        default=False,
+        help_text=_(
+            "Tick when the initiative's own cases per year × citizen minutes saved do not "
+            "include this procedure: the redesign's saving is then added to them. Otherwise "
+            "the initiative's own figure stands and the redesign is shown beside it."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy
 
 from kyokan.textanalysis.normalize import fold
 
@@ -339,16 +340,30 @@ def redesign_flows(redesign: Redesign) -> Flows:
     )
 
 
+INCLUDED_NOTE = gettext_lazy(
+    "included in the initiative's own figure, not added; the link can say the procedure is "
+    "not in it"
+)
+
+
 def citizen_minutes_by_initiative(initiative_ids) -> dict[int, list[dict]]:
     """What the portfolio adds to an initiative's value: for each linked procedure with a
     redesign, its cases per year (the latest total) and the citizen minutes saved per case
-    (current flow's citizen minutes − the redesigned flow's). Three queries."""
+    (current flow's citizen minutes − the redesigned flow's), and whether the link says the
+    procedure is outside the initiative's own figure (the portfolio decides what is added).
+    Two queries."""
     from .models import InitiativeLink
 
     links = list(
         InitiativeLink.objects.filter(initiative_id__in=list(initiative_ids))
         .select_related("procedure")
-        .only("initiative_id", "procedure__name", "procedure__total_count", "procedure_id")
+        .only(
+            "initiative_id",
+            "counts_separately",
+            "procedure__name",
+            "procedure__total_count",
+            "procedure_id",
+        )
     )
     if not links:
         return {}
@@ -376,6 +391,8 @@ def citizen_minutes_by_initiative(initiative_ids) -> dict[int, list[dict]]:
                     "url": link.procedure.get_absolute_url(),
                     "cases": cases,
                     "minutes": flows.saved,
+                    "separate": link.counts_separately,
+                    "included_note": str(INCLUDED_NOTE),
                 }
             )
     return result

@@ -123,14 +123,29 @@ def _steps_snapshot(redesign: Redesign) -> dict:
 
 @transaction.atomic
 def initiative_link_add(
-    *, actor, procedure: Procedure, initiative, note: str = ""
+    *, actor, procedure: Procedure, initiative, note: str = "", counts_separately: bool = False
 ) -> InitiativeLink:
     if InitiativeLink.objects.filter(procedure=procedure, initiative=initiative).exists():
         raise ValidationError(_("The procedure is already linked to this initiative."))
     return audited_create(
         actor=actor,
-        instance=InitiativeLink(procedure=procedure, initiative=initiative, note=note[:300]),
+        instance=InitiativeLink(
+            procedure=procedure,
+            initiative=initiative,
+            note=note[:300],
+            counts_separately=bool(counts_separately),
+        ),
         summary=_("Procedure linked to an initiative"),
+    )
+
+
+@transaction.atomic
+def initiative_link_update(*, actor, link: InitiativeLink, note: str, counts_separately: bool):
+    return audited_update(
+        actor=actor,
+        instance=link,
+        changes={"note": note[:300], "counts_separately": bool(counts_separately)},
+        summary=_("Link to an initiative changed"),
     )
 
 

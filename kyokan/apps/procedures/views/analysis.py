@@ -52,7 +52,12 @@ def progress(request):
     context = {
         "form": form,
         "years": years,
-        "chart": charts.progress_chart(years, description=_("Online rate by fiscal year")),
+        "chart": charts.progress_chart(
+            years,
+            description=_("Online rate by fiscal year"),
+            by_procedures=_("online rate (procedures)"),
+            by_cases=_("online rate (cases)"),
+        ),
     }
     return render(request, "procedures/progress.html", context)
 

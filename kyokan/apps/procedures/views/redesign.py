@@ -11,7 +11,7 @@ from kyokan.apps.core.access import require
 from kyokan.apps.core.viewkit import apply_service_errors, confirmed, submit
 
 from .. import selectors, services
-from ..forms import LinkForm, RedesignForm, step_formsets
+from ..forms import LinkEditForm, LinkForm, RedesignForm, step_formsets
 from ..models import Procedure, Redesign
 from .common import link_obj, procedure_obj
 
@@ -53,7 +53,11 @@ def link_add(request, pk: int, obj: Procedure):
         request,
         form,
         save=lambda data: services.initiative_link_add(
-            actor=request.user, procedure=obj, initiative=data["initiative"], note=data["note"]
+            actor=request.user,
+            procedure=obj,
+            initiative=data["initiative"],
+            note=data["note"],
+            counts_separately=data["counts_separately"],
         ),
         success=_("The procedure was linked to the initiative."),
         next_url=lambda _link: obj.get_absolute_url(),
@@ -62,6 +66,31 @@ def link_add(request, pk: int, obj: Procedure):
             "The redesign's citizen minutes saved (× the procedure's cases per year) count in "
             "the initiative's value."
         ),
+        cancel_url=obj.get_absolute_url(),
+    )
+
+
+@require("procedures.edit_procedure", obj=link_obj)
+@require_http_methods(["GET", "POST"])
+def link_edit(request, pk: int, obj: Procedure):
+    link = obj.link_being_removed
+    form = LinkEditForm(
+        request.POST or None,
+        initial={"note": link.note, "counts_separately": link.counts_separately},
+    )
+    return submit(
+        request,
+        form,
+        save=lambda data: services.initiative_link_update(
+            actor=request.user,
+            link=link,
+            note=data["note"],
+            counts_separately=data["counts_separately"],
+        ),
+        success=_("The link was saved."),
+        next_url=lambda _link: obj.get_absolute_url(),
+        title=_("The link from %(procedure)s to %(initiative)s")
+        % {"procedure": obj.name, "initiative": link.initiative.title},
         cancel_url=obj.get_absolute_url(),
     )
 
@@ -86,5 +115,6 @@ def link_remove(request, pk: int, obj: Procedure):
 urlpatterns = [
     path("procedures/<int:pk>/redesign/", redesign_edit, name="redesign"),
     path("procedures/<int:pk>/link/", link_add, name="link_add"),
+    path("procedures/links/<int:pk>/", link_edit, name="link_edit"),
     path("procedures/links/<int:pk>/remove/", link_remove, name="link_remove"),
 ]
