@@ -486,7 +486,7 @@ def test_each_role_gets_exactly_what_it_may(viewer, client_as, people, objects):
     login_url = reverse("login")
     wrong = []
     for name, pattern in ALL_PATTERNS:
-        kwargs = ARGS[name](objects) if pattern.pattern.converters else {}
+        kwargs = ARGS[name](objects) if pattern.pattern.regex.groupindex else {}
         url = reverse(name, kwargs=kwargs)
         access = declared_access(pattern.callback)
         loader = getattr(pattern.callback, "kyokan_object", None)
@@ -519,7 +519,7 @@ def test_anonymous_reaches_only_public_views(client, objects):
     } | deliberation_walk.PUBLIC | portal_walk.PUBLIC | api_walk.PUBLIC  # fmt: skip
     reached = set()
     for name, pattern in ALL_PATTERNS:
-        kwargs = ARGS[name](objects) if pattern.pattern.converters else {}
+        kwargs = ARGS[name](objects) if pattern.pattern.regex.groupindex else {}
         if client.get(reverse(name, kwargs=kwargs)).status_code in (200, 405):
             reached.add(name)
     # The personal poll link is public: its token is the credential.
