@@ -164,6 +164,10 @@ def city_data(people):
     crashed = AnalysisRun.objects.create(
         comment_set=comment_set, status=AnalysisRun.Status.FAILED, error="RuntimeError: boom"
     )
+    rounds = analysis_services.rounds_start(
+        actor=secretary, question=q2["text"], earlier=q1["text"], with_reference=False
+    )
+    analysis_services.analysis_execute(run_id=rounds.pk)
     queued = analysis_services.analysis_start(actor=secretary, question=q1["text"])
     AnalysisRun.objects.filter(pk=queued.pk).update(
         status=AnalysisRun.Status.RUNNING, progress=0.3, message="Morphological analysis"
@@ -171,7 +175,7 @@ def city_data(people):
     return {
         "surveys": [first, second, anonymous, few, public, draft],
         "questions": q1,
-        "runs": [done, again, from_comments, failed, crashed, queued],
+        "runs": [done, again, from_comments, failed, crashed, rounds, queued],
     }
 
 
@@ -210,6 +214,17 @@ def _pages(data) -> list[str]:
             reverse("analyses:run", args=[run.pk]),
             reverse("analyses:progress", args=[run.pk]),
         ]
+        run.refresh_from_db()
+        if run.status == AnalysisRun.Status.DONE and not run.is_rounds:
+            urls += [
+                reverse("analyses:near_duplicates", args=[run.pk]),
+                reverse("analyses:campaigns", args=[run.pk]),
+                reverse("analyses:rerun", args=[run.pk]),
+            ]
+            urls += [
+                reverse("analyses:group", args=[run.pk, c["id"]]) for c in run.summary["clusters"]
+            ]
+    urls.append(f"{reverse('analyses:rounds_create')}?question={q['text'].pk}")
     urls += [
         f"{reverse('analyses:create')}?question={q['text'].pk}",
         f"{reverse('analyses:create')}?comment_set={CommentSet.objects.first().pk}",
