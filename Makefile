@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 KYOKAN := $(BIN)/kyokan
 STAMP := $(VENV)/.installed
 PYTEST_ARGS ?=
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
 .PHONY: install run test lint format bench bench-procedures bench-insight bench-consensus messages vendor demo-reset check-deploy clean
 
@@ -32,7 +34,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(KYOKAN) makemigrations --check --dry-run
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
