@@ -201,7 +201,31 @@ class Procedure(models.Model):
         verbose_name = _("procedure")
         verbose_name_plural = _("procedures")
         ordering = ["id"]
-        indexes = [models.Index(fields=["department", "online_status"])]
+        indexes = [
+            models.Index(fields=["department", "online_status"]),
+            # Covering indexes of the analysis' GROUP BY scans (the rows are wide: reading
+            # only these columns keeps a 75,000-procedure page fast).
+            models.Index(
+                fields=[
+                    "legal_basis_kind",
+                    "online_status",
+                    "total_count",
+                    "online_count",
+                    "is_municipal",
+                ],
+                name="procedure_rate_by_legal",
+            ),
+            models.Index(
+                fields=[
+                    "department",
+                    "online_status",
+                    "total_count",
+                    "online_count",
+                    "is_municipal",
+                ],
+                name="procedure_rate_by_dept",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -16,11 +16,12 @@ from .inventory import filtered
 def analysis(request):
     form, _filters, qs = filtered(request)
     departments = selectors.by_department(qs, unassigned_label=_("(no division)"))
+    legal = selectors.by_legal_basis(qs)  # every procedure has a kind: its sum is the total
     context = {
         "form": form,
-        "totals": selectors.totals(qs),
+        "totals": selectors.sum_rows(legal),
         "departments": departments,
-        "legal": selectors.by_legal_basis(qs),
+        "legal": legal,
         "events": selectors.by_life_event(qs),
         "removal": selectors.removal(qs),
         "chart": charts.rate_chart(
