@@ -32,12 +32,15 @@ class FilterForm(forms.Form):
     q = forms.CharField(
         label=_("search (name, legal basis, attachments)"), required=False, max_length=100
     )
-    department = DepartmentChoiceField(label=_("department"), required=False)
+    department = DepartmentChoiceField(label=_("department"), required=False, empty_label="—")
     legal_basis_kind = forms.ChoiceField(
         label=_("legal basis kind"), required=False, choices=NONE + LegalBasisKind.choices
     )
     life_event = forms.ModelChoiceField(
-        label=_("life event"), required=False, queryset=LifeEvent.objects.order_by("name")
+        label=_("life event"),
+        required=False,
+        queryset=LifeEvent.objects.order_by("name"),
+        empty_label="—",
     )
     online_status = forms.ChoiceField(
         label=_("オンライン化の実施状況"), required=False,
