@@ -64,8 +64,10 @@ def progress_chart(years, *, description, by_procedures, by_cases) -> SafeString
         def figure():
             fig = core_charts.figure_class()(figsize=(6.4, 3.2))
             ax = fig.add_subplot()
-            ax.plot(labels, procs, marker="o", color=BAR, label=by_procedures)
-            ax.plot(labels, cases, marker="s", color=LINE2, label=by_cases)
+            x = list(range(len(labels)))  # positions: years as text would be "categorical units"
+            ax.plot(x, procs, marker="o", color=BAR, label=by_procedures)
+            ax.plot(x, cases, marker="s", color=LINE2, label=by_cases)
+            ax.set_xticks(x, labels)
             ax.set_ylim(0, 100)
             ax.set_ylabel("%")
             ax.legend()
