@@ -234,6 +234,7 @@ def test_conversation_journey(new_page, live_server, demo):
     result = run.result
     assert result["stats"]["k"] >= 2
     main = page.locator("main")
+    expect(main.locator("h1")).to_contain_text(ja("Report: groups and consensus"))
     expect(main.locator("svg title").first).to_be_attached()
     groups = main.locator("table.data-table").first.locator("tbody tr")
     assert groups.count() >= result["stats"]["k"]

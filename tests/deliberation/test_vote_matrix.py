@@ -4,6 +4,7 @@ on hidden statements kept, passed as ``hidden=`` (they count for the threshold, 
 analysis)."""
 
 import pytest
+from django.urls import reverse
 
 from kyokan.apps.deliberation import selectors, services
 from kyokan.apps.deliberation.models import Vote
@@ -35,7 +36,7 @@ def test_triples_carry_timestamps_in_vote_order_and_include_hidden_statements(
 
 
 def test_hidden_statements_count_for_the_threshold_but_stay_out_of_the_report(
-    make_conversation, people
+    make_conversation, people, client_as
 ):
     conversation = make_conversation(seeds=SEEDS)
     _two_camps(conversation, n=40)
@@ -59,6 +60,11 @@ def test_hidden_statements_count_for_the_threshold_but_stay_out_of_the_report(
         named |= {r["statement"] for r in group["representative"]}
     assert "2" not in named
     assert run.result["stats"]["k"] == 2
+    page = client_as("staff").get(reverse("deliberation:report", args=[conversation.pk]))
+    text = page.content.decode()
+    # the page is the analysis report (レポート), not a moderation report (通報)
+    assert "レポート：グループと合意" in text and "通報:" not in text
+    assert hidden.text not in text
 
 
 def test_a_participant_is_grouped_with_votes_on_a_statement_hidden_later(make_conversation, people):
