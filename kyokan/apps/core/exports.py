@@ -93,34 +93,11 @@ class _Echo:
         return value
 
 
-def csv_lines(header: Sequence, rows: Iterable[Sequence]) -> Iterable[str]:
-    """The CSV text, line by line, BOM first."""
-    writer = csv.writer(_Echo(), lineterminator="\r\n")
-    yield "\ufeff" + writer.writerow([clean_cell(v) for v in header])
-    for row in rows:
-        yield writer.writerow([clean_cell(v) for v in row])
-
-
-def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
-    return "".join(csv_lines(header, rows)).encode("utf-8")
-
-
-def csv_response(
-    filename: str, header: Sequence, rows: Iterable[Sequence]
-) -> StreamingHttpResponse:
-    """``header`` and ``rows`` as a streamed CSV download. ``rows`` is consumed while the
-    response streams: pass a generator to keep the queries (and the memory) out of the view.
-    Everything translated must be computed before (the header is)."""
-    response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = office.content_disposition(filename)
-    return response
-
-
 def csv_chunks(header: Sequence, rows: Iterable[Sequence], *, lines: int = 500) -> Iterable[str]:
-    """The CSV text of :func:`csv_lines` (BOM, every cell through :func:`clean_cell`) in
-    chunks of ``lines`` lines: a large download streams in fewer, larger writes (never held
-    whole in memory). Short texts repeat from row to row (names, codes, labels): their
-    cleaned form is remembered for the file."""
+    """The CSV text (BOM first, every cell through :func:`clean_cell`) in chunks of ``lines``
+    lines: a large download streams in few, large writes and is never held whole in memory.
+    Short texts repeat from row to row (names, codes, labels): their cleaned form is
+    remembered for the file."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     memo: dict[str, object] = {}
 
@@ -147,10 +124,16 @@ def csv_chunks(header: Sequence, rows: Iterable[Sequence], *, lines: int = 500) 
         yield "".join(buffer)
 
 
-def csv_stream_response(
+def csv_bytes(header: Sequence, rows: Iterable[Sequence]) -> bytes:
+    return "".join(csv_chunks(header, rows)).encode("utf-8")
+
+
+def csv_response(
     filename: str, header: Sequence, rows: Iterable[Sequence]
 ) -> StreamingHttpResponse:
-    """As :func:`csv_response`, streamed in chunks of lines (for large files: open data)."""
+    """``header`` and ``rows`` as a streamed CSV download. ``rows`` is consumed while the
+    response streams: pass a generator to keep the queries (and the memory) out of the view.
+    Everything translated must be computed before (the header is)."""
     response = StreamingHttpResponse(csv_chunks(header, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = office.content_disposition(filename)
     return response

@@ -113,7 +113,7 @@ def download(request, slug: str, fmt: str):
         headers = dataset.headers
         title = str(dataset.title)
     if fmt == "csv":
-        return exports.csv_stream_response(f"{slug}.csv", headers, _in_japanese(dataset.cells()))
+        return exports.csv_response(f"{slug}.csv", headers, _in_japanese(dataset.cells()))
     if fmt == "json":
         page = request.build_absolute_uri(metadata.download_path(dataset, "json"))
         with translation.override("ja"):
@@ -165,7 +165,7 @@ def code_table_csv(request, slug: str):
         raise Http404 from None
     with translation.override("ja"):
         rows = table.rows()
-    return exports.csv_stream_response(f"code-{slug}.csv", ["コード", "名称"], rows)
+    return exports.csv_response(f"code-{slug}.csv", ["コード", "名称"], rows)
 
 
 @public
