@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from kyokan import atomicfile
 from kyokan.textanalysis.io import AnalysisInputError, decode_bytes
 
 from .errors import ConsensusInputError
@@ -449,8 +449,6 @@ def write_export(
     target.mkdir(parents=True, exist_ok=True)
     written = []
     for name, data in files.items():
-        temporary = target / f".{name}.tmp"
-        temporary.write_bytes(data)
-        os.replace(temporary, target / name)
+        atomicfile.write_bytes(target / name, data)
         written.append(target / name)
     return written

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
+
+from kyokan import atomicfile
 
 from . import AnalysisInputError, analyze_csv
 
@@ -48,15 +48,7 @@ def read_reference(path: str | None) -> str | None:
 
 
 def write_atomic(result: dict, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".textanalysis-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(result, handle, ensure_ascii=False)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomicfile.write_text(target, json.dumps(result, ensure_ascii=False))
 
 
 def run(*, input: str, out: str | None, reference: str | None, coarse, fine, quiet) -> dict:

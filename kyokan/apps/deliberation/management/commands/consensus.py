@@ -8,12 +8,11 @@ failed run leaves no file. ``--compare`` also prints the agreement with the grou
 itself found (``group-id`` of participants-votes.csv), which the analysis never reads."""
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kyokan import atomicfile
 from kyokan.consensus import ConsensusInputError, analyze
 from kyokan.consensus.evaluation import compare_with_polis
 from kyokan.consensus.polis import read_export
@@ -39,19 +38,9 @@ class Command(BaseCommand):
             raise CommandError(f"{exc}\n{exc.message_ja}") from exc
         target = Path(out)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=".consensus-", suffix=".json"
-            )
+            atomicfile.write_text(target, json.dumps(result.summary_json(), ensure_ascii=False))
         except OSError as exc:
             raise CommandError(f"Cannot write {target}: {exc.strerror}") from exc
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(result.summary_json(), stream, ensure_ascii=False)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
         stats = result.stats
         self.stdout.write(
             f"{stats['participants']} participants ({stats['participants_in']} grouped), "
