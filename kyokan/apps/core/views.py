@@ -2,12 +2,14 @@
 
 import json
 
+from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,10 +75,6 @@ def home(request):
     ``settings.KYOKAN_ANONYMOUS_HOME`` (the citizen portal) when it is set, else to the
     login page."""
     if not request.user.is_authenticated:
-        from django.conf import settings
-        from django.contrib.auth.views import redirect_to_login
-        from django.shortcuts import redirect
-
         target = getattr(settings, "KYOKAN_ANONYMOUS_HOME", "")
         return redirect(target) if target else redirect_to_login(request.get_full_path())
     return _dashboard(request)
