@@ -4,12 +4,12 @@
 from datetime import timedelta
 
 import pytest
-from django.urls import get_resolver, reverse
+from django.urls import get_resolver
 from django.utils import timezone
 
 from kyokan.apps.core.access import PUBLIC, declared_access
 from tests.conftest import ALL_VIEWERS
-from tests.core.test_url_access import _walk
+from tests.core.test_url_access import _walk, wrong_answers
 
 from . import urlwalk
 
@@ -41,30 +41,7 @@ def test_every_deliberation_url_has_arguments_and_a_declaration():
 @pytest.mark.parametrize("viewer", ALL_VIEWERS)
 def test_each_role_gets_exactly_what_it_may(viewer, client_as, people, objects):
     client = client_as(viewer)
-    user = people.get(viewer)
-    login_url = reverse("login")
-    wrong = []
-    for name, pattern in PATTERNS:
-        kwargs = urlwalk.ARGS[name](objects) if pattern.pattern.converters else {}
-        url = reverse(name, kwargs=kwargs)
-        access = declared_access(pattern.callback)
-        loader = getattr(pattern.callback, "kyokan_object", None)
-        if access == PUBLIC:
-            allowed = True
-        elif user is None:
-            allowed = False
-        else:
-            allowed = user.has_perm(access, loader(user=user, **kwargs) if loader else None)
-        response = client.get(url)
-        location = response.get("Location", "")
-        if allowed:
-            ok = response.status_code in (200, 302, 405) and not location.startswith(login_url)
-        elif user is None:
-            ok = response.status_code == 302 and location.startswith(login_url)
-        else:
-            ok = response.status_code == 403
-        if not ok:
-            wrong.append((name, url, access, allowed, response.status_code, location))
+    wrong = wrong_answers(client, people.get(viewer), PATTERNS, urlwalk.ARGS, objects)
     assert wrong == []
 
 
