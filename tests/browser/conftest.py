@@ -7,7 +7,9 @@ download is never used: the tests launch Debian's Chromium (``/usr/bin/chromium`
 executable named by KYOKAN_CHROMIUM).
 """
 
+import copy
 import os
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -94,11 +96,38 @@ def page(new_page):
     return new_page()
 
 
+# The demo city's database as the real loader left it, per test process and day: the first
+# test of a process loads it (about a minute: the analyses run), the others get a copy.
+_DEMO_IMAGE: dict = {}
+
+
 @pytest.fixture
 def demo(transactional_db):
     """The demo city, loaded through the real loader. live_server tests run on
-    transactional_db, which empties the database after each test, so every test loads it."""
-    return demo_load()
+    transactional_db, which empties the database after each test. On SQLite's in-memory test
+    database, the first test of a process loads the demo and keeps an image of the whole
+    database (SQLite's backup API); every later test gets that image copied back, byte for
+    byte, with its own copy of the loader's context. On any other database every test loads
+    the demo."""
+    from django.core.cache import caches
+    from django.db import connection
+    from django.utils import timezone
+
+    for cache in caches.all():
+        cache.clear()
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        return demo_load()
+    today = timezone.localdate()
+    connection.ensure_connection()
+    if today not in _DEMO_IMAGE:
+        context = demo_load()
+        image = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(image)
+        _DEMO_IMAGE.clear()
+        _DEMO_IMAGE[today] = (image, context)
+    image, context = _DEMO_IMAGE[today]
+    image.backup(connection.connection)
+    return copy.deepcopy(context)
 
 
 def login(page, live_server, username: str, password: str = DEMO_PASSWORD):
