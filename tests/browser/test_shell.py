@@ -21,18 +21,25 @@ DOCUMENTS = "/documents/"
 SURVEYS = "/surveys/"
 ANALYSES = "/analyses/"
 PORTFOLIO = "/portfolio/"
+IDEAS = "/ideas/"
+CONVERSATIONS = "/conversations/"
+PROCEDURES = "/procedures/"
+API_ACCOUNTS = "/api/accounts/"
+PORTAL = "/portal/"
 
 # The meetings app's links (permission meetings.view_meetings: city staff and experts) come
 # right after Home, then the documents app's (documents.view_documents: city staff only, not
 # experts or citizens), then the surveys app's (surveys.view_surveys: city staff only) and
 # the analyses of free text (analyses.view_analyses: the secretariat and the headquarters
-# members only), before the core pages.
+# members only), before the core pages. Ideas, conversations and the procedure inventory
+# (city staff) come after the portfolio; API accounts (the system administrator) last.
 MEETINGS_NAV = [MEETINGS, ACTIONS]
 DOCUMENTS_NAV = [DOCUMENTS, PORTFOLIO]  # the portfolio (city staff) comes with documents
+STAFF_WORK_NAV = [IDEAS, CONVERSATIONS, PROCEDURES]
 CORE_NAV = [PEOPLE, DEPARTMENTS, CALENDAR]
-CITY_STAFF_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, SURVEYS, *CORE_NAV]
-HQ_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, SURVEYS, ANALYSES, *CORE_NAV]
-SYSADMIN_NAV = [*CITY_STAFF_NAV, SETTINGS, AUDIT]
+CITY_STAFF_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, *STAFF_WORK_NAV, SURVEYS, *CORE_NAV]
+HQ_NAV = [HOME, *MEETINGS_NAV, *DOCUMENTS_NAV, *STAFF_WORK_NAV, SURVEYS, ANALYSES, *CORE_NAV]
+SYSADMIN_NAV = [*CITY_STAFF_NAV, SETTINGS, AUDIT, API_ACCOUNTS]
 SECRETARIAT_NAV = [*HQ_NAV, SETTINGS, AUDIT]
 
 # Demo login → the navigation links (hrefs, in order) that its role may use.
@@ -55,6 +62,10 @@ NAV_LABELS_EN = {
     ACTIONS: "Action items",
     DOCUMENTS: "Documents",
     PORTFOLIO: "Portfolio",
+    IDEAS: "Ideas",
+    CONVERSATIONS: "Conversations",
+    PROCEDURES: "Procedures",
+    API_ACCOUNTS: "API accounts",
     SURVEYS: "Surveys",
     ANALYSES: "Analysis",
     PEOPLE: "People",
@@ -125,9 +136,10 @@ def test_wrong_password_shows_an_error_and_stays_on_the_login_page(page, live_se
     expect(page.locator("main .form-errors[role=alert]")).to_be_visible()
     expect(page.locator('main input[name="username"]')).to_have_value("admin")
     expect(page.locator("header nav.site-nav")).to_have_count(0)
-    # Still logged out: the home page sends back to the login page.
+    # Still logged out: the home page sends an anonymous visitor to the citizen portal.
     page.goto(f"{live_server.url}{HOME}")
-    assert path_of(page) == LOGIN_PATH
+    assert path_of(page) == PORTAL
+    expect(logout_button(page)).to_have_count(0)
 
 
 def test_first_tab_reaches_the_skip_link_which_moves_focus_to_main(page, live_server, demo):

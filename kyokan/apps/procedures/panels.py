@@ -14,7 +14,7 @@ def _panel(user) -> dict:
 
 
 def register() -> None:
-    register_nav(25, "procedures:list", _("Procedures"), "procedures.view_procedures")
+    register_nav(27, "procedures:list", _("Procedures"), "procedures.view_procedures")
     register_panel(
         Panel("procedures.online", "procedures/panels/online.html", "procedures.view_procedures",
               _panel, 24)
