@@ -213,7 +213,19 @@ def _survey_answer(demo) -> str:
 def _analysis_result(demo) -> str:
     # The second round's analysis: groups, the opinion map and the change since the first.
     run = AnalysisRun.objects.get(
-        question__survey=_demo_survey("事後"), status=AnalysisRun.Status.DONE
+        question__survey=_demo_survey("事後"),
+        earlier_question__isnull=True,
+        status=AnalysisRun.Status.DONE,
+    )
+    return f"/analyses/{run.pk}/"
+
+
+def _analysis_rounds(demo) -> str:
+    # The comparison of the two rounds on one scale: divergence and shares per round.
+    run = AnalysisRun.objects.get(
+        question__survey=_demo_survey("事後"),
+        earlier_question__isnull=False,
+        status=AnalysisRun.Status.DONE,
     )
     return f"/analyses/{run.pk}/"
 
@@ -232,6 +244,7 @@ SURVEY_PAGES = {
     "survey-answer": _survey_answer,
     "analyses": "/analyses/",
     "analysis-result": _analysis_result,
+    "analysis-rounds": _analysis_rounds,
 }
 
 

@@ -314,9 +314,12 @@ def test_survey_journey_from_creation_to_analysis_exports_and_second_round(
     expect(page.locator("main section[aria-labelledby=groups]")).to_contain_text(
         SUISHININ_CHANGED
     )  # a representative answer is quoted
-    opinion_map = page.locator("main section[aria-labelledby=map] svg[role=img]")
+    # The map is named by its <title> (not role=img: its points are links to the groups).
+    opinion_map = page.locator("main section[aria-labelledby=map] svg.opinion-map")
     expect(opinion_map).to_have_count(1)
-    expect(opinion_map).to_have_attribute("aria-label", ja("Opinion map"))
+    expect(opinion_map).to_have_attribute("aria-labelledby", "map-title map-desc")
+    expect(opinion_map.locator("title#map-title")).to_have_text(ja("Opinion map"))
+    assert opinion_map.locator("a circle").count() >= 1
 
     json_path = download(
         page, reverse("analyses:export", args=[run.pk, "json"]), tmp_path / "a.json"
@@ -382,9 +385,12 @@ def test_survey_journey_from_creation_to_analysis_exports_and_second_round(
 
 
 def test_demo_second_round_analysis_shows_the_change_since_the_first(page, live_server, demo):
+    # The demo analyses each round alone (this one, with the change by bureau since the
+    # first) and then compares the two on one scale (a run of its own).
     run = AnalysisRun.objects.get(
         question__survey__title="あなたにとってDXとは",
         question__survey__round_label="事後",
+        earlier_question__isnull=True,
         status=AnalysisRun.Status.DONE,
     )
     before = Survey.objects.get(title="あなたにとってDXとは", round_label="事前")

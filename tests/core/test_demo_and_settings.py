@@ -25,8 +25,14 @@ def test_demo_city_has_every_role_and_a_sound_audit_trail(capsys):
         "admin", "jimukyoku", "honbucho", "fukuhonbucho", "honbuin",
         "suishinin", "shokuin", "yushikisha", "shimin",
     }  # fmt: skip
-    held = set(User.objects.values_list("role_assignments__role", flat=True))
+    people = User.objects.filter(api_account__isnull=True)
+    held = set(people.values_list("role_assignments__role", flat=True))
     assert held == {r.value for r in Role}
+    # The demo's API account acts as a person record of its own: no role, never logs in.
+    systems = User.objects.filter(api_account__isnull=False)
+    assert systems.exists()
+    assert not systems.filter(role_assignments__isnull=False).exists()
+    assert not systems.filter(is_active=True).exists()
     assert User.objects.get(username="jimukyoku").check_password(DEMO_PASSWORD)
     from django.utils import timezone
 
