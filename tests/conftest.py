@@ -3,6 +3,26 @@ import pytest
 from kyokan.apps.core.roles import Role
 from tests.factories import MunicipalityFactory, UserFactory
 
+# Fixtures through which a test reaches the database (pytest-django refuses it otherwise).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+    "live_server",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``no_db`` every test that asks for no database: the text-analysis and consensus
+    libraries, parsers, pure functions. CI's PostgreSQL pass leaves them out (they ran on the
+    SQLite pass and never open a connection, so PostgreSQL would tell nothing new)."""
+    for item in items:
+        uses_db = DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if not uses_db and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.no_db)
+
+
 # One person per role, plus "anonymous". Tests that cover every role iterate over these.
 ROLE_NAMES = [r.value for r in Role]
 ALL_VIEWERS = ["anonymous", *ROLE_NAMES]
