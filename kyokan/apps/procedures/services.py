@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
 from kyokan.apps.core.models import AuditEvent
+from kyokan.apps.core.validation import validate_fiscal_year
 
 from . import importing
 from .models import (
@@ -18,6 +19,7 @@ from .models import (
     LifeEvent,
     Procedure,
     ProcedureImport,
+    ProcedureYear,
     Redesign,
     Step,
 )
@@ -54,6 +56,71 @@ def procedure_update(*, actor, procedure: Procedure, life_events=None, **changes
             )
             changed = True
     return changed
+
+
+@transaction.atomic
+def procedure_year_record(
+    *, actor, procedure: Procedure, fiscal_year: int, online_status: str | None = None,
+    total_count: int | None = None, online_count: int | None = None,
+    counter_count: int | None = None, mail_count: int | None = None,
+) -> ProcedureYear:  # fmt: skip
+    """Record (or correct) one fiscal year's counts by channel and online status of a
+    procedure, by the import's rules (one row of a city file, for one procedure):
+
+    * the counts given replace the year's counts (a count not given is not known); without
+      a total, the total is the sum of the channels given; the online cases never exceed it;
+    * an online status not given keeps the year's (or, for a new latest year, the
+      procedure's own);
+    * the latest year's counts (and status) are also the procedure's, with 非オンライン手続件数
+      = total − online; an earlier year only fills its own row.
+    """
+    try:
+        validate_fiscal_year(fiscal_year)
+    except ValidationError as exc:
+        raise ValidationError({"fiscal_year": exc.messages}) from exc
+    counts = {
+        "total_count": total_count, "online_count": online_count,
+        "counter_count": counter_count, "mail_count": mail_count,
+    }  # fmt: skip
+    channels = (counter_count, mail_count, online_count)
+    if total_count is None and any(c is not None for c in channels):
+        counts["total_count"] = sum(c or 0 for c in channels)
+    total, online = counts["total_count"], counts["online_count"]
+    if total is not None and online is not None and online > total:
+        raise ValidationError(
+            {
+                "online_count": _("The online cases (%(online)s) exceed the total (%(total)s).")
+                % {"online": online, "total": total}
+            }
+        )
+    procedure = Procedure.objects.select_for_update().get(pk=procedure.pk)
+    latest = procedure.counts_year is None or fiscal_year >= procedure.counts_year
+    row = ProcedureYear.objects.filter(procedure=procedure, fiscal_year=fiscal_year).first()
+    if online_status is None:
+        online_status = row.online_status if row else (procedure.online_status if latest else "")
+    values = {"online_status": online_status, **counts}
+    label = _("Counts by fiscal year")
+    summary = f"{label} {fiscal_year}: {procedure.name[:100]}"
+    if row is None:
+        row = audited_create(
+            actor=actor,
+            instance=ProcedureYear(procedure=procedure, fiscal_year=fiscal_year, **values),
+            summary=summary,
+        )
+    else:
+        audited_update(actor=actor, instance=row, changes=values, summary=summary)
+    if latest:
+        changes = {"online_status": online_status}
+        if any(v is not None for v in counts.values()):
+            changes.update(counts)
+            changes["offline_count"] = (
+                total - online if total is not None and online is not None else None
+            )
+            changes["counts_year"] = fiscal_year
+        audited_update(
+            actor=actor, instance=procedure, changes=changes, summary=_("Procedure updated")
+        )
+    return row
 
 
 @transaction.atomic
