@@ -1,5 +1,6 @@
 """Fixtures of the API tests: fiscal years around today, a public and an internal
-initiative of the promoter's bureau, one of another bureau, and system accounts."""
+initiative of the promoter's bureau, one of another bureau, procedures of the inventory, and
+system accounts."""
 
 import pytest
 from django.utils import timezone
@@ -89,7 +90,7 @@ def account(sysadmin, bureau):
         actor=sysadmin,
         name="基幹連携",
         department=bureau,
-        scopes=["initiatives", "reports", "kpi_actuals"],
+        scopes=["initiatives", "reports", "kpi_actuals", "procedures"],
     )
 
 
@@ -97,8 +98,37 @@ def account(sysadmin, bureau):
 def other_account(sysadmin, other_bureau):
     return api_services.account_create(
         actor=sysadmin, name="他部局連携", department=other_bureau,
-        scopes=["initiatives", "reports", "kpi_actuals"],
+        scopes=["initiatives", "reports", "kpi_actuals", "procedures"],
     )  # fmt: skip
+
+
+def make_procedure(procedure_id, department, **fields):
+    """A procedure of the inventory as an import leaves it (test data, written directly)."""
+    from kyokan.apps.procedures.models import Procedure
+
+    values = {
+        "name": "転入届", "law_name": "住民基本台帳法", "article": "第22条",
+        "is_municipal": True, "online_status": "2", "total_count": 100, "online_count": 0,
+        "offline_count": 100, "counts_year": FY - 1, "seal": "required", "attachment_count": 2,
+    }  # fmt: skip
+    values.update(fields)
+    return Procedure.objects.create(procedure_id=procedure_id, department=department, **values)
+
+
+@pytest.fixture
+def inventory(people, bureau, other_bureau, years):
+    """name → procedure: the bureau's public one (municipal), its national one that the
+    municipality does not carry out (not public), another bureau's, and one no division
+    carries out yet."""
+    division = people["promoter"].department
+    assert division.parent == bureau
+    return {
+        "public": make_procedure("1001", division, name="転入届", planned_online_year=FY + 1),
+        "national": make_procedure("1002", division, name="国の手続", is_municipal=False),
+        "other": make_procedure("2001", other_bureau.children.first(), name="他部局の申請",
+                                online_status="1", law_name="児童福祉法"),
+        "unassigned": make_procedure("3001", None, name="担当未定の手続"),
+    }  # fmt: skip
 
 
 @pytest.fixture

@@ -24,8 +24,21 @@ def _text(response) -> str:
     return response.content.decode()
 
 
+def _procedures(people):
+    """A public procedure whose internal fields carry the marker, and a national procedure
+    the municipality does not carry out (not in the city's inventory), named with it."""
+    from .conftest import make_procedure
+
+    division = people["staff"].department
+    public = make_procedure("5001", division, name="公開の手続", note=f"{MARK}のメモ",
+                            attachments=f"{MARK}の書類", priority_group=MARK)  # fmt: skip
+    internal = make_procedure("5002", division, name=f"{MARK}の手続", is_municipal=False)
+    return public, internal
+
+
 def test_nothing_internal_anywhere(client, sysadmin, people):
     items = seed(sysadmin, people)
+    public_procedure, internal_procedure = _procedures(people)
     seen = {}
     for dataset in registry.datasets():
         for fmt in ("csv", "json", "xlsx"):
@@ -43,6 +56,8 @@ def test_nothing_internal_anywhere(client, sysadmin, people):
         f"/api/v1/kpi-actuals?initiative_id={internal.pk}",
         f"/api/v1/budgets?initiative_id={internal.pk}",
         f"/api/v1/progress?initiative_id={internal.pk}",
+        "/api/v1/procedures?limit=100", f"/api/v1/procedures/{public_procedure.procedure_id}",
+        f"/api/v1/procedures?q={MARK}",
     ]  # fmt: skip
     paths += [f"/api/v1/datasets/{d.slug}?limit=100" for d in registry.datasets()]
     for path in paths:
@@ -59,9 +74,12 @@ def test_nothing_internal_anywhere(client, sysadmin, people):
     assert "DX意識調査" in seen["survey-results.csv"] and "窓口" in seen["survey-results.csv"]
     assert "自由記述" not in seen["survey-results.csv"]
     assert "DX意識調査" in seen["/api/v1/datasets/survey-results?limit=100"]
+    assert "公開の手続" in seen["/api/v1/procedures?limit=100"]
+    assert "公開の手続" in seen["procedures.csv"]
     assert "方針を決定した" in seen["/api/v1/datasets/decisions?limit=100"]
     for path in (f"/api/v1/initiatives/{internal.pk}",
-                 f"/api/v1/versions/{items['draft_version'].pk}"):  # fmt: skip
+                 f"/api/v1/versions/{items['draft_version'].pk}",
+                 f"/api/v1/procedures/{internal_procedure.procedure_id}"):  # fmt: skip
         assert client.get(path).status_code == 404
     # Nor internal fields of a public initiative: the person in charge, sources, reports' text.
     public = seen["/api/v1/initiatives?limit=100"]
@@ -77,5 +95,6 @@ def test_every_registered_read_operation_is_checked():
         "/api/v1/budgets", "/api/v1/datasets", "/api/v1/datasets/{slug}", "/api/v1/documents",
         "/api/v1/documents/{document_id}",
         "/api/v1/initiatives", "/api/v1/initiatives/{initiative_id}", "/api/v1/kpi-actuals",
-        "/api/v1/kpis", "/api/v1/progress", "/api/v1/versions/{version_id}",
+        "/api/v1/kpis", "/api/v1/procedures", "/api/v1/procedures/{procedure_id}",
+        "/api/v1/progress", "/api/v1/versions/{version_id}",
     ], "a new public read: add it to test_nothing_internal_anywhere"  # fmt: skip

@@ -26,14 +26,22 @@ def _queries(client, path) -> int:
 
 
 PATHS = ["/api/v1/initiatives", "/api/v1/kpis", "/api/v1/kpi-actuals", "/api/v1/budgets",
-         "/api/v1/progress", "/opendata/", "/opendata/initiatives/", "/opendata/initiatives.csv",
+         "/api/v1/progress", "/api/v1/procedures", "/api/v1/procedures?q=手続",
+         "/opendata/", "/opendata/initiatives/", "/opendata/initiatives.csv",
          "/opendata/kpis.csv", "/opendata/kpi-actuals.csv", "/opendata/budgets.csv",
          "/opendata/progress.csv"]  # fmt: skip
 
 
 def _grow(make_initiative, bureau, sysadmin, n):
     from kyokan.apps.portfolio import services as ps
+    from kyokan.apps.procedures.models import Procedure
 
+    from .conftest import make_procedure
+
+    division = bureau.children.first()
+    start = Procedure.objects.count()
+    for i in range(start, start + n):
+        make_procedure(f"Q{i}", division if i % 2 else None, name=f"手続{i}")
     for i in range(n):
         made = make_initiative(bureau, title=f"公開の取組{i}", is_public=True)
         kpi = ps.kpi_create(actor=sysadmin, initiative=made, name="率", unit="%",

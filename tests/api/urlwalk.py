@@ -21,7 +21,13 @@ def objects(people) -> dict:
     account, _token = api_services.account_create(
         actor=people["sysadmin"], name="連携", department=bureau, scopes=["initiatives"]
     )
-    return {"public_initiative": initiative, "api_account": account}
+    from kyokan.apps.procedures.models import Procedure
+
+    procedure = Procedure.objects.create(
+        procedure_id="API-1", name="転入届", is_municipal=True,
+        department=people["promoter"].department,
+    )  # fmt: skip
+    return {"public_initiative": initiative, "api_account": account, "api_procedure": procedure}
 
 
 ARGS = {
@@ -34,6 +40,9 @@ ARGS = {
     "api:account_revoke": lambda o: {"pk": o["api_account"].pk},
     "api:account_rotate": lambda o: {"pk": o["api_account"].pk},
     "api:dataset_rows": lambda o: {"slug": "meetings"},
+    "api:procedure": lambda o: {"procedure_id": o["api_procedure"].procedure_id},
+    "api:procedure_update": lambda o: {"procedure_id": o["api_procedure"].procedure_id},
+    "api:procedure_counts_record": lambda o: {"procedure_id": o["api_procedure"].procedure_id},
     "opendata:dataset": lambda o: {"slug": "initiatives"},
     "opendata:download": lambda o: {"slug": "initiatives", "fmt": "csv"},
     "opendata:code_table": lambda o: {"slug": "initiative-status"},
@@ -43,7 +52,8 @@ PUBLIC = {
     "api:api-root", "api:openapi-json", "api:openapi-view", "api:initiatives", "api:initiative",
     "api:initiative_create", "api:initiative_update", "api:report_create", "api:kpis",
     "api:kpi_actuals", "api:kpi_actual_record", "api:budgets", "api:progress", "api:documents",
-    "api:document", "api:version", "api:datasets", "api:dataset_rows", "opendata:catalogue",
+    "api:document", "api:version", "api:datasets", "api:dataset_rows", "api:procedures",
+    "api:procedure", "api:procedure_update", "api:procedure_counts_record", "opendata:catalogue",
     "opendata:catalog_jsonld",
     "opendata:code_table", "opendata:download", "opendata:dataset",
 }  # fmt: skip

@@ -9,7 +9,13 @@ from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
 from . import errors
-from .endpoints import datasets, documents, portfolio, writes  # noqa: F401 - writes join portfolio
+from .endpoints import (  # noqa: F401 - writes join portfolio
+    datasets,
+    documents,
+    portfolio,
+    procedures,
+    writes,
+)
 from .http import guarded
 
 DESCRIPTION = """\
@@ -46,6 +52,7 @@ errors.install(api)
 api.add_router("/v1/", portfolio.router)
 api.add_router("/v1/", documents.router)
 api.add_router("/v1/", datasets.router)
+api.add_router("/v1/", procedures.router)
 
 # Registration point: an app adds its public reads (or writes) with ``register(router)``
 # from its AppConfig.ready(), before the URLconf is loaded.

@@ -235,6 +235,46 @@ class VersionDetailOut(VersionOut):
     sections: list[SectionOut]
 
 
+# --- procedures -----------------------------------------------------------------------------
+
+OnlineStatusCode = Literal["1", "2", "3", "4", "5"]  # procedures.codes.ONLINE_STATUS
+ProcedureIdPath = Annotated[
+    str,
+    Path(
+        pattern=r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,19}$",
+        max_length=20,
+        description="手続ID (letters, digits and - _ . only, at most 20).",
+    ),
+]
+
+
+class ProcedureFilters(PageParams):
+    q: str | None = Field(None, max_length=100, description="Text in the 手続名 or the 法令名.")
+    online_status: OnlineStatusCode | None = Field(
+        None,
+        description="Online status code (1 実施済, 2 未実施, 3 適用除外, 4 その他, 5 一部実施済).",
+    )
+    bureau_id: int | None = IdFilter("The bureau whose divisions carry the procedures out.")
+    planned_online_year: int | None = Field(
+        None, ge=YEAR_MIN, le=YEAR_MAX, description="Fiscal year planned to go online (西暦)."
+    )
+
+
+class ProcedureOut(Schema):
+    procedure_id: str
+    name: str
+    department_name: str
+    law_name: str
+    article: str
+    online_status: Literal["", "1", "2", "3", "4", "5"] = Field(
+        description="Online status code; empty when not known."
+    )
+    online_status_label: str
+    planned_online_year: int | None
+    total_count: int | None = Field(description="Cases per year (the latest counted year).")
+    online_count: int | None = Field(description="Of which online.")
+
+
 # --- writes ---------------------------------------------------------------------------------
 
 
@@ -364,6 +404,90 @@ class KpiActualWritten(Schema):
     quarter: int
     value: float
     source: str
+
+
+SealCode = Literal["required", "abolished", "none"]  # procedures.models.Seal
+LegalBasisCode = Literal["law", "ordinance", "regulation", "guideline", "other"]
+FeePaymentCode = Literal["none", "counter_cash", "counter_cashless", "bank", "online"]
+COUNT_MAX = 10**10  # procedures.models.COUNT_MAX
+
+
+def CountField():
+    return Field(None, ge=0, le=COUNT_MAX, description="Cases in the fiscal year.")
+
+
+class ProcedurePatch(StrictIn):
+    """The city's own fields of a procedure; only the fields sent are changed. ``null``
+    clears what may be unknown (seal, signature, attachments, fee, planned year, minutes)."""
+
+    division_id: int | None = Field(
+        None, ge=1, le=ID_MAX, description="An active division of the token's bureau."
+    )
+    legal_basis_kind: LegalBasisCode | None = None
+    seal: SealCode | None = None
+    signature_required: bool | None = None
+    attachment_count: int | None = Field(None, ge=0, le=1000)
+    attachments_removed: int | None = Field(None, ge=0, le=1000)
+    fee_yen: int | None = Field(None, ge=0, le=10**9)
+    fee_payment: FeePaymentCode | None = None
+    national_priority: bool | None = None
+    priority_group: str | None = Field(None, max_length=100)
+    planned_online_year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    citizen_minutes: int | None = Field(None, ge=0, le=10**5)
+    note: str | None = Field(None, max_length=4000)
+
+
+class ProcedureWritten(Schema):
+    """What an integration gets back: its own bureau's procedure (public or not)."""
+
+    procedure_id: str
+    name: str
+    division_id: int | None
+    online_status: Literal["", "1", "2", "3", "4", "5"]
+    counts_year: int | None
+    total_count: int | None
+    online_count: int | None
+    offline_count: int | None
+    counter_count: int | None
+    mail_count: int | None
+    legal_basis_kind: LegalBasisCode
+    seal: Literal["", "required", "abolished", "none"]
+    signature_required: bool | None
+    attachment_count: int | None
+    attachments_removed: int | None
+    fee_yen: int | None
+    fee_payment: Literal["", "none", "counter_cash", "counter_cashless", "bank", "online"]
+    national_priority: bool
+    priority_group: str
+    planned_online_year: int | None
+    citizen_minutes: int | None
+    updated_at: dt.datetime
+
+
+class ProcedureCountsIn(StrictIn):
+    """One fiscal year's counts by channel (cases per year) and online status. The counts
+    sent replace the year's (a count not sent is not known); without ``total_count`` the
+    total is the sum of the channels sent."""
+
+    fiscal_year: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="Fiscal year (西暦).")
+    online_status: OnlineStatusCode | None = Field(
+        None, description="Kept as it was when not sent."
+    )
+    total_count: int | None = CountField()
+    online_count: int | None = CountField()
+    counter_count: int | None = CountField()
+    mail_count: int | None = CountField()
+
+
+class ProcedureCountsWritten(Schema):
+    procedure_id: str
+    fiscal_year: int
+    online_status: Literal["", "1", "2", "3", "4", "5"]
+    total_count: int | None
+    online_count: int | None
+    counter_count: int | None
+    mail_count: int | None
+    latest: bool = Field(description="Whether these are now the procedure's own counts.")
 
 
 class AccountOut(Schema):

@@ -1,0 +1,226 @@
+"""The procedure inventory (手続の棚卸し): public reads of its public columns (through
+procedures.public, the one place that decides what of it is public) and, for integrations
+with the ``procedures`` permission, writes through the procedures app's services (each write
+audited under the account): a procedure's own fields and a fiscal year's counts by channel
+with its online status.
+
+An account writes only the procedures of its bureau (the procedure's division belongs to
+it); another bureau's procedure, or one no division carries out, is refused with 403 before
+a service runs. Procedures are not created here: they come from the national survey's file
+or the city's own file (the inventory's import).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from kyokan.apps.core.models import Department
+from kyokan.apps.procedures import public
+from kyokan.apps.procedures import services as procedure_services
+from kyokan.apps.procedures.models import Procedure
+
+from ..errors import ApiError
+from ..models import ApiAccount, Scope
+from ..pagination import page, reject_unknown
+from ..schemas import (
+    Page,
+    ProcedureCountsIn,
+    ProcedureCountsWritten,
+    ProcedureFilters,
+    ProcedureIdPath,
+    ProcedureOut,
+    ProcedurePatch,
+    ProcedureWritten,
+)
+from . import READ_ERRORS, WRITE_ERRORS
+from .writes import WRITE, _account, _check_bureau
+
+router = Router(tags=["procedures"])
+
+# Fields that always have a value: ``null`` is refused for them.
+NOT_NULL = ("division_id", "legal_basis_kind", "national_priority", "priority_group", "note")
+# Fields whose "not recorded" is the empty text.
+BLANK_WHEN_NULL = ("seal", "fee_payment")
+
+
+# --- public reads -------------------------------------------------------------------------
+
+
+def _public_dict(row: dict) -> dict:
+    return {
+        "procedure_id": row["procedure_id"],
+        "name": row["name"],
+        "department_name": row["department__name"] or "",
+        "law_name": row["law_name"],
+        "article": row["article"],
+        "online_status": row["online_status"],
+        "online_status_label": public.online_status_label(row["online_status"]),
+        "planned_online_year": row["planned_online_year"],
+        "total_count": row["total_count"],
+        "online_count": row["online_count"],
+    }
+
+
+@router.get("/procedures", response={200: Page[ProcedureOut], **READ_ERRORS}, url_name="procedures")
+def list_procedures(request, filters: Query[ProcedureFilters]):
+    """The city's procedures (those it carries out, and its own) in 手続ID order: legal basis,
+    online status, planned year and the latest counted year's cases."""
+    qs = public.public_procedures()
+    if filters.q:
+        qs = qs.filter(Q(name__icontains=filters.q) | Q(law_name__icontains=filters.q))
+    if filters.online_status:
+        qs = qs.filter(online_status=filters.online_status)
+    if filters.bureau_id:
+        bureau = filters.bureau_id
+        qs = qs.filter(Q(department_id=bureau) | Q(department__parent_id=bureau))
+    if filters.planned_online_year:
+        qs = qs.filter(planned_online_year=filters.planned_online_year)
+    return page(request, qs, filters, _public_dict)
+
+
+@router.get(
+    "/procedures/{procedure_id}", response={200: ProcedureOut, **READ_ERRORS}, url_name="procedure"
+)
+def get_procedure(request, procedure_id: ProcedureIdPath):
+    reject_unknown(request)
+    row = public.public_procedures().filter(procedure_id=procedure_id).first()
+    if row is None:
+        raise Http404
+    return _public_dict(row)
+
+
+# --- writes for integrations ------------------------------------------------------------------
+
+
+def _invalid(field: str, code: str, message: str) -> ApiError:
+    """422 for data the boundary refuses (``validation_failed``)."""
+    return ApiError(
+        422,
+        "validation_failed",
+        _("The data sent is not valid. Nothing was changed."),
+        details=[{"field": field, "code": code, "message": message}],
+    )
+
+
+def _refused(field: str, message: str) -> ApiError:
+    """422 for a change that the inventory's rules refuse (``refused``)."""
+    return ApiError(
+        422,
+        "refused",
+        _("The change was refused. Nothing was changed."),
+        details=[{"field": field, "code": "invalid", "message": message}],
+    )
+
+
+def _procedure(account: ApiAccount, procedure_id: str) -> Procedure:
+    """The procedure, locked, if it is the token's bureau's (403 otherwise)."""
+    procedure = Procedure.objects.select_for_update().filter(procedure_id=procedure_id).first()
+    if procedure is None:
+        raise Http404
+    department = (
+        Department.objects.filter(pk=procedure.department_id).only("id", "parent_id").first()
+        if procedure.department_id
+        else None
+    )
+    _check_bureau(account, (department.parent_id or department.pk) if department else None)
+    return procedure
+
+
+def _division(account: ApiAccount, division_id: int) -> Department:
+    division = Department.objects.filter(
+        pk=division_id,
+        parent_id=account.department_id,
+        kind=Department.Kind.DIVISION,
+        is_active=True,
+    ).first()
+    if division is None:
+        raise _refused("body.division_id", _("Choose an active division of the token's bureau."))
+    return division
+
+
+def _written(procedure: Procedure) -> dict:
+    return {
+        name: getattr(procedure, name)
+        for name in (
+            "procedure_id", "name", "online_status", "counts_year", "total_count",
+            "online_count", "offline_count", "counter_count", "mail_count", "legal_basis_kind",
+            "seal", "signature_required", "attachment_count", "attachments_removed", "fee_yen",
+            "fee_payment", "national_priority", "priority_group", "planned_online_year",
+            "citizen_minutes", "updated_at",
+        )
+    } | {"division_id": procedure.department_id}  # fmt: skip
+
+
+@router.patch(
+    "/procedures/{procedure_id}",
+    response={200: ProcedureWritten, **WRITE_ERRORS},
+    url_name="procedure_update",
+    **WRITE,
+)
+def update_procedure(request, procedure_id: ProcedureIdPath, data: ProcedurePatch):
+    """Change the city's own fields sent (seal, signature, attachments, fee, planned online
+    year, citizen minutes, division…) of a procedure of the token's bureau. The national
+    survey's columns change only by import; the counts and the online status by fiscal year
+    (``PUT …/counts``)."""
+    reject_unknown(request)
+    account = _account(request, Scope.PROCEDURES)
+    changes = data.model_dump(exclude_unset=True)
+    for name in NOT_NULL:
+        if name in changes and changes[name] is None:
+            raise _invalid(f"body.{name}", "null", _("This field cannot be empty."))
+    for name in BLANK_WHEN_NULL:
+        if name in changes and changes[name] is None:
+            changes[name] = ""
+    with transaction.atomic():
+        procedure = _procedure(account, procedure_id)
+        if "division_id" in changes:
+            changes["department"] = _division(account, changes.pop("division_id"))
+        procedure_services.procedure_update(actor=account.user, procedure=procedure, **changes)
+    procedure.refresh_from_db()
+    return 200, _written(procedure)
+
+
+@router.put(
+    "/procedures/{procedure_id}/counts",
+    response={200: ProcedureCountsWritten, **WRITE_ERRORS},
+    url_name="procedure_counts_record",
+    **WRITE,
+)
+def record_counts(request, procedure_id: ProcedureIdPath, data: ProcedureCountsIn):
+    """Record (or correct) a fiscal year's cases by channel and online status of a procedure
+    of the token's bureau. The latest year's are also the procedure's own (with 非オンライン
+    手続件数 = total − online); an earlier year's fill only that year."""
+    reject_unknown(request)
+    account = _account(request, Scope.PROCEDURES)
+    values = data.model_dump()
+    counts = [values[k] for k in ("total_count", "online_count", "counter_count", "mail_count")]
+    if values["online_status"] is None and all(c is None for c in counts):
+        raise _invalid("body", "missing", _("Send the online status or at least one count."))
+    channels = sum(values[k] or 0 for k in ("online_count", "counter_count", "mail_count"))
+    if values["total_count"] is not None and channels > values["total_count"]:
+        raise _refused(
+            "body.total_count",
+            _("The cases by channel (%(channels)s) exceed the total (%(total)s).")
+            % {"channels": channels, "total": values["total_count"]},
+        )
+    with transaction.atomic():
+        procedure = _procedure(account, procedure_id)
+        # The service's rule: the latest counted year (or a later one) is the procedure's own.
+        latest = procedure.counts_year is None or data.fiscal_year >= procedure.counts_year
+        year = procedure_services.procedure_year_record(
+            actor=account.user, procedure=procedure, **values
+        )
+    return 200, {
+        "procedure_id": procedure.procedure_id,
+        "fiscal_year": year.fiscal_year,
+        "online_status": year.online_status,
+        "total_count": year.total_count,
+        "online_count": year.online_count,
+        "counter_count": year.counter_count,
+        "mail_count": year.mail_count,
+        "latest": latest,
+    }
