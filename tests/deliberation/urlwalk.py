@@ -37,6 +37,10 @@ def objects(people) -> dict:
         seeds=["市民の手続を来庁不要にする", "職員の業務を減らす"],
     )
     ds.conversation_set_state(actor=secretariat, conversation=conversation, state="open")
+    # open to citizens, results published (not analysed: the report says so)
+    ds.conversation_update(
+        actor=secretariat, conversation=conversation, is_public=True, results_public=True
+    )
     statement = conversation.statements.first()
     from kyokan.apps.deliberation.models import ConsensusRun
 
@@ -88,6 +92,10 @@ ARGS = {
     "deliberation:report": lambda o: {"pk": o["conversation"].pk},
     "deliberation:export_polis": lambda o: {"pk": o["conversation"].pk},
     "deliberation:export_csv": lambda o: {"pk": o["conversation"].pk, "what": "statements"},
+    "deliberation:public_conversation": lambda o: {"pk": o["conversation"].pk},
+    "deliberation:public_vote": lambda o: {"pk": o["conversation"].pk},
+    "deliberation:public_statement": lambda o: {"pk": o["conversation"].pk},
+    "deliberation:public_conversation_report": lambda o: {"pk": o["conversation"].pk},
 }
 
 PUBLIC = {
@@ -97,4 +105,9 @@ PUBLIC = {
     "deliberation:public_track",
     "deliberation:public_idea",
     "deliberation:public_report",
+    "deliberation:public_conversations",
+    "deliberation:public_conversation",
+    "deliberation:public_vote",
+    "deliberation:public_statement",
+    "deliberation:public_conversation_report",
 }

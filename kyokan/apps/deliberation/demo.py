@@ -6,7 +6,11 @@ The conversation's votes are generated, not collected: 60 staff members each hol
 three stated viewpoints (citizen-centred reform, efficiency through tools, care for those
 left behind), vote on about 80 % of the 14 statements as their viewpoint says, and vote
 otherwise (or pass) 12 % of the time; the random generator has a fixed seed, so every demo
-has the same votes. The analysis then runs once, so that the report is ready."""
+has the same votes. The analysis then runs once, so that the report is ready.
+
+A second conversation, 「これからの市役所の手続」, is open to citizens on the portal with its
+results published: 36 generated participants (no accounts) hold one of two viewpoints
+(online first, or help at the counter kept), voted the same way, and its analysis has run."""
 
 import random
 
@@ -108,6 +112,19 @@ STATEMENTS = [
 
 VIEWPOINTS = [24, 20, 16]  # participants holding each viewpoint
 
+CITIZEN_STATEMENTS = [
+    # (text, stance of the viewpoints: online first, counter kept)
+    ("市役所に行かなくても手続が終わるようにしてほしい", (1, 0)),
+    ("同じことを何度も書かなくて済むようにしてほしい", (1, 1)),
+    ("窓口で職員に相談できることは残してほしい", (-1, 1)),
+    ("スマートフォンでの申請を基本にしてよい", (1, -1)),
+    ("手続の待ち時間が分かるようにしてほしい", (1, 1)),
+    ("デジタルが苦手な人に教えてくれる場所がほしい", (0, 1)),
+    ("土日や夜間にも手続できるようにしてほしい", (1, 0)),
+    ("紙の申請書はなくしてよい", (1, -1)),
+]
+CITIZEN_VIEWPOINTS = [20, 16]
+
 
 def _study_sessions():
     return list(Meeting.objects.filter(series__kind=MeetingKind.STUDY).order_by("starts_at", "id"))
@@ -182,6 +199,26 @@ def _ideas(ctx, secretariat) -> None:
     )  # fmt: skip
 
 
+def _generated_votes(statements, viewpoints, seed: int) -> list[tuple[int, int, int]]:
+    rng = random.Random(seed)
+    votes, pid = [], 0
+    for view, count in enumerate(viewpoints):
+        for _n in range(count):
+            pid += 1
+            for number, (_text, stances) in enumerate(statements, start=1):
+                if rng.random() > 0.8:
+                    continue
+                stance = stances[view]
+                if rng.random() < 0.12:
+                    value = rng.choice([v for v in (1, -1, 0) if v != stance])
+                elif stance == 0:
+                    value = rng.choice([0, 0, 1, -1])
+                else:
+                    value = stance
+                votes.append((pid, number, value))
+    return votes
+
+
 def _conversation(ctx, secretariat) -> None:
     conversation = services.conversation_create(
         actor=secretariat,
@@ -195,25 +232,30 @@ def _conversation(ctx, secretariat) -> None:
     )
     services.conversation_set_state(actor=secretariat, conversation=conversation, state="open")
     staff = [u for login, u in sorted(ctx.people.items()) if login.startswith("staff")]
-    rng = random.Random(20240401)
-    votes, people, pid = [], {}, 0
-    for view, count in enumerate(VIEWPOINTS):
-        for _n in range(count):
-            pid += 1
-            if pid - 1 < len(staff):
-                people[pid] = staff[pid - 1]
-            for number, (_text, stances) in enumerate(STATEMENTS, start=1):
-                if rng.random() > 0.8:
-                    continue
-                stance = stances[view]
-                if rng.random() < 0.12:
-                    value = rng.choice([v for v in (1, -1, 0) if v != stance])
-                elif stance == 0:
-                    value = rng.choice([0, 0, 1, -1])
-                else:
-                    value = stance
-                votes.append((pid, number, value))
+    votes = _generated_votes(STATEMENTS, VIEWPOINTS, seed=20240401)
+    people = {pid: person for pid, person in enumerate(staff[: sum(VIEWPOINTS)], start=1)}
     services.votes_load(actor=secretariat, conversation=conversation, votes=votes, people=people)
+    run = services.analysis_start(actor=secretariat, conversation=conversation, background=False)
+    services.analysis_execute(run_id=run.pk)
+
+
+def _public_conversation(ctx, secretariat) -> None:
+    conversation = services.conversation_create(
+        actor=secretariat,
+        title="これからの市役所の手続",
+        question="市役所の手続は、これからどうあるべきだと思いますか。",
+        description=(
+            "市では、市民の皆さんの立場から手続を見直しています。短い意見を一つずつ読んで、"
+            "賛成・反対・パスで答えてください。ご自分の意見を書き加えることもできます。"
+            "アカウントは要りません。"
+        ),
+        seeds=[text for text, _stances in CITIZEN_STATEMENTS],
+        is_public=True,
+        results_public=True,
+    )
+    services.conversation_set_state(actor=secretariat, conversation=conversation, state="open")
+    votes = _generated_votes(CITIZEN_STATEMENTS, CITIZEN_VIEWPOINTS, seed=20240402)
+    services.votes_load(actor=secretariat, conversation=conversation, votes=votes)
     run = services.analysis_start(actor=secretariat, conversation=conversation, background=False)
     services.analysis_execute(run_id=run.pk)
 
@@ -222,3 +264,4 @@ def load(ctx) -> None:
     secretariat = ctx.people.get("jimukyoku") or ctx.actor
     _ideas(ctx, secretariat)
     _conversation(ctx, secretariat)
+    _public_conversation(ctx, secretariat)

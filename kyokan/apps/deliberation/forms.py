@@ -253,7 +253,15 @@ class ConversationForm(forms.ModelForm):
 
     class Meta:
         model = Conversation
-        fields = ["title", "question", "description", "allow_statements", "premoderate"]
+        fields = [
+            "title",
+            "question",
+            "description",
+            "allow_statements",
+            "premoderate",
+            "is_public",
+            "results_public",
+        ]
         widgets = {
             "question": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),

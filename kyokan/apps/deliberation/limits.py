@@ -7,6 +7,11 @@ from kyokan.apps.core.clientip import client_address
 LIMITS = {
     "public_idea": (5, 3600),  # citizens' ideas per address and hour
     "public_report": (10, 3600),
+    # citizens in public conversations, per address and hour: votes, statements, and new
+    # participants (a browser without the cookie: this bounds one person's many "browsers")
+    "public_vote": (300, 3600),
+    "public_statement": (5, 3600),
+    "public_participant": (30, 3600),
     "idea": (20, 3600),  # per person
     "comment": (60, 3600),
     "report": (30, 3600),

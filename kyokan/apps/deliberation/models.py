@@ -395,6 +395,25 @@ class Conversation(models.Model):
         default=True,
         help_text=_("Otherwise a new statement is shown at once and hidden only if reported."),
     )
+    # Citizens take part on the portal (no account: a random token in a signed cookie names
+    # each browser) while the conversation is open; its results are shown to them only when
+    # the secretariat says so.
+    is_public = models.BooleanField(
+        _("open to citizens on the portal"),
+        default=False,
+        help_text=_(
+            "While the conversation is open, anyone can vote and add statements on the "
+            "citizen portal, without an account."
+        ),
+    )
+    results_public = models.BooleanField(
+        _("results shown on the portal"),
+        default=False,
+        help_text=_(
+            "The groups of opinion and the consensus statements of the latest analysis are "
+            "shown to citizens."
+        ),
+    )
     idea = models.ForeignKey(
         Idea,
         verbose_name=_("idea"),
@@ -424,6 +443,12 @@ class Conversation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("deliberation:conversation", args=[self.pk])
 
+    @property
+    def public_url(self) -> str:
+        """The citizens' page of the conversation (it answers 404 unless the conversation
+        is public and open)."""
+        return reverse("deliberation:public_conversation", args=[self.pk])
+
 
 class Participant(models.Model):
     conversation = models.ForeignKey(
@@ -436,6 +461,9 @@ class Participant(models.Model):
         blank=True,
         related_name="+",
     )
+    # A citizen on the portal, without an account: the SHA-256 of the random token their
+    # browser keeps in a signed cookie (one browser, one participant). No name, no address.
+    visitor = models.CharField(max_length=64, blank=True, default="", editable=False)
     # The participant's number in the conversation (Polis's participant id).
     number = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
@@ -452,10 +480,19 @@ class Participant(models.Model):
                 condition=models.Q(person__isnull=False),
                 name="participant_once_per_person",
             ),
+            models.UniqueConstraint(
+                fields=["conversation", "visitor"],
+                condition=~models.Q(visitor=""),
+                name="participant_once_per_visitor",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"#{self.number}"
+
+    @property
+    def is_visitor(self) -> bool:
+        return bool(self.visitor)
 
 
 class Statement(models.Model):

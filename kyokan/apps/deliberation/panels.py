@@ -64,17 +64,23 @@ def _vote_work(user, limit: int) -> list[WorkItem]:
 
 
 def _session_work(user, limit: int) -> list[WorkItem]:
+    """The ideas on the agenda of the study group's sessions ahead that the person is
+    invited to, with the session's day (or that its date is being set)."""
     today = timezone.localdate()
-    return [
-        WorkItem(
-            title=s.idea.title,
-            url=s.idea.get_absolute_url(),
-            what=str(_("Idea to discuss at %(meeting)s") % {"meeting": s.meeting}),
-            deadline=timezone.localtime(s.meeting.starts_at).date(),
-            is_event=True,
+    items = []
+    for s in selectors.sessions_ahead(user, today=today)[:limit]:
+        starts = s.meeting.starts_at
+        items.append(
+            WorkItem(
+                title=s.idea.title,
+                url=s.idea.get_absolute_url(),
+                what=str(_("Idea to discuss at %(meeting)s") % {"meeting": s.meeting}),
+                deadline=timezone.localtime(starts).date() if starts else None,
+                detail=s.note if starts else str(_("Date being set")),
+                is_event=True,
+            )
         )
-        for s in selectors.sessions_ahead(user, today=today)[:limit]
-    ]
+    return items
 
 
 def _my_ideas_work(user, limit: int) -> list[WorkItem]:
@@ -118,6 +124,7 @@ def register() -> None:
     register_kind(services.KIND_ANSWER, _("An answer to an idea you follow"))
     register_kind(services.KIND_REPORTED, _("Reported content waits for moderation"))
     register_kind(services.KIND_PROPOSED, _("A new idea was proposed"), default="digest")
+    register_kind(services.KIND_SESSION, _("A study-group session will discuss an idea you follow"))
     register_panel(
         Panel(
             "deliberation.launched",

@@ -9,7 +9,7 @@ import html
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from .models import Conversation, Statement, Vote
+from .models import Conversation, Statement, Visibility, Vote
 
 PALETTE = ["#0017c1", "#b78f00", "#1a7f37", "#c5000b", "#6f42c1"]
 MAP_W, MAP_H, PAD = 640, 420, 24
@@ -24,8 +24,11 @@ def group_name(gid) -> str:
         return "—"
 
 
-def _texts(conversation: Conversation) -> dict[str, Statement]:
-    return {str(s.number): s for s in conversation.statements.all()}
+def _texts(conversation: Conversation, *, visible_only: bool = False) -> dict[str, Statement]:
+    qs = conversation.statements.all()
+    if visible_only:
+        qs = qs.filter(visibility=Visibility.VISIBLE)
+    return {str(s.number): s for s in qs}
 
 
 def _percent(value) -> int | None:
@@ -84,21 +87,27 @@ def opinion_map_svg(result: dict, *, title: str) -> str:
     return "".join(parts)
 
 
-def report_context(conversation: Conversation, result: dict | None) -> dict:
+def report_context(
+    conversation: Conversation, result: dict | None, *, visible_only: bool = False
+) -> dict:
     """Groups with their representative statements, consensus and divisive statements,
-    each with its numbers and text; the map; the statistics."""
+    each with its numbers and text; the map; the statistics. ``visible_only`` (the public
+    report): statements hidden or removed since the analysis are left out."""
     if not result:
         return {}
-    texts = _texts(conversation)
+    texts = _texts(conversation, visible_only=visible_only)
 
     def text_of(sid) -> str:
         s = texts.get(str(sid))
         return s.text if s else f"#{sid}"
 
+    def shown(item) -> bool:
+        return not visible_only or str(item.get("statement")) in texts
+
     groups = []
     for g in result.get("groups", []):
         reps = []
-        for r in g.get("representative", []):
+        for r in filter(shown, g.get("representative", [])):
             reps.append(
                 {
                     **r,
@@ -130,7 +139,7 @@ def report_context(conversation: Conversation, result: dict | None) -> dict:
             "groups": per_group(c),
             "min_pct": _percent(c.get("p_agree_min")),
         }
-        for c in result.get("consensus", [])
+        for c in filter(shown, result.get("consensus", []))
     ]
     divisive = [
         {
@@ -140,7 +149,7 @@ def report_context(conversation: Conversation, result: dict | None) -> dict:
             "most": group_name(d.get("most_agree_group")),
             "least": group_name(d.get("least_agree_group")),
         }
-        for d in result.get("divisive", [])
+        for d in filter(shown, result.get("divisive", []))
     ]
     stats = result.get("stats", {})
     return {
@@ -157,11 +166,15 @@ def report_context(conversation: Conversation, result: dict | None) -> dict:
 
 
 def statement_rows_qs(conversation: Conversation):
-    return conversation.statements.annotate(
-        agree=Count("votes", filter=Q(votes__value=1)),
-        disagree=Count("votes", filter=Q(votes__value=-1)),
-        passed=Count("votes", filter=Q(votes__value=0)),
-    ).order_by("number")
+    return (
+        conversation.statements.select_related("author")
+        .annotate(
+            agree=Count("votes", filter=Q(votes__value=1)),
+            disagree=Count("votes", filter=Q(votes__value=-1)),
+            passed=Count("votes", filter=Q(votes__value=0)),
+        )
+        .order_by("number")
+    )
 
 
 def statements_table(conversation: Conversation, run) -> tuple[list, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from . import similar
@@ -221,15 +221,17 @@ def my_ideas(user) -> QuerySet[Idea]:
 
 
 def sessions_ahead(user, *, today) -> QuerySet[IdeaSession]:
-    """Ideas to be discussed at meetings ahead that the person is invited to."""
+    """Ideas to be discussed at meetings ahead that the person is invited to: dated ones
+    from today on (by date), then those whose date is still being set (a date poll)."""
     return (
-        IdeaSession.objects.filter(
-            meeting__starts_at__date__gte=today,
-            meeting__invitations__person_id=user.pk,
+        IdeaSession.objects.filter(meeting__invitations__person_id=user.pk)
+        .filter(
+            Q(meeting__starts_at__date__gte=today)
+            | Q(meeting__starts_at__isnull=True, meeting__status="planning")
         )
-        .exclude(meeting__status="cancelled")
+        .exclude(meeting__status__in=["cancelled", "held"])
         .select_related("idea", "meeting__series")
-        .order_by("meeting__starts_at", "id")
+        .order_by(F("meeting__starts_at").asc(nulls_last=True), "id")
         .distinct()
     )
 
@@ -290,6 +292,26 @@ def participant_of(user, conversation: Conversation) -> Participant | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return Participant.objects.filter(conversation=conversation, person=user).first()
+
+
+def visitor_participant(conversation: Conversation, visitor: str) -> Participant | None:
+    """The participant of a citizen's browser (``visitor``: its token's hash), if it has
+    voted or written in this conversation."""
+    if not visitor:
+        return None
+    return Participant.objects.filter(conversation=conversation, visitor=visitor).first()
+
+
+def last_vote(participant: Participant | None) -> Vote | None:
+    """The participant's latest vote on a statement still shown (to change it)."""
+    if participant is None:
+        return None
+    return (
+        participant.votes.filter(statement__visibility=Visibility.VISIBLE)
+        .select_related("statement")
+        .order_by("-voted_at", "-id")
+        .first()
+    )
 
 
 def next_statement(conversation: Conversation, participant: Participant | None):

@@ -65,6 +65,7 @@ KIND_COMMENT = "deliberation.commented"
 KIND_ANSWER = "deliberation.answered"
 KIND_REPORTED = "deliberation.reported"
 KIND_PROPOSED = "deliberation.proposed"
+KIND_SESSION = "deliberation.session_linked"
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
@@ -497,12 +498,60 @@ def follow_set(*, actor, idea: Idea, follow: bool) -> bool:
     return False
 
 
+def _session_message(idea: Idea, meeting, note: str):
+    """「…」 is on the agenda of which meeting, and when (in Japan time, 和暦 with the
+    weekday: 「令和9年2月4日(木) 14:00–15:30」), in the reader's language."""
+
+    def message() -> Message:
+        from kyokan.apps.meetings.dates import slot_label
+
+        names = {"title": idea.title, "meeting": str(meeting)}
+        if meeting.starts_at is None:
+            text = _("「%(title)s」 will be discussed at %(meeting)s (its date is being set).")
+            text = text % names
+        else:
+            when = slot_label(meeting.starts_at, meeting.ends_at, with_year=True)
+            past = meeting.status == "held" or (meeting.ends_at or meeting.starts_at) < (
+                timezone.now()
+            )
+            text = (
+                _("「%(title)s」 was discussed at %(meeting)s on %(when)s.")
+                if past
+                else _("「%(title)s」 will be discussed at %(meeting)s on %(when)s.")
+            ) % {**names, "when": when}
+        if meeting.place:
+            text += "\n" + _("Place: %(place)s") % {"place": meeting.place}
+        if note:
+            text += "\n" + _("Note: %(note)s") % {"note": note}
+        return Message(
+            subject=_("「%(title)s」 is on the agenda of %(meeting)s") % names,
+            text=text,
+        )
+
+    return message
+
+
 @transaction.atomic
 def session_link(*, actor, idea: Idea, meeting, note: str = "") -> IdeaSession:
+    """Link a meeting (a session of the study group, usually) that discusses the idea. The
+    idea's author (a member of staff) and its followers are told which meeting and when —
+    not the one who linked it; citizens are not told of internal meetings."""
     if IdeaSession.objects.filter(idea=idea, meeting=meeting).exists():
         raise ValidationError(_("This meeting is already linked to the idea."))
+    note = _clean(note)[:300]
     session = audited_create(
-        actor=actor, instance=IdeaSession(idea=idea, meeting=meeting, note=_clean(note)[:300])
+        actor=actor, instance=IdeaSession(idea=idea, meeting=meeting, note=note)
+    )
+    recipients = _followers(idea, besides=actor)
+    if idea.author_id and idea.author_id != getattr(actor, "pk", None):
+        recipients.append(idea.author)
+    notify(
+        actor=actor,
+        recipients=recipients,
+        kind=KIND_SESSION,
+        message=_session_message(idea, meeting, note),
+        link=idea.get_absolute_url(),
+        target=idea,
     )
     Follow.objects.get_or_create(idea=idea, person=actor)
     return session
@@ -630,6 +679,8 @@ def conversation_create(
     description: str = "",
     allow_statements: bool = True,
     premoderate: bool = True,
+    is_public: bool = False,
+    results_public: bool = False,
     seeds=(),
     idea: Idea | None = None,
 ) -> Conversation:
@@ -641,6 +692,8 @@ def conversation_create(
             description=_clean(description),
             allow_statements=allow_statements,
             premoderate=premoderate,
+            is_public=bool(is_public),
+            results_public=bool(results_public),
             idea=idea,
             owner=actor,
         ),
@@ -653,7 +706,17 @@ def conversation_create(
 
 @transaction.atomic
 def conversation_update(*, actor, conversation: Conversation, **changes) -> bool:
-    allowed = {"title", "question", "description", "allow_statements", "premoderate"}
+    """Edit the conversation; ``is_public`` opens it to citizens on the portal (while it is
+    open), ``results_public`` shows them its results. Every change is in the audit trail."""
+    allowed = {
+        "title",
+        "question",
+        "description",
+        "allow_statements",
+        "premoderate",
+        "is_public",
+        "results_public",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"unknown conversation fields: {sorted(unknown)}")
@@ -682,24 +745,48 @@ def _lock(conversation: Conversation) -> None:
     Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
 
 
-def participant_for(*, actor, conversation: Conversation) -> Participant:
-    """The person's participant record in the conversation, created on first use (within
-    the caller's transaction)."""
-    existing = Participant.objects.filter(conversation=conversation, person=actor).first()
+def _check_visitor(conversation: Conversation, visitor: str) -> None:
+    if len(visitor) != 64:
+        raise ValueError("a visitor is named by the 64-character hash of its token")
+    if not conversation.is_public:
+        raise ValidationError(_("This conversation is not open to the public."))
+
+
+def participant_for(*, actor, conversation: Conversation, visitor: str = "") -> Participant:
+    """The person's participant record in the conversation — or, with ``visitor`` (the hash
+    of a citizen's browser token, see visitors.py), the citizen's — created on first use
+    (within the caller's transaction)."""
+    if not visitor and not getattr(actor, "is_authenticated", False):
+        raise ValueError("a participant is a person with an account or a visitor")
+    who = {"visitor": visitor} if visitor else {"person": actor}
+    existing = Participant.objects.filter(conversation=conversation, **who).first()
     if existing is not None:
         return existing
     _lock(conversation)
+    existing = Participant.objects.filter(conversation=conversation, **who).first()
+    if existing is not None:  # created by a concurrent request while we waited
+        return existing
     number = (conversation.participants.aggregate(m=Max("number"))["m"] or 0) + 1
-    return Participant.objects.create(conversation=conversation, person=actor, number=number)
+    return Participant.objects.create(conversation=conversation, number=number, **who)
 
 
 @transaction.atomic
-def statement_add(*, actor, conversation: Conversation, text: str, seed: bool = False) -> Statement:
+def statement_add(
+    *, actor, conversation: Conversation, text: str, seed: bool = False, visitor: str = ""
+) -> Statement:
     """A statement: a seed of the secretariat, or a participant's (checked first by the
-    moderator when the conversation says so). Empty, too short or too long statements and
-    duplicates (the same text up to width, kana, case and punctuation) are refused."""
+    moderator when the conversation says so; a citizen's on the portal — ``visitor`` — is
+    always checked first). Empty, too short or too long statements and duplicates (the
+    same text up to width, kana, case and punctuation) are refused."""
     text = check_statement(text)
-    managing = actor is not None and actor.has_perm("deliberation.manage_conversations")
+    if visitor:
+        _check_visitor(conversation, visitor)
+        actor = None
+    managing = (
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.has_perm("deliberation.manage_conversations")
+    )
     if seed and not managing:
         raise ValidationError(_("Only the secretariat adds seed statements."))
     if not seed:
@@ -717,9 +804,9 @@ def statement_add(*, actor, conversation: Conversation, text: str, seed: bool = 
                 % {"n": duplicate.number}
             }
         )
-    author = participant_for(actor=actor, conversation=conversation)
+    author = participant_for(actor=actor, conversation=conversation, visitor=visitor)
     number = (conversation.statements.aggregate(m=Max("number"))["m"] or 0) + 1
-    pending = not seed and conversation.premoderate and not managing
+    pending = not seed and (bool(visitor) or (conversation.premoderate and not managing))
     return audited_create(
         actor=actor,
         instance=Statement(
@@ -743,9 +830,11 @@ def statement_moderate(*, actor, statement: Statement, approve: bool) -> bool:
 
 
 @transaction.atomic
-def vote_cast(*, actor, statement: Statement, value: int) -> Vote:
+def vote_cast(*, actor, statement: Statement, value: int, visitor: str = "") -> Vote:
     """Agree (1), disagree (-1) or pass (0). A second vote on the same statement replaces
-    the first (as in Pol.is); votes on hidden, pending or removed statements are refused."""
+    the first (as in Pol.is); votes on hidden, pending or removed statements are refused.
+    ``visitor``: a citizen on the portal (the hash of their browser's token), who votes in
+    public conversations only and is counted in the analysis like everyone else."""
     try:
         value = int(value)
     except (TypeError, ValueError):
@@ -753,11 +842,20 @@ def vote_cast(*, actor, statement: Statement, value: int) -> Vote:
     if value not in (1, -1, 0):
         raise ValidationError({"value": _("Vote agree, disagree or pass.")})
     conversation = statement.conversation
+    if visitor:
+        _check_visitor(conversation, visitor)
+        actor = None
     if conversation.state != Conversation.State.OPEN:
         raise ValidationError(_("The conversation is not open for votes."))
+    if statement.visibility == Visibility.PENDING:
+        raise ValidationError(
+            _("This statement waits for the moderator's check and takes no votes yet.")
+        )
     if statement.visibility != Visibility.VISIBLE:
-        raise ValidationError(_("This statement is not open for votes."))
-    participant = participant_for(actor=actor, conversation=conversation)
+        raise ValidationError(
+            _("This statement was hidden by the moderator and takes no more votes.")
+        )
+    participant = participant_for(actor=actor, conversation=conversation, visitor=visitor)
     vote = Vote.objects.filter(participant=participant, statement=statement).first()
     if vote is None:
         return audited_create(

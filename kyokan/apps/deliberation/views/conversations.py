@@ -22,6 +22,16 @@ from ..polis import UploadError, error_text, export_zip, read_uploaded
 from .common import conversation_obj
 from .ideas import RATE_LIMITED
 
+CONVERSATION_FIELDS = (
+    "title",
+    "question",
+    "description",
+    "allow_statements",
+    "premoderate",
+    "is_public",
+    "results_public",
+)
+
 
 @require("deliberation.view_conversations")
 def conversation_list(request):
@@ -39,10 +49,7 @@ def conversation_create(request):
         save=lambda d: services.conversation_create(
             actor=request.user,
             seeds=d.get("seeds") or (),
-            **{
-                k: d[k]
-                for k in ("title", "question", "description", "allow_statements", "premoderate")
-            },
+            **{k: d[k] for k in CONVERSATION_FIELDS},
         ),
         success=_("The conversation was created. Open it when the seed statements are ready."),
         next_url=lambda c: c.get_absolute_url(),
@@ -65,10 +72,7 @@ def conversation_edit(request, pk: int, obj: Conversation):
         save=lambda d: services.conversation_update(
             actor=request.user,
             conversation=obj,
-            **{
-                k: d[k]
-                for k in ("title", "question", "description", "allow_statements", "premoderate")
-            },
+            **{k: d[k] for k in CONVERSATION_FIELDS},
         ),
         success=_("The changes were saved."),
         next_url=lambda _r: obj.get_absolute_url(),
