@@ -40,3 +40,16 @@ def test_page_url_keeps_the_filters():
     request = RequestFactory().get("/people/", {"q": "佐藤", "page": "3"})
     html = Template("{% load kyokan %}{% page_url 4 %}").render(Context({"request": request}))
     assert html == "?q=%E4%BD%90%E8%97%A4&amp;page=4"
+
+
+def test_filters_query_keeps_the_set_filters_only():
+    def rendered(params):
+        request = RequestFactory().get("/procedures/", params)
+        template = Template("{% load kyokan %}{% filters_query as q %}[{{ q }}]")
+        return template.render(Context({"request": request}))
+
+    assert rendered({"q": "", "online_status": "2", "page": "3", "seal": ""}) == (
+        "[?online_status=2]"
+    )
+    assert rendered({"q": "", "page": "2"}) == "[]"
+    assert rendered({"department": ["", "7", "9"]}) == "[?department=7&amp;department=9]"

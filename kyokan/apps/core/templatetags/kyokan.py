@@ -74,6 +74,21 @@ def page_url(context, page_number) -> str:
     return "?" + query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def filters_query(context) -> str:
+    """The current filters for a link to another view of the same data: ``?`` and the query
+    without empty values and without ``page``, or nothing when no filter is set."""
+    query = context["request"].GET.copy()
+    query.pop("page", None)
+    for key in list(query):
+        values = [v for v in query.getlist(key) if v]
+        if values:
+            query.setlist(key, values)
+        else:
+            del query[key]
+    return f"?{query.urlencode()}" if query else ""
+
+
 @register.filter
 def object_type(key: str) -> str:
     """An object type key ("documents.version") as people read it (「版」 / "version")."""
