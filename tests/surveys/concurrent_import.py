@@ -5,6 +5,7 @@ several people answer a survey. Prints one JSON line with what happened.
 Usage: python -m tests.surveys.concurrent_import ROWS BUSY_TIMEOUT_SECONDS
 (DATABASE_URL and KYOKAN_DATA_DIR name a fresh file and folder)."""
 
+import itertools
 import json
 import sys
 import threading
@@ -52,6 +53,16 @@ def main(rows: int, busy_timeout: float) -> dict:
     done = threading.Event()
     result = {"answers": 0, "errors": [], "answers_during_import": 0}
     lock = threading.Lock()
+    # When each of the import's write transactions and each answer committed.
+    chunk_commits: list[float] = []
+    answer_commits: list[float] = []
+    write_chunk = importing._batch_write
+
+    def timed_chunk(**kwargs):
+        write_chunk(**kwargs)
+        chunk_commits.append(time.monotonic())
+
+    importing._batch_write = timed_chunk
 
     def answer(person):
         from django.db import connection as own
@@ -69,6 +80,7 @@ def main(rows: int, busy_timeout: float) -> dict:
                         result["errors"].append(f"{type(exc).__name__}: {exc}")
                 else:
                     with lock:
+                        answer_commits.append(time.monotonic())
                         result["answers"] += 1
                         result["answers_during_import"] += not done.is_set()
                 time.sleep(0.05)
@@ -92,6 +104,15 @@ def main(rows: int, busy_timeout: float) -> dict:
 
     result["responses"] = Response.objects.filter(survey=survey).counted().count()
     result["failed"] = len(result["errors"])
+    # Answers that committed while the import was writing: after its first chunk, before its
+    # last. A single write transaction for the whole file leaves no room for any.
+    result["chunks"] = len(chunk_commits)
+    if chunk_commits:
+        first, last = chunk_commits[0], chunk_commits[-1]
+        result["answers_between_chunks"] = sum(first < t < last for t in answer_commits)
+        result["gaps_with_answers"] = sum(
+            any(a < t < b for t in answer_commits) for a, b in itertools.pairwise(chunk_commits)
+        )
     result["errors"] = result["errors"][:5]
     return result
 
