@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from kyokan.apps.core.models import Department
 from kyokan.apps.procedures import public
@@ -181,7 +181,7 @@ def update_procedure(request, procedure_id: ProcedureIdPath, data: ProcedurePatc
             changes["department"] = _division(account, changes.pop("division_id"))
         procedure_services.procedure_update(actor=account.user, procedure=procedure, **changes)
     procedure.refresh_from_db()
-    return 200, _written(procedure)
+    return Status(200, _written(procedure))
 
 
 @router.put(
@@ -214,13 +214,16 @@ def record_counts(request, procedure_id: ProcedureIdPath, data: ProcedureCountsI
         year = procedure_services.procedure_year_record(
             actor=account.user, procedure=procedure, **values
         )
-    return 200, {
-        "procedure_id": procedure.procedure_id,
-        "fiscal_year": year.fiscal_year,
-        "online_status": year.online_status,
-        "total_count": year.total_count,
-        "online_count": year.online_count,
-        "counter_count": year.counter_count,
-        "mail_count": year.mail_count,
-        "latest": latest,
-    }
+    return Status(
+        200,
+        {
+            "procedure_id": procedure.procedure_id,
+            "fiscal_year": year.fiscal_year,
+            "online_status": year.online_status,
+            "total_count": year.total_count,
+            "online_count": year.online_count,
+            "counter_count": year.counter_count,
+            "mail_count": year.mail_count,
+            "latest": latest,
+        },
+    )

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Status
 
 from kyokan.apps.core.models import Department
 from kyokan.apps.portfolio import services as portfolio_services
@@ -114,7 +115,7 @@ def create_initiative(request, data: InitiativeIn):
         initiative = portfolio_services.initiative_create(
             actor=account.user, bureau=account.department, **fields
         )
-    return 201, _written(initiative)
+    return Status(201, _written(initiative))
 
 
 @router.patch(
@@ -148,7 +149,7 @@ def update_initiative(request, initiative_id: PathId, data: InitiativePatch):
                 )
         portfolio_services.initiative_update(actor=account.user, initiative=initiative, **changes)
     initiative.refresh_from_db()
-    return 200, _written(initiative)
+    return Status(200, _written(initiative))
 
 
 @router.post(
@@ -186,15 +187,18 @@ def submit_report(request, initiative_id: PathId, data: ReportIn):
         report = portfolio_services.report_submit(
             actor=account.user, initiative=initiative, actuals=actuals, **fields
         )
-    return 201, {
-        "id": report.pk,
-        "initiative_id": report.initiative_id,
-        "fiscal_year": report.fiscal_year,
-        "quarter": report.quarter,
-        "percent_done": report.percent_done,
-        "health": report.health,
-        "state": report.state,
-    }
+    return Status(
+        201,
+        {
+            "id": report.pk,
+            "initiative_id": report.initiative_id,
+            "fiscal_year": report.fiscal_year,
+            "quarter": report.quarter,
+            "percent_done": report.percent_done,
+            "health": report.health,
+            "state": report.state,
+        },
+    )
 
 
 @router.put(
@@ -215,10 +219,13 @@ def record_kpi_actual(request, kpi_id: PathId, data: KpiActualIn):
         actual = portfolio_services.kpi_actual_record(
             actor=account.user, kpi=kpi, **data.model_dump()
         )
-    return 200, {
-        "kpi_id": actual.kpi_id,
-        "fiscal_year": actual.fiscal_year,
-        "quarter": actual.quarter,
-        "value": actual.value,
-        "source": actual.source,
-    }
+    return Status(
+        200,
+        {
+            "kpi_id": actual.kpi_id,
+            "fiscal_year": actual.fiscal_year,
+            "quarter": actual.quarter,
+            "value": actual.value,
+            "source": actual.source,
+        },
+    )
