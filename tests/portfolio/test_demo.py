@@ -10,7 +10,7 @@ from kyokan.apps.portfolio.models import BudgetLine, Initiative, ProgressReport,
 
 @pytest.mark.django_db
 def test_the_demo_portfolio():
-    ctx = demo_load()
+    ctx = demo_load(only={"core", "documents", "meetings", "portfolio"})
     fy = ctx.timeline.fiscal_year
     assert 38 <= Initiative.objects.count() <= 42
     assert Initiative.objects.filter(scope="henkaku", dx="X").exclude(rule_kind="none").exists()
