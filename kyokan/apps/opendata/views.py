@@ -1,19 +1,20 @@
 """The open data catalogue (public: no login): the list of datasets, each dataset's
 metadata, its downloads (CSV with BOM, JSON, XLSX through core.exports), the code tables and
-the DCAT catalogue in JSON-LD."""
+the DCAT catalogue in JSON-LD. The two pages are pages of the citizen portal: its header,
+navigation and reading help (large text, furigana), rendered through portal_render."""
 
 from __future__ import annotations
 
 import json
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from kyokan.apps.core import exports, ratelimit
 from kyokan.apps.core.access import public
 from kyokan.apps.core.clientip import client_address
+from kyokan.apps.portal.views import portal_render
 
 from . import metadata, registry
 from .registry import BOOLEAN, DECIMAL, INTEGER
@@ -35,7 +36,7 @@ def _dataset(slug: str) -> registry.Dataset:
 @public
 def catalogue(request):
     absolute = _absolute(request)
-    return render(
+    return portal_render(
         request,
         "opendata/catalogue.html",
         {
@@ -52,7 +53,7 @@ def catalogue(request):
 def dataset_page(request, slug: str):
     dataset = _dataset(slug)
     entry = metadata.describe(dataset, _absolute(request))
-    return render(
+    return portal_render(
         request,
         "opendata/dataset.html",
         {
