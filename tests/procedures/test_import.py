@@ -1,7 +1,6 @@
 """The import: the national file (parsed and written whole, in CI), the city's
 file with its mapping, the yearly update, and every bad input of the issue."""
 
-import gzip
 import os
 from pathlib import Path
 
