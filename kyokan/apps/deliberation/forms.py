@@ -253,15 +253,7 @@ class ConversationForm(forms.ModelForm):
 
     class Meta:
         model = Conversation
-        fields = [
-            "title",
-            "question",
-            "description",
-            "allow_statements",
-            "premoderate",
-            "is_public",
-            "results_public",
-        ]
+        fields = list(Conversation.EDITABLE_FIELDS)
         widgets = {
             "question": forms.Textarea(attrs={"rows": 2}),
             "description": forms.Textarea(attrs={"rows": 4}),

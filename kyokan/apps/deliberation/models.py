@@ -378,6 +378,17 @@ class Report(models.Model):
 
 
 class Conversation(models.Model):
+    # What the secretariat edits (the form, the edit service and the views share this list).
+    EDITABLE_FIELDS = (
+        "title",
+        "question",
+        "description",
+        "allow_statements",
+        "premoderate",
+        "is_public",
+        "results_public",
+    )
+
     class State(models.TextChoices):
         DRAFT = "draft", _("準備中")
         OPEN = "open", _("受付中")

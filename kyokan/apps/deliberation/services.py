@@ -708,16 +708,7 @@ def conversation_create(
 def conversation_update(*, actor, conversation: Conversation, **changes) -> bool:
     """Edit the conversation; ``is_public`` opens it to citizens on the portal (while it is
     open), ``results_public`` shows them its results. Every change is in the audit trail."""
-    allowed = {
-        "title",
-        "question",
-        "description",
-        "allow_statements",
-        "premoderate",
-        "is_public",
-        "results_public",
-    }
-    unknown = set(changes) - allowed
+    unknown = set(changes) - set(Conversation.EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown conversation fields: {sorted(unknown)}")
     changes = {k: _clean(v) if isinstance(v, str) else v for k, v in changes.items()}

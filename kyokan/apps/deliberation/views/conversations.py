@@ -22,15 +22,7 @@ from ..polis import UploadError, error_text, export_zip, read_uploaded
 from .common import conversation_obj
 from .ideas import RATE_LIMITED
 
-CONVERSATION_FIELDS = (
-    "title",
-    "question",
-    "description",
-    "allow_statements",
-    "premoderate",
-    "is_public",
-    "results_public",
-)
+CONVERSATION_FIELDS = Conversation.EDITABLE_FIELDS
 
 
 @require("deliberation.view_conversations")
@@ -101,19 +93,27 @@ def conversation_detail(request, pk: int, obj: Conversation):
     return render(request, "deliberation/conversation_detail.html", context)
 
 
-@require("deliberation.vote", obj=conversation_obj)
-@require_POST
-def vote(request, pk: int, obj: Conversation):
+def vote_target(request, conversation: Conversation) -> tuple[VoteForm, Statement | None]:
+    """The posted vote's form and statement of ``conversation``; None (with the message to
+    the person) when the form is invalid or the statement is not the conversation's."""
     form = VoteForm(request.POST)
-    back = obj.get_absolute_url() + "#vote"
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(back)
+        return form, None
     statement = Statement.objects.filter(
-        conversation=obj, pk=form.cleaned_data["statement"]
+        conversation=conversation, pk=form.cleaned_data["statement"]
     ).first()
     if statement is None:
         messages.error(request, _("This statement is not part of the conversation."))
+    return form, statement
+
+
+@require("deliberation.vote", obj=conversation_obj)
+@require_POST
+def vote(request, pk: int, obj: Conversation):
+    back = obj.get_absolute_url() + "#vote"
+    form, statement = vote_target(request, obj)
+    if statement is None:
         return redirect(back)
     if not limits.allow(request, "vote"):
         messages.error(request, str(RATE_LIMITED))

@@ -23,8 +23,9 @@ from kyokan.apps.portal.views import portal_render
 
 from .. import limits, report, selectors, services, visitors
 from .. import public as public_selectors
-from ..forms import StatementForm, VoteForm
-from ..models import Conversation, Statement
+from ..forms import StatementForm
+from ..models import Conversation
+from .conversations import vote_target
 from .ideas import RATE_LIMITED
 
 
@@ -78,15 +79,8 @@ def public_conversation(request, pk: int):
 def public_vote(request, pk: int):
     conversation = _conversation(pk)
     back = reverse("deliberation:public_conversation", args=[pk]) + "#vote"
-    form = VoteForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(back)
-    statement = Statement.objects.filter(
-        conversation=conversation, pk=form.cleaned_data["statement"]
-    ).first()
+    form, statement = vote_target(request, conversation)
     if statement is None:
-        messages.error(request, _("This statement is not part of the conversation."))
         return redirect(back)
     token, key, new = _visitor(request, conversation)
     response = redirect(back)
