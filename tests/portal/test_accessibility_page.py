@@ -32,6 +32,7 @@ def test_the_policy_page_states_the_recorded_results(client):
     summary = results.summary()
     assert f"axe-core {results.AXE_VERSION}" in page and results.AXE_PACKAGE in page
     assert results.TESTED_ON.isoformat() in page and results.BROWSER in page
+    assert results.DRIVER in page
     assert ", ".join(results.AXE_TAGS) in page
     pages, cases = summary["pages"], summary["cases"]
     assert f"{pages}ページ（ページと表示の設定の組み合わせで{cases}件）" in page

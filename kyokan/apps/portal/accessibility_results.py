@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 TESTED_ON = date(2026, 12, 1)
 AXE_VERSION = "4.12.1"
 AXE_PACKAGE = "axe-playwright-python 0.1.8"
-BROWSER = "Chromium 156 (Debian 12), headless, driven by Playwright 1.65"
+BROWSER = "Chromium 156 (Debian 12)"
+DRIVER = "Playwright 1.65"
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 MODES = ("normal", "large", "ruby")
 MODE_LABELS = {
