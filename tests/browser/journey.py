@@ -25,7 +25,10 @@ def follow(page, href: str, *, within: str = "main"):
     """Click the link to ``href`` as a user would and wait for the page."""
     link = page.locator(f'{within} a[href="{href}"]').first
     expect(link).to_be_visible()
-    with page.expect_navigation() as navigation:
+    # Wait for leaving this address: htmx may still be rewriting the current page's history
+    # entry (a same-document navigation with no response) just after a filter.
+    here = page.url
+    with page.expect_navigation(url=lambda url: url != here) as navigation:
         link.click()
     response = navigation.value
     assert response is not None and response.status == 200, (href, response and response.status)

@@ -42,8 +42,11 @@ def _filter(page, **fields):
             field.set_checked(bool(value))
         else:
             field.fill(value)
-    with page.expect_response(lambda r: "/procedures/" in r.url and r.status == 200):
+    with page.expect_response(lambda r: "/procedures/" in r.url and r.status == 200) as answer:
         form.locator('button[type="submit"]').click()
+    # htmx pushes the filtered address once the results are swapped in; wait for it, or a
+    # link followed next may see that push as its navigation.
+    page.wait_for_url(answer.value.url)
 
 
 def _expect_message(page, message: str):
