@@ -22,9 +22,10 @@ high contrast, furigana), each other page as it is (they have no reading modes):
 
 Problems that come from templates this file's owner may not change (another app's, or the
 shared templates) are listed in KNOWN with the exact finding (none at the last run); their
-cases are marked ``xfail(strict=True)`` and fail unless exactly those problems are found. The
-ideas pages (deliberation) have no reading switches: their cases are strict xfails
-(NO_READING_HELP) that fail only on the missing switches, after every other check has passed.
+cases are marked ``xfail(strict=True)`` and fail unless exactly those problems are found.
+Pages of other apps that should offer the reading switches and do not are listed in
+NO_READING_HELP (none since the ideas pages use the portal's layout): their cases are strict
+xfails that fail only on the missing switches, after every other check has passed.
 
 Set KYOKAN_A11Y_REPORT=<file> to append each case's figures (rules passed, violations,
 controls reached) as JSON lines: kyokan/apps/portal/accessibility_results.py, which the
@@ -150,35 +151,27 @@ PORTAL_PAGES = {
     "conversation-report": lambda: reverse(
         "deliberation:public_conversation_report", args=[_conversation().pk]
     ),
-}
-
-# Public pages without the portal's reading modes: the ideas (deliberation), and the pages of
-# other apps the portal links to (a public survey's answer form, the adopted documents'
-# download pages).
-OTHER_PAGES = {
     "ideas": lambda: reverse("deliberation:public_ideas"),
     "idea": lambda: reverse("deliberation:public_idea", args=[_idea().pk]),
     "idea-new": lambda: reverse("deliberation:public_create"),
     "idea-report": lambda: reverse("deliberation:public_report", args=[_idea().pk]),
+}
+
+# Public pages without the portal's reading modes: the pages of other apps the portal links
+# to (a public survey's answer form, the adopted documents' download pages).
+OTHER_PAGES = {
     "public-survey": _open_public_survey_url,
     "public-documents": lambda: reverse("documents:public_list"),
     "public-document": lambda: reverse("documents:public_document", args=[_strategy().document_id]),
     "public-version": lambda: reverse("documents:public_version", args=[_strategy().pk]),
 }
-IDEA_PAGES = ["ideas", "idea", "idea-new", "idea-report"]
 
 # (page, mode) → the exact problems found on it that come from templates outside the portal
 # and open data apps (see the module docstring).
 KNOWN: dict[tuple[str, str], set[str]] = {}
 
 # Pages of other apps that should offer the portal's reading help but do not: page → reason.
-NO_READING_HELP = {
-    page: (
-        "deliberation/public_*.html extend the staff base.html, not portal/base.html: "
-        "no reading switches (large text, furigana) on /ideas/public/ pages"
-    )
-    for page in IDEA_PAGES
-}
+NO_READING_HELP: dict[str, str] = {}
 
 CASES = [(page, mode) for page in PORTAL_PAGES for mode in MODES] + [
     (page, "normal") for page in OTHER_PAGES

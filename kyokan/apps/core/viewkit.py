@@ -19,8 +19,20 @@ def apply_service_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def form_page(request, form, *, title, cancel_url="", intro="", submit_label=""):
-    return render(
+def form_page(
+    request,
+    form,
+    *,
+    title,
+    cancel_url="",
+    intro="",
+    submit_label="",
+    layout="base.html",
+    renderer=render,
+):
+    """The one form page. ``layout`` is the template it extends and ``renderer`` renders it
+    (the citizen portal passes its own layout and renderer, with the reading help)."""
+    return renderer(
         request,
         "form_page.html",
         {
@@ -29,6 +41,7 @@ def form_page(request, form, *, title, cancel_url="", intro="", submit_label="")
             "cancel_url": cancel_url,
             "intro": intro,
             "submit_label": submit_label,
+            "layout": layout,
         },
     )
 

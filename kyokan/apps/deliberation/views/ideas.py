@@ -89,11 +89,14 @@ def idea_form_page(
     cancel_url,
     template="deliberation/idea_form.html",
     extra=None,
+    layout="base.html",
+    renderer=render,
 ):
-    return render(
+    return renderer(
         request,
         template,
         {
+            "layout": layout,
             "form": form,
             "title": title,
             "similar": similar_found,
@@ -333,7 +336,16 @@ def report_page(request, *, target, back, public=False):
         intro=_("Content that several people report is hidden until the secretariat decides."),
         submit_label=_("Report"),
         cancel_url=back,
+        **(public_layout() if public else {}),
     )
+
+
+def public_layout() -> dict:
+    """What a citizens' page of this app is rendered with: the portal's layout and renderer
+    (reading help: large text, high contrast, furigana)."""
+    from kyokan.apps.portal.views import portal_render
+
+    return {"layout": "portal/base.html", "renderer": portal_render}
 
 
 @require("deliberation.report_content")

@@ -13,12 +13,20 @@ from django.views.decorators.http import require_http_methods
 from kyokan.apps.core.access import public
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import apply_service_errors
+from kyokan.apps.portal.views import portal_render
 
 from .. import limits, services
 from .. import public as public_selectors
 from ..forms import PublicIdeaForm
 from ..models import Origin, Visibility
-from .ideas import RATE_LIMITED, ask_about_similar, idea_form_page, report_page, similar_context
+from .ideas import (
+    RATE_LIMITED,
+    ask_about_similar,
+    idea_form_page,
+    public_layout,
+    report_page,
+    similar_context,
+)
 
 
 @public
@@ -72,6 +80,7 @@ def public_create(request):
         action_label=_("Send the idea"),
         cancel_url=reverse("deliberation:public_ideas"),
         extra={"public_page": True},
+        **public_layout(),
     )
 
 
@@ -90,7 +99,7 @@ def public_track(request, token: str):
     if idea is None:
         raise Http404
     answers = idea.comments.filter(is_answer=True, visibility=Visibility.VISIBLE)
-    return render(
+    return portal_render(
         request,
         "deliberation/public_track.html",
         {"idea": idea, "history": idea.status_changes.all(), "answers": answers},
@@ -100,7 +109,7 @@ def public_track(request, token: str):
 @public
 def public_list(request):
     page = paginate(request, public_selectors.public_ideas(status=request.GET.get("status", "")))
-    return render(request, "deliberation/public_list.html", {"page": page})
+    return portal_render(request, "deliberation/public_list.html", {"page": page})
 
 
 @public
@@ -108,7 +117,7 @@ def public_idea(request, pk: int):
     idea = public_selectors.public_idea(pk)
     if idea is None:
         raise Http404
-    return render(
+    return portal_render(
         request,
         "deliberation/public_idea.html",
         {"idea": idea, "answers": idea.public_answers, "history": idea.status_changes.all()},
