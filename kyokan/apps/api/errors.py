@@ -64,6 +64,26 @@ def error_response(status: int, code: str, message: str, details=None, headers=N
 # --- the standard errors, translated at the time of the request ------------------------------
 
 
+def invalid(field: str, code: str, message: str) -> ApiError:
+    """422 for data the boundary refuses (``validation_failed``), one field's detail."""
+    return ApiError(
+        422,
+        "validation_failed",
+        _("The data sent is not valid. Nothing was changed."),
+        details=[{"field": field, "code": code, "message": message}],
+    )
+
+
+def refused(field: str, message: str) -> ApiError:
+    """422 for a change that the app's rules refuse (``refused``), one field's detail."""
+    return ApiError(
+        422,
+        "refused",
+        _("The change was refused. Nothing was changed."),
+        details=[{"field": field, "code": "invalid", "message": message}],
+    )
+
+
 def not_found():
     return error_response(404, "not_found", _("Nothing was found at this address."))
 

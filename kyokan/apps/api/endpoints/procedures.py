@@ -23,7 +23,7 @@ from kyokan.apps.procedures import public
 from kyokan.apps.procedures import services as procedure_services
 from kyokan.apps.procedures.models import Procedure
 
-from ..errors import ApiError
+from ..errors import invalid, refused
 from ..models import ApiAccount, Scope
 from ..pagination import page, reject_unknown
 from ..schemas import (
@@ -96,26 +96,6 @@ def get_procedure(request, procedure_id: ProcedureIdPath):
 # --- writes for integrations ------------------------------------------------------------------
 
 
-def _invalid(field: str, code: str, message: str) -> ApiError:
-    """422 for data the boundary refuses (``validation_failed``)."""
-    return ApiError(
-        422,
-        "validation_failed",
-        _("The data sent is not valid. Nothing was changed."),
-        details=[{"field": field, "code": code, "message": message}],
-    )
-
-
-def _refused(field: str, message: str) -> ApiError:
-    """422 for a change that the inventory's rules refuse (``refused``)."""
-    return ApiError(
-        422,
-        "refused",
-        _("The change was refused. Nothing was changed."),
-        details=[{"field": field, "code": "invalid", "message": message}],
-    )
-
-
 def _procedure(account: ApiAccount, procedure_id: str) -> Procedure:
     """The procedure, locked, if it is the token's bureau's (403 otherwise)."""
     procedure = Procedure.objects.select_for_update().filter(procedure_id=procedure_id).first()
@@ -138,7 +118,7 @@ def _division(account: ApiAccount, division_id: int) -> Department:
         is_active=True,
     ).first()
     if division is None:
-        raise _refused("body.division_id", _("Choose an active division of the token's bureau."))
+        raise refused("body.division_id", _("Choose an active division of the token's bureau."))
     return division
 
 
@@ -171,7 +151,7 @@ def update_procedure(request, procedure_id: ProcedureIdPath, data: ProcedurePatc
     changes = data.model_dump(exclude_unset=True)
     for name in NOT_NULL:
         if name in changes and changes[name] is None:
-            raise _invalid(f"body.{name}", "null", _("This field cannot be empty."))
+            raise invalid(f"body.{name}", "null", _("This field cannot be empty."))
     for name in BLANK_WHEN_NULL:
         if name in changes and changes[name] is None:
             changes[name] = ""
@@ -199,10 +179,10 @@ def record_counts(request, procedure_id: ProcedureIdPath, data: ProcedureCountsI
     values = data.model_dump()
     counts = [values[k] for k in ("total_count", "online_count", "counter_count", "mail_count")]
     if values["online_status"] is None and all(c is None for c in counts):
-        raise _invalid("body", "missing", _("Send the online status or at least one count."))
+        raise invalid("body", "missing", _("Send the online status or at least one count."))
     channels = sum(values[k] or 0 for k in ("online_count", "counter_count", "mail_count"))
     if values["total_count"] is not None and channels > values["total_count"]:
-        raise _refused(
+        raise refused(
             "body.total_count",
             _("The cases by channel (%(channels)s) exceed the total (%(total)s).")
             % {"channels": channels, "total": values["total_count"]},

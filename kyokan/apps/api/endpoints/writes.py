@@ -19,7 +19,7 @@ from kyokan.apps.portfolio import services as portfolio_services
 from kyokan.apps.portfolio.models import Initiative, Kpi
 
 from ..auth import token_auth
-from ..errors import ApiError
+from ..errors import ApiError, invalid, refused
 from ..models import ApiAccount, Scope
 from ..pagination import reject_unknown
 from ..schemas import (
@@ -66,18 +66,7 @@ def _division(account: ApiAccount, division_id: int | None) -> Department | None
         return None
     division = Department.objects.filter(pk=division_id).first()
     if division is None or division.parent_id != account.department_id:
-        raise ApiError(
-            422,
-            "refused",
-            _("The change was refused. Nothing was changed."),
-            details=[
-                {
-                    "field": "body.division_id",
-                    "code": "invalid",
-                    "message": _("The division must belong to the token's bureau."),
-                }
-            ],
-        )
+        raise refused("body.division_id", _("The division must belong to the token's bureau."))
     return division
 
 
@@ -135,18 +124,7 @@ def update_initiative(request, initiative_id: PathId, data: InitiativePatch):
             changes["division"] = _division(account, changes.pop("division_id"))
         for name in list(changes):
             if changes[name] is None and name not in ("division", "useful_life_years"):
-                raise ApiError(
-                    422,
-                    "validation_failed",
-                    _("The data sent is not valid. Nothing was changed."),
-                    details=[
-                        {
-                            "field": f"body.{name}",
-                            "code": "null",
-                            "message": _("This field cannot be empty."),
-                        }
-                    ],
-                )
+                raise invalid(f"body.{name}", "null", _("This field cannot be empty."))
         portfolio_services.initiative_update(actor=account.user, initiative=initiative, **changes)
     initiative.refresh_from_db()
     return Status(200, _written(initiative))
