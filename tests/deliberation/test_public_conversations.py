@@ -115,17 +115,18 @@ def _public_urls(conversation) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("case", ["not public", "draft", "closed"])
-def test_a_conversation_not_public_and_open_is_not_found_on_any_public_url(
+@pytest.mark.parametrize("case", ["not public", "draft", "closed unpublished"])
+def test_a_conversation_citizens_may_not_read_is_not_found_on_any_public_url(
     client, make_conversation, people, case
 ):
+    """Not public, a draft, or ended without published results: 404 everywhere."""
     secretariat = people["secretariat"]
     conversation = make_conversation(
         state="draft" if case == "draft" else "open",
         is_public=case != "not public",
-        results_public=True,
+        results_public=case != "closed unpublished",
     )
-    if case == "closed":
+    if case.startswith("closed"):
         services.conversation_set_state(
             actor=secretariat, conversation=conversation, state="closed"
         )
@@ -138,6 +139,95 @@ def test_a_conversation_not_public_and_open_is_not_found_on_any_public_url(
     assert conversation.title not in listed
     assert not Vote.objects.exists() and conversation.statements.count() == 2
     assert list(public_selectors.public_conversations()) == []
+    assert list(public_selectors.public_conversations(include_closed=True)) == []
+
+
+def _closed_with_results(conversation, people, n=40, *, before_closing=None):
+    """Votes of two camps (they replace every vote so far), an analysis, the results
+    published, ``before_closing()``, then the conversation closed; returns the run."""
+    secretariat = people["secretariat"]
+    _two_camps(conversation, n=n)
+    run = services.analysis_execute(
+        run_id=services.analysis_start(actor=secretariat, conversation=conversation).pk
+    )
+    assert run.status == "done", run.error
+    services.conversation_update(actor=secretariat, conversation=conversation, results_public=True)
+    if before_closing is not None:
+        before_closing()
+    services.conversation_set_state(actor=secretariat, conversation=conversation, state="closed")
+    return run
+
+
+def test_a_closed_conversation_keeps_its_published_results_readable(
+    client, public_conversation, people
+):
+    conversation = public_conversation
+    run = _closed_with_results(conversation, people)
+    agreed = conversation.statements.get(number=int(run.result["consensus"][0]["statement"]))
+    hidden = conversation.statements.exclude(pk=agreed.pk).order_by("number").first()
+    services.moderation_decide(actor=people["secretariat"], target=hidden, keep=False)
+    shown = [s for g in run.result["groups"] for s in g["representative"]]
+    grouped = {int(s["statement"]) for s in shown + run.result["consensus"]}
+    assert hidden.number in grouped, "the hidden statement is in the stored result"
+
+    # the results: readable, said to be final, the hidden statement left out
+    report_url = reverse("deliberation:public_conversation_report", args=[conversation.pk])
+    response = client.get(report_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "この対話は終了し" in page and "その後の回答は次の分析で数えます" not in page
+    assert agreed.text in page and "グループ A" in page
+    assert hidden.text not in page
+
+    # the conversation's page: ended, no vote or statement form, a link to the results
+    page = _page(client, conversation)
+    assert "この対話は終了しました" in page and report_url in page
+    assert 'name="statement"' not in page and 'name="text"' not in page
+    assert hidden.text not in page
+
+    # the list shows it as 終了, after the open ones; the portal's open list leaves it out
+    open_one = services.conversation_create(
+        actor=people["secretariat"], title="受付中の対話", question="問いです。",
+        seeds=["受付中の意見です"], is_public=True,
+    )  # fmt: skip
+    services.conversation_set_state(
+        actor=people["secretariat"], conversation=open_one, state="open"
+    )
+    rows = list(public_selectors.public_conversations(include_closed=True))
+    assert [(r.pk, r.ended) for r in rows] == [(open_one.pk, False), (conversation.pk, True)]
+    assert [r.pk for r in public_selectors.public_conversations()] == [open_one.pk]
+    listed = client.get(reverse("deliberation:public_conversations")).content.decode()
+    card = listed[listed.index(conversation.title) :]
+    assert '<span class="badge">終了</span>' in card[:300]
+    assert report_url in card
+    assert '<span class="badge">終了</span>' not in listed[: listed.index(conversation.title)]
+
+
+def test_a_closed_conversation_refuses_votes_and_statements_with_a_clear_message(
+    client, public_conversation, people
+):
+    conversation = public_conversation
+    statement = conversation.statements.first()
+    _closed_with_results(
+        conversation,
+        people,
+        n=20,
+        before_closing=lambda: _vote(client, conversation, statement, "1"),  # while open
+    )
+    before = (Vote.objects.count(), conversation.statements.count(), Participant.objects.count())
+    response = _vote(client, conversation, statement, "-1")
+    assert response.status_code == 302
+    assert "終了したため、回答や意見の追加は受け付けていません" in _messages(client, conversation)
+    add = reverse("deliberation:public_statement", args=[conversation.pk])
+    response = client.post(add, {"text": "終了後に書いた市民の意見です"})
+    assert response.status_code == 302
+    assert "終了したため" in _messages(client, conversation)
+    # a new browser is not made a participant either
+    _vote(Client(), conversation, statement, "1")
+    after = (Vote.objects.count(), conversation.statements.count(), Participant.objects.count())
+    assert after == before
+    mine = Vote.objects.exclude(participant__visitor="").get(statement=statement)
+    assert mine.value == 1
 
 
 def test_hidden_and_pending_statements_are_never_shown(client, public_conversation, people):

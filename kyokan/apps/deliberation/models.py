@@ -457,7 +457,7 @@ class Conversation(models.Model):
     @property
     def public_url(self) -> str:
         """The citizens' page of the conversation (it answers 404 unless the conversation
-        is public and open)."""
+        is public and open, or public, closed and with its results published)."""
         return reverse("deliberation:public_conversation", args=[self.pk])
 
 

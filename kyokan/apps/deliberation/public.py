@@ -1,9 +1,22 @@
 """What citizens may see of the deliberation app, for the public portal: the ideas the
 secretariat marked public (and not hidden by moderation), with the secretariat's answers,
 and the conversations open to the public (their visible statements only; their results when
-the secretariat published them). The portal reads through these selectors only."""
+the secretariat published them, also once the conversation has ended). The portal reads
+through these selectors only."""
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from .models import (
@@ -77,24 +90,35 @@ def _count(model, condition: Q) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def public_conversations() -> QuerySet[Conversation]:
+def public_conversations(*, include_closed: bool = False) -> QuerySet[Conversation]:
     """The conversations citizens can take part in on the portal: public and open, newest
     first, each with ``title``, ``question``, ``public_url``, ``statement_count`` (visible
-    statements) and ``participant_count`` (those who voted)."""
+    statements) and ``participant_count`` (those who voted). ``include_closed`` adds the
+    public conversations that have ended and whose results the secretariat published
+    (after the open ones; their ``state`` is ``closed``)."""
+    readable = Q(state=Conversation.State.OPEN)
+    if include_closed:
+        readable |= Q(state=Conversation.State.CLOSED, results_public=True)
     return (
-        Conversation.objects.filter(is_public=True, state=Conversation.State.OPEN)
+        Conversation.objects.filter(readable, is_public=True)
         .annotate(
             statement_count=_count(Statement, VISIBLE_STATEMENTS),
             participant_count=_count(Participant, VOTERS),
+            ended=Case(
+                When(state=Conversation.State.CLOSED, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
-        .order_by("-created_at", "-id")
+        .order_by("ended", "-created_at", "-id")
     )
 
 
 def public_conversation(pk: int) -> Conversation | None:
-    """A conversation open to citizens (with ``statement_count`` and ``participant_count``),
-    or None (not public, a draft or closed)."""
-    return public_conversations().filter(pk=pk).first()
+    """A conversation citizens may read (with ``statement_count``, ``participant_count``
+    and ``ended``): public and open, or public, ended and with its results published — or
+    None (not public, a draft, or ended without published results)."""
+    return public_conversations(include_closed=True).filter(pk=pk).first()
 
 
 def public_results(conversation: Conversation) -> ConsensusRun | None:

@@ -5,7 +5,10 @@ add a short statement for the moderator, and the published results.
 
 A browser is one participant, named by a random token in a signed cookie (visitors.py);
 votes, statements and new participants are rate-limited per address (limits.py). A
-conversation that is not public, or not open, answers 404 on every one of these pages.
+conversation that is not public, a draft, or ended without published results answers 404 on
+every one of these pages; one that has ended with its results published stays readable (its
+page says it has ended and links the results) and refuses votes and statements with a
+message.
 """
 
 from django.contrib import messages
@@ -14,6 +17,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from kyokan.apps.core.access import public
@@ -36,7 +40,17 @@ def _conversation(pk: int) -> Conversation:
     return conversation
 
 
+ENDED = gettext_lazy(
+    "This conversation has ended: it takes no more answers or statements. Its published "
+    "results can still be read."
+)
+
+
 def _page(request, conversation: Conversation, form: StatementForm):
+    if conversation.ended:
+        return portal_render(
+            request, "deliberation/public_conversation.html", {"conversation": conversation}
+        )
     participant = selectors.visitor_participant(
         conversation, visitors.key_of(visitors.token_of(request))
     )
@@ -65,7 +79,9 @@ def _allowed(request, what: str, *, new_participant: bool) -> bool:
 
 @public
 def public_conversation_list(request):
-    page = paginate(request, public_selectors.public_conversations())
+    """The public conversations: the open ones, then those that have ended with their
+    results published (marked 終了)."""
+    page = paginate(request, public_selectors.public_conversations(include_closed=True))
     return portal_render(request, "deliberation/public_conversations.html", {"page": page})
 
 
@@ -79,6 +95,9 @@ def public_conversation(request, pk: int):
 def public_vote(request, pk: int):
     conversation = _conversation(pk)
     back = reverse("deliberation:public_conversation", args=[pk]) + "#vote"
+    if conversation.ended:
+        messages.error(request, str(ENDED))
+        return redirect(back)
     form, statement = vote_target(request, conversation)
     if statement is None:
         return redirect(back)
@@ -103,6 +122,9 @@ def public_vote(request, pk: int):
 def public_statement(request, pk: int):
     conversation = _conversation(pk)
     form = StatementForm(request.POST)
+    if conversation.ended:
+        messages.error(request, str(ENDED))
+        return redirect("deliberation:public_conversation", pk=pk)
     if not conversation.allow_statements:
         messages.error(request, _("This conversation takes votes only, not new statements."))
         return redirect("deliberation:public_conversation", pk=pk)
