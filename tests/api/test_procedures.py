@@ -211,10 +211,216 @@ def test_unknown_procedure_and_methods(api_client, account, inventory):
     response = api_client.call("DELETE", "/api/v1/procedures/1001", token=token)
     _error(response, 405, "method_not_allowed")
     assert "PATCH" in response["Allow"] and "GET" in response["Allow"]
-    _error(api_client.call("POST", "/api/v1/procedures", json={"name": "新しい手続"},
-                           token=token), 405, "method_not_allowed")  # fmt: skip
+    response = api_client.call("DELETE", "/api/v1/procedures", token=token)
+    _error(response, 405, "method_not_allowed")
+    assert "POST" in response["Allow"] and "GET" in response["Allow"]
     _error(api_client.call("PATCH", "/api/v1/procedures/1001", data='{"seal": ', token=token),
            400, "malformed_json")  # fmt: skip
+
+
+# --- writes: a new procedure of the city -----------------------------------------------------
+
+
+def _new_procedure(division, **overrides):
+    body = {
+        "procedure_id": "C-100", "name": "空き家バンク登録申請", "division_id": division.pk,
+        "law_name": "空き家等対策条例", "article": "第5条", "online_status": "2",
+        "legal_basis_kind": "ordinance", "seal": "required", "attachment_count": 2,
+        "fee_payment": "none", "planned_online_year": FY + 1,
+    }  # fmt: skip
+    body.update(overrides)
+    return body
+
+
+def _nothing_created(before: int) -> None:
+    assert not Procedure.objects.filter(procedure_id__startswith="C-").exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_create_a_procedure_of_the_tokens_bureau(api_client, account, inventory):
+    acct, token = account
+    division = inventory["public"].department
+    response = api_client.call("POST", "/api/v1/procedures", json=_new_procedure(division),
+                               token=token)  # fmt: skip
+    assert response.status_code == 201, response.content
+    written = response.json()
+    assert set(written) == set(schemas.ProcedureWritten.model_fields)
+    assert (written["procedure_id"], written["division_id"], written["online_status"]) == (
+        "C-100",
+        division.pk,
+        "2",
+    )
+    assert written["counts_year"] is None and written["seal"] == "required"
+    made = Procedure.objects.get(procedure_id="C-100")
+    assert made.origin == "city" and made.department == division and made.law_name
+    assert made.legal_basis_kind == "ordinance" and made.attachment_count == 2
+    event = AuditEvent.objects.get(target_type="procedures.procedure", action="create")
+    assert event.actor == acct.user and event.after["procedure_id"] == "C-100"
+    # The city's own procedures are public like those of its file; counts follow by year.
+    public = api_client.call("GET", "/api/v1/procedures/C-100")
+    assert public.status_code == 200 and public.json()["name"] == "空き家バンク登録申請"
+    counts = {"fiscal_year": FY, "counter_count": 40, "online_count": 0}
+    response = api_client.call("PUT", "/api/v1/procedures/C-100/counts", json=counts, token=token)
+    assert response.status_code == 200 and response.json()["total_count"] == 40
+
+
+def test_only_the_required_fields(api_client, account, inventory):
+    _acct, token = account
+    division = inventory["public"].department
+    body = {"procedure_id": "C-1", "name": "最小の手続", "division_id": division.pk}
+    response = api_client.call("POST", "/api/v1/procedures", json=body, token=token)
+    assert response.status_code == 201, response.content
+    made = Procedure.objects.get(procedure_id="C-1")
+    assert (made.online_status, made.seal, made.fee_payment, made.legal_basis_kind) == (
+        "",
+        "",
+        "",
+        "law",
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "code", "field"),
+    [
+        ({"procedure_id": None}, "validation_failed", "body.data.procedure_id"),
+        ({"name": None}, "validation_failed", "body.data.name"),
+        ({"division_id": None}, "validation_failed", "body.data.division_id"),
+        ({"procedure_id": "手続1"}, "validation_failed", "body.data.procedure_id"),
+        ({"procedure_id": "1" * 21}, "validation_failed", "body.data.procedure_id"),
+        ({"procedure_id": "-1"}, "validation_failed", "body.data.procedure_id"),
+        ({"name": ""}, "validation_failed", "body.data.name"),
+        ({"name": "名" * 301}, "validation_failed", "body.data.name"),
+        ({"law_name": "法" * 301}, "validation_failed", "body.data.law_name"),
+        ({"article": "条" * 201}, "validation_failed", "body.data.article"),
+        ({"note": "x" * 4001}, "validation_failed", "body.data.note"),
+        ({"online_status": "9"}, "validation_failed", "body.data.online_status"),
+        ({"legal_basis_kind": "通達"}, "validation_failed", "body.data.legal_basis_kind"),
+        ({"seal": "maybe"}, "validation_failed", "body.data.seal"),
+        ({"fee_payment": "cheque"}, "validation_failed", "body.data.fee_payment"),
+        ({"attachment_count": 1001}, "validation_failed", "body.data.attachment_count"),
+        ({"fee_yen": -1}, "validation_failed", "body.data.fee_yen"),
+        ({"planned_online_year": 1800}, "validation_failed", "body.data.planned_online_year"),
+        ({"citizen_minutes": "長い"}, "validation_failed", "body.data.citizen_minutes"),
+        ({"national_priority": "たぶん"}, "validation_failed", "body.data.national_priority"),
+        ({"division_id": "課"}, "validation_failed", "body.data.division_id"),
+        ({"ministry": "総務省"}, "validation_failed", "body.data.ministry"),
+        ({"total_count": 10}, "validation_failed", "body.data.total_count"),
+        ({"note": "電子\x00申請"}, "validation_failed", "body.data.note"),
+        ({"name": "　 "}, "refused", "body.name"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_422_per_field_and_creates_nothing(api_client, account, inventory,
+                                                        changes, code, field):  # fmt: skip
+    _acct, token = account
+    before = AuditEvent.objects.count()
+    body = _new_procedure(inventory["public"].department, **changes)
+    body = {k: v for k, v in body.items() if v is not None or k not in changes}
+    response = api_client.call("POST", "/api/v1/procedures", json=body, token=token)
+    error = _error(response, 422, code)
+    assert field in {d["field"] for d in error["details"]}
+    assert all(d["message"] for d in error["details"])
+    _nothing_created(before)
+
+
+def test_every_missing_field_is_named(api_client, account, inventory):
+    _acct, token = account
+    error = _error(api_client.call("POST", "/api/v1/procedures", json={}, token=token), 422,
+                   "validation_failed")  # fmt: skip
+    fields = {d["field"] for d in error["details"]}
+    assert {"body.data.procedure_id", "body.data.name", "body.data.division_id"} <= fields
+    assert all(d["message"] == "この項目は必須です。" for d in error["details"])
+
+
+def test_a_procedure_id_already_in_the_inventory_is_refused(api_client, account, inventory):
+    _acct, token = account
+    before = AuditEvent.objects.count()
+    body = _new_procedure(inventory["public"].department, procedure_id="2001")  # another's
+    error = _error(api_client.call("POST", "/api/v1/procedures", json=body, token=token), 422,
+                   "refused")  # fmt: skip
+    assert error["details"] == [{
+        "field": "body.procedure_id", "code": "invalid",
+        "message": "手続ID 2001 はすでに棚卸しにあります（他部局の申請）。",
+    }]  # fmt: skip
+    assert error["message"] == "変更できませんでした。何も変更していません。"
+    assert Procedure.objects.get(procedure_id="2001").name == "他部局の申請"
+    assert AuditEvent.objects.count() == before
+    response = api_client.call("POST", "/api/v1/procedures", json=body, token=token,
+                               HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    message = _error(response, 422, "refused")["details"][0]["message"]
+    assert message == "手続ID 2001 is already in the inventory (他部局の申請)."
+
+
+def test_a_division_of_another_bureau_is_403(api_client, account, other_account, inventory,
+                                            bureau, other_bureau):  # fmt: skip
+    from kyokan.apps.core.models import Department
+
+    _acct, token = account
+    before = AuditEvent.objects.count()
+    for department in (other_bureau.children.first(), other_bureau):
+        body = _new_procedure(department)
+        error = _error(api_client.call("POST", "/api/v1/procedures", json=body, token=token),
+                       403, "forbidden")  # fmt: skip
+        assert "他の部局" in error["message"]
+    # The other bureau's token may not add a procedure to our division either.
+    _other, other_token = other_account
+    body = _new_procedure(inventory["public"].department)
+    _error(api_client.call("POST", "/api/v1/procedures", json=body, token=other_token), 403,
+           "forbidden")  # fmt: skip
+    # Our bureau itself, an abolished division of it or an unknown id: 422 on division_id.
+    closed = Department.objects.create(name="廃止課", kind="division", parent=bureau,
+                                       is_active=False)  # fmt: skip
+    for division_id in (bureau.pk, closed.pk, 999_999):
+        body = _new_procedure(inventory["public"].department, division_id=division_id)
+        error = _error(api_client.call("POST", "/api/v1/procedures", json=body, token=token),
+                       422, "refused")  # fmt: skip
+        assert error["details"][0]["field"] == "body.division_id"
+    _nothing_created(before)
+
+
+def test_creating_needs_a_token_with_the_procedures_permission(api_client, sysadmin, bureau,
+                                                               inventory):  # fmt: skip
+    from kyokan.apps.api import services
+
+    before = AuditEvent.objects.count()
+    body = _new_procedure(inventory["public"].department)
+    _error(api_client.call("POST", "/api/v1/procedures", json=body), 401, "unauthenticated")
+    _error(api_client.call("POST", "/api/v1/procedures", json=body, token="kyk_made-up"), 401,
+           "unauthenticated")  # fmt: skip
+    _acct, token = services.account_create(
+        actor=sysadmin, name="実績のみ", department=bureau, scopes=["kpi_actuals"]
+    )
+    before = AuditEvent.objects.count()
+    error = _error(api_client.call("POST", "/api/v1/procedures", json=body, token=token), 403,
+                   "forbidden")  # fmt: skip
+    assert "手続の追加と更新" in error["message"]
+    _nothing_created(before)
+
+
+def test_creating_over_the_rate_limit_is_429(api_client, account, inventory, settings):
+    _acct, token = account
+    before = AuditEvent.objects.count()
+    settings.KYOKAN_API_RATE_LIMIT = 2
+    assert api_client.call("GET", "/api/v1/procedures").status_code == 200
+    assert api_client.call("GET", "/api/v1/procedures").status_code == 200
+    body = _new_procedure(inventory["public"].department)
+    response = api_client.call("POST", "/api/v1/procedures", json=body, token=token)
+    _error(response, 429, "rate_limited")
+    assert response["Retry-After"] == "60"
+    _nothing_created(before)
+
+
+def test_malformed_or_non_json_bodies(api_client, account, inventory):
+    _acct, token = account
+    before = AuditEvent.objects.count()
+    _error(api_client.call("POST", "/api/v1/procedures", data='{"name": ', token=token), 400,
+           "malformed_json")  # fmt: skip
+    _error(api_client.call("POST", "/api/v1/procedures", data="procedure_id=C-1",
+                           content_type="application/x-www-form-urlencoded", token=token),
+           415, "unsupported_media_type")  # fmt: skip
+    body = _new_procedure(inventory["public"].department)
+    _error(api_client.call("POST", "/api/v1/procedures?dry_run=1", json=body, token=token), 400,
+           "unknown_parameter")  # fmt: skip
+    _nothing_created(before)
 
 
 # --- writes: counts by fiscal year ---------------------------------------------------------

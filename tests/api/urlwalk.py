@@ -53,7 +53,8 @@ PUBLIC = {
     "api:initiative_create", "api:initiative_update", "api:report_create", "api:kpis",
     "api:kpi_actuals", "api:kpi_actual_record", "api:budgets", "api:progress", "api:documents",
     "api:document", "api:version", "api:datasets", "api:dataset_rows", "api:procedures",
-    "api:procedure", "api:procedure_update", "api:procedure_counts_record", "opendata:catalogue",
+    "api:procedure", "api:procedure_create", "api:procedure_update", "api:procedure_counts_record",
+    "opendata:catalogue",
     "opendata:catalog_jsonld",
     "opendata:code_table", "opendata:download", "opendata:dataset",
 }  # fmt: skip

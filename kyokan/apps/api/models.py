@@ -17,7 +17,7 @@ class Scope(models.TextChoices):
     INITIATIVES = "initiatives", _("create and update initiatives")
     REPORTS = "reports", _("submit progress reports")
     KPI_ACTUALS = "kpi_actuals", _("record KPI actuals")
-    PROCEDURES = "procedures", _("update procedures")
+    PROCEDURES = "procedures", _("create and update procedures")
 
 
 def validate_scopes(value) -> None:

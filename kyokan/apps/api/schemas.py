@@ -238,13 +238,10 @@ class VersionDetailOut(VersionOut):
 # --- procedures -----------------------------------------------------------------------------
 
 OnlineStatusCode = Literal["1", "2", "3", "4", "5"]  # procedures.codes.ONLINE_STATUS
+PROCEDURE_ID_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,19}$"
+PROCEDURE_ID_HELP = "手続ID (letters, digits and - _ . only, at most 20)."
 ProcedureIdPath = Annotated[
-    str,
-    Path(
-        pattern=r"^[0-9A-Za-z][0-9A-Za-z_.\-]{0,19}$",
-        max_length=20,
-        description="手続ID (letters, digits and - _ . only, at most 20).",
-    ),
+    str, Path(pattern=PROCEDURE_ID_PATTERN, max_length=20, description=PROCEDURE_ID_HELP)
 ]
 
 
@@ -435,6 +432,39 @@ class ProcedurePatch(StrictIn):
     planned_online_year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
     citizen_minutes: int | None = Field(None, ge=0, le=10**5)
     note: str | None = Field(None, max_length=4000)
+
+
+class ProcedureIn(StrictIn):
+    """One of the city's own procedures (市独自), carried out by a division of the token's
+    bureau. Its cases are recorded by fiscal year afterwards (``PUT …/counts``)."""
+
+    procedure_id: str = Field(
+        pattern=PROCEDURE_ID_PATTERN,
+        max_length=20,
+        description=PROCEDURE_ID_HELP + " Not yet in the inventory.",
+    )
+    name: str = Field(min_length=1, max_length=300, description="手続名.")
+    division_id: int = Field(
+        ge=1, le=ID_MAX, description="An active division of the token's bureau."
+    )
+    law_name: str = Field("", max_length=300, description="法令名 (or the ordinance's name).")
+    article: str = Field("", max_length=200, description="根拠条項号.")
+    attachments: str = Field("", max_length=500, description="申請時に添付させる書類.")
+    online_status: OnlineStatusCode | None = Field(
+        None, description="Online status code; not known when not sent."
+    )
+    legal_basis_kind: LegalBasisCode = "law"
+    seal: SealCode | None = None
+    signature_required: bool | None = None
+    attachment_count: int | None = Field(None, ge=0, le=1000)
+    attachments_removed: int | None = Field(None, ge=0, le=1000)
+    fee_yen: int | None = Field(None, ge=0, le=10**9)
+    fee_payment: FeePaymentCode | None = None
+    national_priority: bool = False
+    priority_group: str = Field("", max_length=100)
+    planned_online_year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    citizen_minutes: int | None = Field(None, ge=0, le=10**5)
+    note: str = Field("", max_length=4000)
 
 
 class ProcedureWritten(Schema):

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kyokan.apps.core.audit import audit_record, audited_create, audited_delete, audited_update
-from kyokan.apps.core.models import AuditEvent
+from kyokan.apps.core.models import AuditEvent, Department
+from kyokan.apps.core.search import index_put
 from kyokan.apps.core.validation import validate_fiscal_year
 
-from . import importing
+from . import codes, importing
 from .models import (
     ColumnMapping,
+    FeePayment,
     InitiativeLink,
+    LegalBasisKind,
     LifeEvent,
+    Origin,
     Procedure,
     ProcedureImport,
     ProcedureYear,
     Redesign,
+    Seal,
     Step,
 )
 
@@ -30,6 +36,108 @@ CITY_FIELDS = (
     "national_priority", "priority_group", "planned_online_year", "citizen_minutes", "note",
 )  # fmt: skip
 MAX_STEPS = 20
+# What a procedure created by the city (not from the national file) may be given besides its
+# 手続ID, name and division: its legal basis, online status and the city's own fields. Its
+# counts are recorded by fiscal year afterwards (procedure_year_record).
+CREATE_FIELDS = (
+    "law_name", "article", "attachments", "online_status",
+    *(f for f in CITY_FIELDS if f not in ("department", "counter_count", "mail_count")),
+)  # fmt: skip
+_CHOICES = {
+    "legal_basis_kind": (LegalBasisKind.choices, importing.LEGAL_ALIASES),
+    "seal": (Seal.choices, importing.SEAL_ALIASES),
+    "fee_payment": (FeePayment.choices, None),
+}
+
+
+@transaction.atomic
+def procedure_create(
+    *, actor, procedure_id: str, name: str, department: Department | None, **fields
+) -> Procedure:
+    """Add one of the city's own procedures (origin 市独自) to the inventory, as a row of the
+    city's file would be added by the import, with the import's rules: the 手続ID (NFKC;
+    letters, digits and - _ . only, at most 20) not yet in the inventory, a name, an active
+    division, the survey's code for the online status and the inventory's codes for the
+    legal basis, seal and fee payment (their labels accepted too), the model's lengths and
+    ranges. Every problem is a ValidationError by field, and then nothing is written."""
+    unknown = set(fields) - set(CREATE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a field of a new procedure: {sorted(unknown)}")
+    errors: dict[str, list[str]] = {}
+    if not importing.normal(procedure_id or ""):
+        errors["procedure_id"] = [_("Every procedure needs its 手続ID.")]
+    else:
+        try:
+            procedure_id = importing._procedure_id(procedure_id)
+        except importing.CellError as exc:
+            errors["procedure_id"] = [str(exc)]
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Every procedure needs its 手続名.")]
+    if (
+        department is None
+        or department.kind != Department.Kind.DIVISION
+        or not department.is_active
+    ):
+        errors["department"] = [_("Choose an active division that carries the procedure out.")]
+    values = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+    for key in ("online_status", *_CHOICES):
+        if not values.get(key):
+            continue
+        try:
+            if key == "online_status":
+                values[key] = importing._code(values[key], codes.ONLINE_STATUS)
+            else:
+                values[key] = importing._choice(values[key], *_CHOICES[key])
+        except importing.CellError as exc:
+            errors[key] = [str(exc)]
+    note = values.get("note") or ""
+    limit = Procedure._meta.get_field("note").max_length  # a TextField: not in full_clean
+    if len(note) > limit:
+        errors["note"] = [
+            _("The text is longer than %(limit)s characters (%(n)s).")
+            % {"limit": limit, "n": len(note)}
+        ]
+    if "procedure_id" not in errors:
+        existing = Procedure.objects.filter(procedure_id=procedure_id).only("name").first()
+        if existing is not None:
+            errors["procedure_id"] = [_duplicate_message(procedure_id, existing.name)]
+    procedure = Procedure(
+        procedure_id=procedure_id, name=name, department=department, origin=Origin.CITY,
+        **{k: v for k, v in values.items() if k not in errors},
+    )  # fmt: skip
+    procedure.search_text = importing.search_text_of(
+        {"name": name, "law_name": procedure.law_name, "article": procedure.article,
+         "attachments": procedure.attachments}
+    )  # fmt: skip
+    try:  # the model's lengths and ranges, reported with the problems above at once
+        procedure.full_clean(exclude=list(errors), validate_unique=False)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    try:
+        with transaction.atomic():  # another request may add the same 手続ID meanwhile
+            audited_create(actor=actor, instance=procedure, summary=_("Procedure created"))
+    except IntegrityError as exc:
+        raise ValidationError({"procedure_id": _duplicate_message(procedure_id, "")}) from exc
+    index_put(
+        kind="procedures.procedure", object_id=procedure.pk, title=procedure.name,
+        body="\n".join(x for x in (procedure.law_name, procedure.article,
+                                    procedure.attachments) if x),
+        url=reverse("procedures:detail", args=[procedure.pk]),
+    )  # fmt: skip
+    return procedure
+
+
+def _duplicate_message(procedure_id: str, name: str) -> str:
+    if name:
+        return _("手続ID %(id)s is already in the inventory (%(name)s).") % {
+            "id": procedure_id,
+            "name": name[:100],
+        }
+    return _("手続ID %(id)s is already in the inventory.") % {"id": procedure_id}
 
 
 @transaction.atomic

@@ -6,8 +6,9 @@ with its online status.
 
 An account writes only the procedures of its bureau (the procedure's division belongs to
 it); another bureau's procedure, or one no division carries out, is refused with 403 before
-a service runs. Procedures are not created here: they come from the national survey's file
-or the city's own file (the inventory's import).
+a service runs. It may also add the city's own procedures (市独自, as a row of the city's file
+would) for a division of its bureau; the national survey's procedures come only from its
+file (the inventory's import).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ..schemas import (
     ProcedureCountsWritten,
     ProcedureFilters,
     ProcedureIdPath,
+    ProcedureIn,
     ProcedureOut,
     ProcedurePatch,
     ProcedureWritten,
@@ -122,6 +124,15 @@ def _division(account: ApiAccount, division_id: int) -> Department:
     return division
 
 
+def _new_division(account: ApiAccount, division_id: int) -> Department:
+    """The division of a new procedure: another bureau's department is 403 (the procedure
+    would be that bureau's), anything but an active division of the token's bureau 422."""
+    department = Department.objects.filter(pk=division_id).only("id", "parent_id").first()
+    if department is not None:
+        _check_bureau(account, department.parent_id or department.pk)
+    return _division(account, division_id)
+
+
 def _written(procedure: Procedure) -> dict:
     return {
         name: getattr(procedure, name)
@@ -133,6 +144,32 @@ def _written(procedure: Procedure) -> dict:
             "citizen_minutes", "updated_at",
         )
     } | {"division_id": procedure.department_id}  # fmt: skip
+
+
+@router.post(
+    "/procedures",
+    response={201: ProcedureWritten, **WRITE_ERRORS},
+    url_name="procedure_create",
+    **WRITE,
+)
+def create_procedure(request, data: ProcedureIn):
+    """Add one of the city's own procedures (市独自), carried out by a division of the token's
+    bureau, with its legal basis, online status and the city's own fields. A 手続ID already in
+    the inventory is refused (422). Its cases by fiscal year are then recorded with
+    ``PUT /procedures/{procedure_id}/counts``. The procedure's public columns are shown on
+    the portal and in the open data, like every procedure of the city's own file."""
+    reject_unknown(request)
+    account = _account(request, Scope.PROCEDURES)
+    fields = data.model_dump()
+    for name in (*BLANK_WHEN_NULL, "online_status"):
+        if fields[name] is None:
+            fields[name] = ""
+    with transaction.atomic():
+        division = _new_division(account, fields.pop("division_id"))
+        procedure = procedure_services.procedure_create(
+            actor=account.user, department=division, **fields
+        )
+    return Status(201, _written(procedure))
 
 
 @router.patch(
