@@ -56,10 +56,22 @@ def test_idea_journey(page, new_page, live_server, demo):
     form.locator('[name="author_name"]').fill("ひかり野の読書好き")
     form.locator('[name="agree"]').check()
     shot(citizen, "02-public-form")
-    submit(citizen)
-    if "/ideas/public/t/" not in path_of(citizen):  # similar public ideas shown: send again
-        shot(citizen, "02b-public-similar")
-        submit(citizen)
+    # the portal loads no JavaScript: 「似た提案を確認する」 (from the keyboard) shows the similar
+    # ideas with everything typed kept, and sends nothing
+    check = form.locator('button[name="check_similar"]')
+    expect(check).to_have_text("似た提案を確認する")
+    check.focus()
+    with citizen.expect_navigation():
+        citizen.keyboard.press("Enter")
+    assert path_of(citizen) == reverse("deliberation:public_create")
+    expect(form.locator('[name="title"]')).to_have_value(CITIZEN_TITLE)
+    expect(form.locator('[name="author_name"]')).to_have_value("ひかり野の読書好き")
+    expect(form.locator('[name="agree"]')).to_be_checked()
+    expect(citizen.locator("#similar-ideas")).to_contain_text("似た提案")
+    assert not Idea.objects.filter(title=CITIZEN_TITLE).exists()
+    shot(citizen, "02b-public-similar")
+    with citizen.expect_navigation():
+        form.locator('button[type="submit"]:not([name])').click()
     sent = Idea.objects.get(title=CITIZEN_TITLE)
     assert path_of(citizen) == reverse("deliberation:public_track", args=[sent.token])
     assert sent.origin == "citizen" and sent.author is None

@@ -1,6 +1,8 @@
 """Ideas: proposal, similar ideas, the status path (reason required, 事業化 creates the
 initiative), comments, supports, follows and their notifications, my work."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -214,6 +216,110 @@ def test_the_public_form_is_rate_limited_per_address(client, settings):
     for n in range(7):
         client.post(reverse("deliberation:public_create"), {**data, "title": f"案{n}の窓口改善"})
     assert Idea.objects.count() == 5
+
+
+def _public_idea(make_idea, people, **overrides):
+    idea = make_idea(**overrides)
+    services.idea_publish(actor=people["secretariat"], idea=idea, public=True)
+    return idea
+
+
+CHECK_DATA = {
+    "title": "窓口の予約をスマホで",
+    "problem": "市民課の窓口がいつも混雑していて、長く待たされる。",
+    "proposal": "オンラインで窓口の来庁を予約できるようにする。",
+    "who": "",
+    "citizen_value": "待たずに手続ができる",
+    "author_name": "ひかり野の住民",
+    "author_email": "hikari@example.jp",
+    "agree": "on",
+    "check_similar": "1",
+}
+
+
+def test_the_public_form_checks_similar_ideas_without_sending(client, make_idea, people):
+    """「似た提案を確認する」: the similar public ideas listed, everything typed kept, nothing
+    created, no error for what is still missing."""
+    shown = _public_idea(make_idea, people)
+    internal = make_idea(title="窓口予約の職員向け手順", proposal="窓口予約の手順を共有する。")
+    page = client.get(reverse("deliberation:public_create")).content.decode()
+    button = re.search(r'<button[^>]*name="check_similar"[^>]*>([^<]*)</button>', page)
+    assert button and button.group(1) == "似た提案を確認する"
+    assert 'type="submit"' in button.group(0) and 'aria-describedby="check-similar-help"' in (
+        button.group(0)
+    )
+    assert 'id="check-similar-help"' in page
+    before = (Idea.objects.count(), AuditEvent.objects.count(), Notification.objects.count())
+
+    response = client.post(reverse("deliberation:public_create"), CHECK_DATA)
+    assert response.status_code == 200
+    page = response.content.decode()
+    after = (Idea.objects.count(), AuditEvent.objects.count(), Notification.objects.count())
+    assert after == before
+    # the similar public idea, linked to its public page; never an internal one
+    assert "すでにある似た提案" in page
+    assert reverse("deliberation:public_idea", args=[shown.pk]) in page
+    assert internal.title not in page
+    assert reverse("deliberation:idea", args=[shown.pk]) + '"' not in page
+    # everything typed is back in the form; the agreement stays ticked
+    for name in ("title", "author_name", "author_email"):
+        assert f'name="{name}" value="{CHECK_DATA[name]}"' in page, name
+    for name in ("problem", "proposal", "citizen_value"):
+        assert f">\n{CHECK_DATA[name]}</textarea>" in page, name
+    assert re.search(r'<input type="checkbox" name="agree"[^>]*checked', page)
+    # nothing is refused yet: a check is not a submission
+    assert "form-errors" not in page and "errorlist" not in page
+    # having seen the similar ideas, sending proposes at once (no second round)
+    assert 'name="similar_seen" value="on"' in page
+    sent = client.post(
+        reverse("deliberation:public_create"),
+        {k: v for k, v in CHECK_DATA.items() if k != "check_similar"} | {"similar_seen": "on"},
+    )
+    assert sent.status_code == 302
+    assert Idea.objects.filter(title=CHECK_DATA["title"], origin="citizen").count() == 1
+
+
+def test_the_public_check_says_when_nothing_similar_is_found(client, make_idea, people):
+    _public_idea(make_idea, people)
+    data = {"title": "公園の遊具を増やす", "problem": "遊具が少ない", "check_similar": "1"}
+    page = client.post(reverse("deliberation:public_create"), data).content.decode()
+    assert "いまのところ似た提案はありません" in page and "すでにある似た提案" not in page
+    assert 'name="title" value="公園の遊具を増やす"' in page
+    assert 'name="similar_seen" value="on"' not in page
+    assert not Idea.objects.filter(title="公園の遊具を増やす").exists()
+
+
+def test_checking_does_not_count_against_the_limit_of_ideas_sent(
+    client, make_idea, people, monkeypatch
+):
+    from kyokan.apps.deliberation import limits
+
+    _public_idea(make_idea, people)
+    monkeypatch.setitem(limits.LIMITS, "public_idea", (1, 3600))
+    for _n in range(5):
+        assert client.post(reverse("deliberation:public_create"), CHECK_DATA).status_code == 200
+    data = {k: v for k, v in CHECK_DATA.items() if k != "check_similar"} | {"similar_seen": "on"}
+    assert client.post(reverse("deliberation:public_create"), data).status_code == 302
+    assert Idea.objects.filter(origin="citizen").count() == 1
+    # the check has a limit of its own: past it, the form comes back with the text kept
+    monkeypatch.setitem(limits.LIMITS, "similar", (0, 3600))
+    page = client.post(reverse("deliberation:public_create"), CHECK_DATA).content.decode()
+    assert "送信が多すぎます" in page and CHECK_DATA["proposal"] in page
+    assert Idea.objects.filter(origin="citizen").count() == 1
+
+
+def test_the_public_check_is_csrf_protected():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    url = reverse("deliberation:public_create")
+    assert client.post(url, CHECK_DATA).status_code == 403
+    page = client.get(url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(url, {**CHECK_DATA, "csrfmiddlewaretoken": token})
+    assert response.status_code == 200
+    assert 'name="title" value="窓口の予約をスマホで"' in response.content.decode()
+    assert not Idea.objects.exists()
 
 
 def test_too_long_and_nul_texts_are_refused_with_the_text_kept(client_as):

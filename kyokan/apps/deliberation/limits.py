@@ -12,6 +12,9 @@ LIMITS = {
     "public_vote": (300, 3600),
     "public_statement": (5, 3600),
     "public_participant": (30, 3600),
+    # looking up the similar ideas of what is being written (htmx, or the citizens' button
+    # 「似た提案を確認する」): per person or address and hour; it creates nothing
+    "similar": (600, 3600),
     "idea": (20, 3600),  # per person
     "comment": (60, 3600),
     "report": (30, 3600),

@@ -1,5 +1,6 @@
 """The citizens' side: propose an idea without an account (rate-limited per address, CSRF
-protected), see similar public ideas while writing, follow one's idea by its personal
+protected), see similar public ideas while writing (with JavaScript) or with the button
+「似た提案を確認する」 (without: the portal loads none), follow one's idea by its personal
 link, read the public ideas and report one."""
 
 from django.contrib import messages
@@ -28,10 +29,51 @@ from .ideas import (
     similar_context,
 )
 
+# The second button of the citizens' form: show the similar ideas of what is typed, without
+# sending anything (the portal loads no JavaScript, so they are not shown while typing).
+CHECK_SIMILAR = "check_similar"
+
+
+def _typed(post) -> dict:
+    """What the citizen typed, to put back in the form (the CSRF token left out)."""
+    return {
+        name: post.get(name, "")
+        for name in PublicIdeaForm.base_fields
+        if name in post and name != "similar_seen"
+    }
+
+
+def _check_similar(request):
+    """「似た提案を確認する」: the form again with everything typed, and the similar public
+    ideas of its title, problem and proposal (the staff form's function). Nothing is
+    validated or created, and the check does not count against the limit of ideas sent; it
+    has a generous limit of its own (the similarity costs CPU)."""
+    typed = _typed(request.POST)
+    if limits.allow(request, "similar"):
+        context = similar_context(request, public_only=True)
+    else:
+        messages.error(request, str(RATE_LIMITED))
+        context = {"similar": [], "asked": False}
+    if context["similar"]:
+        typed["similar_seen"] = "on"  # seen: sending now proposes it without asking again
+    return idea_form_page(
+        request,
+        PublicIdeaForm(initial=typed),
+        title=_("Propose an idea to the city"),
+        similar_found=context["similar"],
+        similar_url=reverse("deliberation:public_similar"),
+        action_label=_("Send the idea"),
+        cancel_url=reverse("deliberation:public_ideas"),
+        extra={"public_page": True, "public_only": True, "asked": context["asked"]},
+        **public_layout(),
+    )
+
 
 @public
 @require_http_methods(["GET", "POST"])
 def public_create(request):
+    if request.method == "POST" and CHECK_SIMILAR in request.POST:
+        return _check_similar(request)
     form = PublicIdeaForm(request.POST or None)
     found = []
     if request.method == "POST" and form.is_valid():
@@ -79,14 +121,14 @@ def public_create(request):
         similar_url=reverse("deliberation:public_similar"),
         action_label=_("Send the idea"),
         cancel_url=reverse("deliberation:public_ideas"),
-        extra={"public_page": True},
+        extra={"public_page": True, "public_only": True},
         **public_layout(),
     )
 
 
 @public
 def public_similar(request):
-    if not limits.allow(request, "vote"):  # a generous limit: similar ideas cost CPU
+    if not limits.allow(request, "similar"):  # a generous limit: similar ideas cost CPU
         return render(request, "deliberation/partials/similar.html", {"similar": []})
     return render(
         request, "deliberation/partials/similar.html", similar_context(request, public_only=True)
