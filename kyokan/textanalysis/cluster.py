@@ -165,31 +165,67 @@ def _graph(nearest: np.ndarray, sims: np.ndarray, neighbours: int = NEIGHBOURS) 
     return graph.maximum(graph.T).tocsr()
 
 
+#: The neighbour lists the ensemble's members are cut from and the graphs built from them
+#: (one per neighbour count, built on first use), set in each worker process — or here —
+#: before the members run (see :func:`co_association`).
+_ensemble: dict = {}
+
+
+def _set_ensemble_input(nearest: np.ndarray | None, sims: np.ndarray | None) -> None:
+    _ensemble.clear()
+    if nearest is not None:
+        _ensemble["lists"] = (nearest, sims)
+
+
+def _member(spec: tuple[int, float, int, np.ndarray]) -> np.ndarray:
+    """One ensemble member: Louvain on the subsample ``rows`` of the ``count``-neighbour
+    graph, at ``resolution``, with ``seed``; community per row."""
+    from sknetwork.clustering import Louvain
+
+    count, resolution, seed, rows = spec
+    graph = _ensemble.get(count)
+    if graph is None:
+        graph = _ensemble[count] = _graph(*_ensemble["lists"], count)
+    louvain = Louvain(
+        resolution=resolution, random_state=seed, shuffle_nodes=True, sort_clusters=True
+    )
+    return np.asarray(louvain.fit_predict(graph[rows][:, rows]), dtype=np.int64)
+
+
+#: Fewest answers for which the ensemble is spread over worker processes (:mod:`.parallel`);
+#: below it starting them costs more than the members take (about 0.1 s in all at 500).
+PARALLEL_MIN = 1_000
+
+
 def co_association(nearest: np.ndarray, sims: np.ndarray, random_state: int = 0) -> np.ndarray:
     """Share of the ensemble members that saw both answers and put them in one community
-    (``m × m`` float32; see the module docstring and :data:`SUBSAMPLE`)."""
-    from sknetwork.clustering import Louvain
+    (``m × m`` float32; see the module docstring and :data:`SUBSAMPLE`). The members run in
+    worker processes for large inputs; their subsamples are drawn here, in one order, so the
+    result does not depend on how many processes ran them."""
+    from .parallel import process_map
 
     m = nearest.shape[0]
     size = max(2, round(SUBSAMPLE * m))
     rng = np.random.RandomState(random_state)
+    specs = [
+        (count, resolution, seed, np.sort(rng.choice(m, size, replace=False)))
+        for count in NEIGHBOUR_COUNTS
+        for resolution in RESOLUTIONS
+        for seed in SEEDS
+    ]
+    members = process_map(
+        _member, specs, _set_ensemble_input, (nearest, sims), None if m >= PARALLEL_MIN else 1
+    )
     member_rows, member_cols, seen = [], [], []
     offset = 0
-    for count in NEIGHBOUR_COUNTS:
-        graph = _graph(nearest, sims, count)
-        for resolution in RESOLUTIONS:
-            for seed in SEEDS:
-                rows = np.sort(rng.choice(m, size, replace=False))
-                louvain = Louvain(
-                    resolution=resolution, random_state=seed, shuffle_nodes=True, sort_clusters=True
-                )
-                labels = np.asarray(louvain.fit_predict(graph[rows][:, rows]), dtype=np.int64)
-                member_rows.append(rows)
-                member_cols.append(labels + offset)
-                offset += int(labels.max()) + 1
-                present = np.zeros(m, dtype=np.float32)
-                present[rows] = 1.0
-                seen.append(present)
+    for (_, _, _, rows), labels in zip(specs, members, strict=True):
+        member_rows.append(rows)
+        member_cols.append(labels + offset)
+        offset += int(labels.max()) + 1
+        present = np.zeros(m, dtype=np.float32)
+        present[rows] = 1.0
+        seen.append(present)
+    _set_ensemble_input(None, None)
     # One column per community of each member: Z·Zᵀ counts the members that put two answers
     # together, V·Vᵀ those that saw both (sparse and BLAS products; no m² loop per member).
     rows = np.concatenate(member_rows)
