@@ -37,6 +37,26 @@ def test_docs_load_only_bundled_assets_and_keep_the_csp(client):
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")
 
 
+def test_docs_declare_their_language_and_have_a_title(client):
+    """axe's html-has-lang and document-title: ninja's own template has no ``lang``."""
+    import re
+
+    page = client.get("/api/docs").content.decode()
+    assert re.search(r'<html lang="ja">', page)
+    assert re.search(r"<title>Kyokan API: 開発者向けの説明</title>", page)
+    assert '<a href="/api/openapi.json">' in page  # without JavaScript, the schema's address
+    assert "http://" not in page and "https://" not in page  # nothing from elsewhere
+    response = client.get("/api/docs", HTTP_ACCEPT_LANGUAGE="en")
+    page = response.content.decode()
+    assert '<html lang="en">' in page and response["Content-Language"] == "en"
+    assert "<title>Kyokan API: reference for developers</title>" in page
+    # Swagger UI's online validator badge is off (it would send the schema elsewhere).
+    settings = re.search(r'id="swagger-settings">(.*?)</script>', page, re.S).group(1)
+    import json
+
+    assert json.loads(settings)["validatorUrl"] is None
+
+
 @pytest.fixture
 def schema_app(db, public_initiative, internal_initiative, account, settings):
     settings.KYOKAN_API_RATE_LIMIT = 10**9

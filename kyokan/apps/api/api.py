@@ -1,11 +1,13 @@
 """The JSON API (django-ninja): /api/v1/…, its OpenAPI schema at /api/openapi.json and the
 browsable docs at /api/docs (Swagger UI from ninja's bundled static files: nothing is
-loaded from elsewhere, and it runs under the site's Content-Security-Policy)."""
+loaded from elsewhere, and it runs under the site's Content-Security-Policy; the page is
+Kyokan's template, which declares its language and has a title)."""
 
 from __future__ import annotations
 
 from django.urls import path
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 from ninja.renderers import JSONRenderer
 
 from . import errors
@@ -39,6 +41,14 @@ class Utf8Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+class Docs(Swagger):
+    """ninja's Swagger UI page from api/swagger.html: ``<html lang>`` in the request's
+    language (Japanese unless Accept-Language asks for English), a translated title, a
+    message without JavaScript; ninja's own template declares no language."""
+
+    template = "api/swagger.html"
+
+
 api = NinjaAPI(
     renderer=Utf8Renderer(),
     title="Kyokan API",
@@ -47,6 +57,8 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # No online validator badge (Swagger UI would ask validator.swagger.io about the schema).
+    docs=Docs(settings={"validatorUrl": None}),
 )
 errors.install(api)
 api.add_router("/v1/", portfolio.router)
