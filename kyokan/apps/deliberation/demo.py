@@ -2,6 +2,11 @@
 initiative of the portfolio — with comments, supports and the sessions that discussed them,
 a citizen's idea published on the portal, and a staff conversation on 「本市が目指すDXとは」.
 
+The ideas are placed on the demo's timeline (relative to the day it is loaded): proposed,
+commented on, supported and put on the agenda before the study-group session that discussed
+them, decided after it, 事業化 after the decision, in that order and before today (the
+services take ``at=`` for that; their audit events keep the moment of loading).
+
 The conversation's votes are generated, not collected: 60 staff members each hold one of
 three stated viewpoints (citizen-centred reform, efficiency through tools, care for those
 left behind), vote on about 80 % of the 14 statements as their viewpoint says, and vote
@@ -13,6 +18,9 @@ results published: 36 generated participants (no accounts) hold one of two viewp
 (online first, or help at the counter kept), voted the same way, and its analysis has run."""
 
 import random
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from kyokan.apps.meetings.models import Meeting, MeetingKind
 
@@ -130,40 +138,109 @@ def _study_sessions():
     return list(Meeting.objects.filter(series__kind=MeetingKind.STUDY).order_by("starts_at", "id"))
 
 
+def _office_moment(tl, day: date, hour: int, minute: int = 0) -> datetime:
+    """``hour:minute`` on ``day``, or on the next day the city office is open."""
+    while not tl.is_open(day):
+        day += timedelta(days=1)
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _later(tl, prev: datetime, days: int, hour: int) -> datetime:
+    """An office moment ``days`` after ``prev`` at ``hour`` — strictly after ``prev``."""
+    day = timezone.localtime(prev).date() + timedelta(days=days)
+    moment = _office_moment(tl, day, hour)
+    return moment if moment > prev else prev + timedelta(minutes=20)
+
+
+class _Clock:
+    """The moments of one idea's story, each strictly after the one before and all in the
+    past: a step that would reach the last hour before now (the office closed for days
+    around the new year, say) is taken a few minutes after the one before instead."""
+
+    def __init__(self, tl, start: datetime):
+        self.tl, self.now = tl, start
+        self.limit = timezone.now() - timedelta(hours=1)
+
+    def _move(self, moment: datetime) -> datetime:
+        self.now = moment if moment <= self.limit else self.now + timedelta(minutes=5)
+        return self.now
+
+    def next(self, days: int = 0, hour: int = 10) -> datetime:
+        return self._move(_later(self.tl, self.now, days, hour))
+
+    def at_least(self, moment: datetime) -> datetime:
+        return self._move(max(self.now + timedelta(minutes=20), moment))
+
+
 def _ideas(ctx, secretariat) -> None:
+    """The ideas on the demo's timeline: each was proposed, commented on, supported and put
+    on the study group's agenda (検討中) before the session that discussed it; the
+    secretariat's decision (採用 / 不採用) and 事業化 came after that session, on office days,
+    in that order, all before today. The ideas still 提案 were proposed in the last weeks,
+    for the next session."""
     from kyokan.apps.core.demo import DEPARTMENTS
 
-    fy = ctx.timeline.fiscal_year
+    tl = ctx.timeline
+    fy = tl.fiscal_year
     sessions = _study_sessions()
+    now = timezone.now()
+    held = [m for m in sessions if m.starts_at and m.starts_at < now]
+    ahead = [m for m in sessions if m.starts_at and m.starts_at > now]
+    discussed = held[-1] if held else None
+    upcoming = ahead[0] if ahead else None
+    # the session that discussed the ideas: its start (and end), or about a month ago
+    met = discussed.starts_at if discussed else tl.at(-30, 15)
+    met_end = (discussed.ends_at or met) if discussed else met
+    met_day = timezone.localtime(met).date()
     promoters = [u for login, u in ctx.people.items() if login.startswith("suishinin")]
     supporters = [u for login, u in ctx.people.items() if login.startswith(("staff", "suishinin"))]
     for n, (title, problem, who, value, proposal, login, path, reason) in enumerate(IDEAS):
         author = ctx.people.get(login) or promoters[n % len(promoters)]
+        if path:  # discussed at the held session: proposed some weeks before it
+            start = _office_moment(tl, met_day - timedelta(days=56 - 5 * n), 9 + n)
+        else:  # proposed in the last weeks, for the next session
+            start = tl.at(-12 + 4 * (n - 5), 9 + n)
+        clock = _Clock(tl, start)
         idea = services.idea_create(
             actor=author, title=title, problem=problem, who=who, citizen_value=value,
-            proposal=proposal,
+            proposal=proposal, at=clock.now,
         )  # fmt: skip
-        for person in supporters[n : n + 3 + 2 * (len(IDEAS) - n)]:
-            if person.pk != author.pk:
-                services.support_set(actor=person, idea=idea, support=True)
-        if sessions and path:
-            services.session_link(
-                actor=secretariat, idea=idea, meeting=sessions[0],
-                note="推進員検討部会で提案者が説明",
-            )  # fmt: skip
         commenter = promoters[(n + 1) % len(promoters)]
         first = services.comment_add(
             actor=commenter,
             idea=idea,
             body="私の課でも同じ問題があります。効果を測る指標も決めたいです。",
+            at=clock.next(1, 11),
         )
         services.comment_add(
             actor=author,
             idea=idea,
             parent=first,
             body="ありがとうございます。待ち時間を指標にする案です。",
+            at=clock.next(0, 14),
         )
+        people = [p for p in supporters[n : n + 3 + 2 * (len(IDEAS) - n)] if p.pk != author.pk]
+        for k, person in enumerate(people):
+            hour = 9 + (k % 3) * 3
+            services.support_set(
+                actor=person, idea=idea, support=True, at=clock.next(int(k % 3 == 0), hour)
+            )
+        if path:
+            # put on the agenda of the session (検討中) about ten days before it
+            clock.at_least(_office_moment(tl, met_day - timedelta(days=10), 10))
+            if discussed is not None:
+                services.session_link(
+                    actor=secretariat, idea=idea, meeting=discussed,
+                    note="推進員検討部会で提案者が説明", at=clock.now,
+                )  # fmt: skip
+        elif upcoming is not None:
+            services.session_link(
+                actor=secretariat, idea=idea, meeting=upcoming, note="次回の部会で検討",
+                at=clock.next(1, 16),
+            )  # fmt: skip
         for status in path:
+            if status in ("adopted", "rejected"):  # decided on the session's discussion
+                clock.at_least(_later(tl, met_end, 2, 10))
             if status == "launched":
                 bureau = ctx.departments[DEPARTMENTS[3][0]]  # 市民生活部
                 services.idea_launch(
@@ -171,31 +248,38 @@ def _ideas(ctx, secretariat) -> None:
                     fiscal_year_end=fy + 2, scope="henkaku", dx="X",
                     organisation_kind="change",
                     organisation_change="窓口の予約枠に合わせて職員の配置を見直す",
+                    at=clock.next(7, 10),
                 )  # fmt: skip
-            else:
-                if status == "adopted":
-                    services.comment_add(
-                        actor=secretariat, idea=idea, is_answer=True,
-                        body="推進員検討部会での検討の結果、採用しました。次年度の取組として準備します。",
-                    )  # fmt: skip
-                services.idea_set_status(actor=secretariat, idea=idea, status=status,
-                                         reason=reason)  # fmt: skip
-        if len(sessions) > 1 and not path:
-            services.session_link(
-                actor=secretariat, idea=idea, meeting=sessions[-1], note="次回の部会で検討"
-            )
+                continue
+            if status == "adopted":
+                services.comment_add(
+                    actor=secretariat, idea=idea, is_answer=True,
+                    body="推進員検討部会での検討の結果、採用しました。次年度の取組として準備します。",
+                    at=clock.now,
+                )  # fmt: skip
+            services.idea_set_status(
+                actor=secretariat, idea=idea, status=status, reason=reason,
+                at=clock.at_least(clock.now),
+            )  # fmt: skip
+    # A citizen's idea from the portal (sent on a Saturday evening or any day), published,
+    # under review and answered on the next office days.
+    sent = timezone.make_aware(datetime.combine(tl.today - timedelta(days=20), time(20, 30)))
+    clock = _Clock(tl, sent)
     citizen = services.idea_create(
         actor=None, origin="citizen", author_name="ひかり野の住民",
         title="市役所の駐車場の混雑状況を知りたい",
         problem="手続に行くと駐車場が満車で、周りを何周もすることがある。",
         who="車で来庁する市民", citizen_value="空いている時間に来庁できる。",
-        proposal="駐車場の混雑状況をホームページで見られるようにする。",
+        proposal="駐車場の混雑状況をホームページで見られるようにする。", at=clock.now,
     )  # fmt: skip
-    services.idea_publish(actor=secretariat, idea=citizen, public=True)
-    services.idea_set_status(actor=secretariat, idea=citizen, status="reviewing")
+    services.idea_publish(actor=secretariat, idea=citizen, public=True, at=clock.next(1, 10))
+    services.idea_set_status(
+        actor=secretariat, idea=citizen, status="reviewing", at=clock.at_least(clock.now)
+    )
     services.comment_add(
         actor=secretariat, idea=citizen, is_answer=True,
         body="ご提案ありがとうございます。窓口予約のオンライン化とあわせて検討します。",
+        at=clock.next(1, 11),
     )  # fmt: skip
 
 

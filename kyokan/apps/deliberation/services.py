@@ -190,6 +190,17 @@ def attachment_remove(*, actor, attachment: IdeaAttachment) -> None:
         transaction.on_commit(lambda: attachment.file.storage.delete(stored))
 
 
+def _stamp(instance, at, *fields: str) -> None:
+    """Date what was just written at ``at``, a moment in the past: the demo builds the
+    ideas' past on its timeline (these columns are set to the real moment on save). A
+    person's request never passes ``at``; the audit event keeps the moment it was recorded."""
+    if at is None or instance is None:
+        return
+    type(instance).objects.filter(pk=instance.pk).update(**dict.fromkeys(fields, at))
+    for name in fields:
+        setattr(instance, name, at)
+
+
 def _department_of(person):
     division = getattr(person, "department", None) if person is not None else None
     if division is None:
@@ -212,10 +223,12 @@ def idea_create(
     origin: str = Origin.STAFF,
     author_name: str = "",
     author_email: str = "",
+    at=None,
 ) -> Idea:
     """A new idea. A staff member's idea names them and their department; a citizen's
     (``origin="citizen"``, from the public form) names whom they chose to show. The author
-    follows the idea (a citizen with an e-mail address is told by e-mail)."""
+    follows the idea (a citizen with an e-mail address is told by e-mail). ``at``: when it
+    was proposed, for the demo's past (see :func:`_stamp`)."""
     person = actor if getattr(actor, "is_authenticated", False) else None
     division, bureau = _department_of(person if origin == Origin.STAFF else None)
     fields = {
@@ -237,10 +250,11 @@ def idea_create(
         terms=similar.terms_of(fields["title"], fields["problem"], fields["proposal"]),
     )
     idea = audited_create(actor=person, instance=idea)
+    _stamp(idea, at, "created_at", "updated_at")
     for upload in attachments:
         attachment_add(actor=person, idea=idea, upload=upload)
     if person is not None:
-        Follow.objects.create(idea=idea, person=person)
+        _stamp(Follow.objects.create(idea=idea, person=person), at, "created_at")
     _index(idea)
     link = idea.get_absolute_url()
     notify(
@@ -288,7 +302,9 @@ def _status_message(idea: Idea, new: str, reason: str):
     return message
 
 
-def _move(*, actor, idea: Idea, status: str, reason: str, changes: dict | None = None) -> None:
+def _move(
+    *, actor, idea: Idea, status: str, reason: str, changes: dict | None = None, at=None
+) -> None:
     if status not in idea.next_statuses:
         raise ValidationError(
             {
@@ -308,7 +324,9 @@ def _move(*, actor, idea: Idea, status: str, reason: str, changes: dict | None =
         changes={"status": status, "status_reason": reason, **(changes or {})},
         summary=f"{old} → {status}",
     )
-    StatusChange.objects.create(idea=idea, old=old, new=status, reason=reason, actor=actor)
+    change = StatusChange.objects.create(idea=idea, old=old, new=status, reason=reason, actor=actor)
+    _stamp(change, at, "at")
+    _stamp(idea, at, "updated_at")
     _index(idea)
     notify(
         actor=actor,
@@ -321,12 +339,12 @@ def _move(*, actor, idea: Idea, status: str, reason: str, changes: dict | None =
 
 
 @transaction.atomic
-def idea_set_status(*, actor, idea: Idea, status: str, reason: str = "") -> Idea:
+def idea_set_status(*, actor, idea: Idea, status: str, reason: str = "", at=None) -> Idea:
     """One step of the path 提案 → 検討中 → 採用 / 不採用 (reason required). 事業化 goes
-    through :func:`idea_launch`, which creates the initiative."""
+    through :func:`idea_launch`, which creates the initiative. ``at``: the demo's past."""
     if status == IdeaStatus.LAUNCHED:
         raise ValidationError({"status": _("事業化 creates an initiative: use 「事業化する」.")})
-    _move(actor=actor, idea=idea, status=status, reason=reason)
+    _move(actor=actor, idea=idea, status=status, reason=reason, at=at)
     return idea
 
 
@@ -359,10 +377,12 @@ def idea_launch(
     budget_kind: str = "none",
     budget_change: str = "",
     reason: str = "",
+    at=None,
 ):
     """事業化: create the initiative in the portfolio, prefilled from the idea (title,
     summary, who benefits, their pain, what changes, the strategy pillar), link the two
-    and move the idea to 事業化. Returns the initiative."""
+    and move the idea to 事業化 (``at``: the demo's past, for the idea's step). Returns the
+    initiative."""
     from kyokan.apps.portfolio import services as portfolio
 
     if IdeaStatus.LAUNCHED not in idea.next_statuses:
@@ -403,13 +423,17 @@ def idea_launch(
         status=IdeaStatus.LAUNCHED,
         reason=reason or _("Initiative 「%(title)s」 created.") % {"title": initiative.title},
         changes={"initiative": initiative},
+        at=at,
     )
     return initiative
 
 
 @transaction.atomic
-def idea_publish(*, actor, idea: Idea, public: bool) -> bool:
-    return audited_update(actor=actor, instance=idea, changes={"is_public": bool(public)})
+def idea_publish(*, actor, idea: Idea, public: bool, at=None) -> bool:
+    changed = audited_update(actor=actor, instance=idea, changes={"is_public": bool(public)})
+    if changed:
+        _stamp(idea, at, "updated_at")
+    return changed
 
 
 @transaction.atomic
@@ -426,9 +450,16 @@ def idea_delete(*, actor, idea: Idea) -> None:
 
 @transaction.atomic
 def comment_add(
-    *, actor, idea: Idea, body: str, parent: Comment | None = None, is_answer: bool = False
+    *,
+    actor,
+    idea: Idea,
+    body: str,
+    parent: Comment | None = None,
+    is_answer: bool = False,
+    at=None,
 ) -> Comment:
-    """A comment (or a reply to ``parent``); followers are told, the commenter follows."""
+    """A comment (or a reply to ``parent``); followers are told, the commenter follows.
+    ``at``: the demo's past."""
     body = _clean(body)
     if not body:
         raise ValidationError({"body": _("Write the comment.")})
@@ -440,6 +471,7 @@ def comment_add(
         actor=actor,
         instance=Comment(idea=idea, parent=parent, author=actor, body=body, is_answer=is_answer),
     )
+    _stamp(comment, at, "created_at")
     kind = KIND_ANSWER if is_answer else KIND_COMMENT
 
     def message() -> Message:
@@ -466,19 +498,23 @@ def comment_add(
         link=comment.get_absolute_url(),
         target=idea,
     )
-    Follow.objects.get_or_create(idea=idea, person=actor)
+    follow, created = Follow.objects.get_or_create(idea=idea, person=actor)
+    if created:
+        _stamp(follow, at, "created_at")
     return comment
 
 
 @transaction.atomic
-def support_set(*, actor, idea: Idea, support: bool) -> bool:
+def support_set(*, actor, idea: Idea, support: bool, at=None) -> bool:
     """Support the idea (once per person) or withdraw the support. Returns whether
-    anything changed."""
+    anything changed. ``at``: the demo's past."""
     existing = Support.objects.filter(idea=idea, person=actor).first()
     if support and existing is None:
         if idea.visibility != Visibility.VISIBLE:
             raise ValidationError(_("This idea is hidden until the secretariat decides on it."))
-        audited_create(actor=actor, instance=Support(idea=idea, person=actor))
+        _stamp(
+            audited_create(actor=actor, instance=Support(idea=idea, person=actor)), at, "created_at"
+        )
         return True
     if not support and existing is not None:
         audited_delete(actor=actor, instance=existing)
@@ -532,10 +568,11 @@ def _session_message(idea: Idea, meeting, note: str):
 
 
 @transaction.atomic
-def session_link(*, actor, idea: Idea, meeting, note: str = "") -> IdeaSession:
+def session_link(*, actor, idea: Idea, meeting, note: str = "", at=None) -> IdeaSession:
     """Link a meeting (a session of the study group, usually) that discusses the idea. The
     idea's author (a member of staff) and its followers are told which meeting and when —
-    not the one who linked it; citizens are not told of internal meetings."""
+    not the one who linked it; citizens are not told of internal meetings. ``at``: the
+    demo's past (when the one who linked it began to follow the idea)."""
     if IdeaSession.objects.filter(idea=idea, meeting=meeting).exists():
         raise ValidationError(_("This meeting is already linked to the idea."))
     note = _clean(note)[:300]
@@ -553,7 +590,9 @@ def session_link(*, actor, idea: Idea, meeting, note: str = "") -> IdeaSession:
         link=idea.get_absolute_url(),
         target=idea,
     )
-    Follow.objects.get_or_create(idea=idea, person=actor)
+    follow, created = Follow.objects.get_or_create(idea=idea, person=actor)
+    if created:
+        _stamp(follow, at, "created_at")
     return session
 
 
