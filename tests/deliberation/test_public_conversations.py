@@ -393,6 +393,88 @@ def test_csrf_is_checked_on_the_public_forms(public_conversation):
     assert response.status_code == 302 and Vote.objects.count() == 1
 
 
+# --- staff signed in on the public page ------------------------------------------------------
+
+
+def test_signed_in_staff_take_part_as_their_staff_participant(public_conversation, people):
+    """A member of staff on the citizens' page is not a second participant: their answers
+    are their staff participation, on either page, and no visitor cookie is given."""
+    conversation = public_conversation
+    staff = client_for(people["staff"])
+    first, second, *_rest = list(conversation.statements.order_by("number"))
+    # one answer on the staff page, one on the public page
+    staff.post(
+        reverse("deliberation:vote", args=[conversation.pk]),
+        {"statement": first.pk, "value": "1"},
+    )
+    page = _page(staff, conversation)
+    assert "職員としてログインしているため" in page
+    assert conversation.get_absolute_url() in page
+    # what they answered on the staff page counts here: the next statement, their last answer
+    assert _shown_statement(staff, conversation) != first
+    assert "4件の意見のうち1件に回答しました" in page
+    assert "直前の回答" in page and first.text in page
+    response = _vote(staff, conversation, second, "-1")
+    assert response.status_code == 302 and visitors.COOKIE not in response.cookies
+    # (the secretariat is a participant as the author of the seed statements)
+    participants = list(conversation.participants.exclude(person=people["secretariat"]))
+    assert len(participants) == 1 and participants[0].person == people["staff"]
+    assert participants[0].visitor == ""
+    assert sorted(Vote.objects.values_list("statement", "value")) == sorted(
+        [(first.pk, 1), (second.pk, -1)]
+    )
+    # the staff page knows the answer given on the public page
+    staff_page = staff.get(conversation.get_absolute_url()).content.decode()
+    assert f'name="statement" value="{second.pk}"' not in staff_page
+    # a second answer replaces the first, as anywhere
+    _vote(staff, conversation, second, "0")
+    assert Vote.objects.get(statement=second).value == 0
+    # a statement is the staff participant's, under the staff rules (checked first here)
+    add = reverse("deliberation:public_statement", args=[conversation.pk])
+    response = staff.post(add, {"text": "職員として公開ページから書いた意見"})
+    assert response.status_code == 302
+    written = Statement.objects.get(text="職員として公開ページから書いた意見")
+    assert written.author == participants[0] and written.visibility == "pending"
+    assert conversation.participants.count() == 2
+    assert AuditEvent.objects.filter(
+        actor=people["staff"], target_type="deliberation.vote"
+    ).exists()
+
+
+def test_the_secretariat_on_the_public_page_adds_statements_shown_at_once(
+    public_conversation, people
+):
+    secretariat = client_for(people["secretariat"])
+    add = reverse("deliberation:public_statement", args=[public_conversation.pk])
+    secretariat.post(add, {"text": "事務局が公開ページから書いた意見"})
+    written = Statement.objects.get(text="事務局が公開ページから書いた意見")
+    assert written.visibility == "visible" and written.author.person == people["secretariat"]
+    assert not Participant.objects.exclude(visitor="").exists()
+
+
+def test_staff_on_the_public_page_have_the_staff_limits(public_conversation, people, monkeypatch):
+    monkeypatch.setitem(limits.LIMITS, "vote", (1, 3600))
+    monkeypatch.setitem(limits.LIMITS, "public_vote", (0, 3600))  # not theirs
+    staff = client_for(people["staff"])
+    first, second, *_rest = list(public_conversation.statements.order_by("number"))
+    _vote(staff, public_conversation, first)
+    _vote(staff, public_conversation, second)
+    assert Vote.objects.count() == 1
+    assert "送信が多すぎます" in _messages(staff, public_conversation)
+
+
+@pytest.mark.parametrize("role", ["citizen", "expert"])
+def test_other_signed_in_accounts_take_part_as_visitors(public_conversation, people, role):
+    client = client_for(people[role])
+    page = _page(client, public_conversation)
+    assert "職員としてログインしているため" not in page
+    statement = _shown_statement(client, public_conversation)
+    response = _vote(client, public_conversation, statement)
+    assert visitors.COOKIE in response.cookies
+    vote = Vote.objects.get()
+    assert vote.participant.person is None and len(vote.participant.visitor) == 64
+
+
 # --- statements ------------------------------------------------------------------------------
 
 

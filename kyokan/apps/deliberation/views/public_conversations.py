@@ -9,6 +9,12 @@ conversation that is not public, a draft, or ended without published results ans
 every one of these pages; one that has ended with its results published stays readable (its
 page says it has ended and links the results) and refuses votes and statements with a
 message.
+
+A member of city staff who is signed in and may take part in the conversation
+(``deliberation.vote``) is not a second, anonymous participant here: the page shows their
+staff participation (what they have answered on the staff page too), and their votes and
+statements are recorded as theirs, with the staff page's rules and limits — no cookie. Other
+signed-in accounts (citizens, experts) take part like any visitor.
 """
 
 from django.contrib import messages
@@ -46,16 +52,27 @@ ENDED = gettext_lazy(
 )
 
 
+def _as_staff(request, conversation: Conversation) -> bool:
+    """Whether the signed-in person takes part as their staff participant."""
+    user = request.user
+    return user.is_authenticated and user.has_perm("deliberation.vote", conversation)
+
+
 def _page(request, conversation: Conversation, form: StatementForm):
     if conversation.ended:
         return portal_render(
             request, "deliberation/public_conversation.html", {"conversation": conversation}
         )
-    participant = selectors.visitor_participant(
-        conversation, visitors.key_of(visitors.token_of(request))
-    )
+    as_staff = _as_staff(request, conversation)
+    if as_staff:
+        participant = selectors.participant_of(request.user, conversation)
+    else:
+        participant = selectors.visitor_participant(
+            conversation, visitors.key_of(visitors.token_of(request))
+        )
     context = {
         "conversation": conversation,
+        "as_staff": as_staff,
         "statement": selectors.next_statement(conversation, participant),
         "progress": selectors.conversation_progress(conversation, participant),
         "last_vote": selectors.last_vote(participant),
@@ -101,6 +118,17 @@ def public_vote(request, pk: int):
     form, statement = vote_target(request, conversation)
     if statement is None:
         return redirect(back)
+    if _as_staff(request, conversation):
+        if not limits.allow(request, "vote"):
+            messages.error(request, str(RATE_LIMITED))
+            return redirect(back)
+        try:
+            services.vote_cast(
+                actor=request.user, statement=statement, value=form.cleaned_data["value"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(back)
     token, key, new = _visitor(request, conversation)
     response = redirect(back)
     if not _allowed(request, "public_vote", new_participant=new):
@@ -128,7 +156,25 @@ def public_statement(request, pk: int):
     if not conversation.allow_statements:
         messages.error(request, _("This conversation takes votes only, not new statements."))
         return redirect("deliberation:public_conversation", pk=pk)
-    if form.is_valid():
+    if form.is_valid() and _as_staff(request, conversation):
+        if not limits.allow(request, "statement"):
+            form.add_error(None, str(RATE_LIMITED))
+        else:
+            try:
+                statement = services.statement_add(
+                    actor=request.user, conversation=conversation, text=form.cleaned_data["text"]
+                )
+            except ValidationError as exc:
+                apply_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Thank you: your statement is shown once the moderator has checked it.")
+                    if statement.visibility == "pending"
+                    else _("Thank you: your statement was added."),
+                )
+                return redirect("deliberation:public_conversation", pk=pk)
+    elif form.is_valid():
         token, key, new = _visitor(request, conversation)
         if not _allowed(request, "public_statement", new_participant=new):
             form.add_error(None, str(RATE_LIMITED))
