@@ -84,3 +84,48 @@ def test_list_pages_do_not_grow_with_the_data(client, people, make_conversation)
     _grow(people, 8, 2, conversation)
     large = _counts(client, pages)
     assert large == small
+
+
+def test_the_conversation_list_counts_each_relation_alone_in_one_query(people, make_conversation):
+    """Statements, participants and votes counted through joins in one query multiply one
+    another (3 statements × 4 voters × their votes); each is a subquery of its own."""
+    from kyokan.apps.deliberation import selectors
+
+    secretariat = people["secretariat"]
+    busy = make_conversation(seeds=SEEDS[:5])
+    hidden = busy.statements.order_by("number").last()
+    services.moderation_decide(actor=secretariat, target=hidden, keep=False)
+    pending = services.statement_add(
+        actor=people["staff"], conversation=busy, text="確認待ちの意見がここにあります"
+    )
+    assert pending.visibility == "pending"
+    numbers = sorted(busy.statements.values_list("number", flat=True))
+    # four voters: 4, 3, 2 and 1 votes (the last one on the hidden statement)
+    votes = [(p, s, 1) for p in range(1, 5) for s in numbers[: 5 - p]]
+    votes.append((4, hidden.number, -1))
+    services.votes_load(actor=secretariat, conversation=busy, votes=votes)
+    quiet = make_conversation(seeds=SEEDS[5:7])  # the secretariat wrote it, nobody voted
+    voters = [UserFactory(roles=["staff"]) for _n in range(2)]
+    for person in voters:
+        for statement in quiet.statements.all():
+            services.vote_cast(actor=person, statement=statement, value=-1)
+
+    with CaptureQueriesContext(connection) as ctx:
+        rows = {
+            c.pk: (c.statement_count, c.participant_count, c.vote_count)
+            for c in selectors.conversations(secretariat)
+        }
+    assert len(ctx.captured_queries) == 1
+    # busy: 4 visible statements (one hidden, one pending), 4 voters (the secretariat, who
+    # wrote the seeds, did not vote), 4 + 3 + 2 + 1 + 1 = 11 votes
+    assert rows[busy.pk] == (4, 4, 11)
+    assert rows[quiet.pk] == (2, 2, 4)
+    assert selectors.conversation_counts(busy) == {
+        "participants": 4,
+        "statements": 4,
+        "pending": 1,
+        "votes": 11,
+    }
+    # the people's own open conversations: how many statements are left to each
+    left = dict(selectors.my_open_conversations(voters[0]))
+    assert left == {busy: 4}

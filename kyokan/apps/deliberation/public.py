@@ -8,16 +8,12 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from .models import (
     Comment,
@@ -29,6 +25,7 @@ from .models import (
     Statement,
     Visibility,
 )
+from .selectors import VISIBLE_STATEMENTS, VOTERS, per_conversation
 
 
 def public_ideas(*, status: str = "") -> QuerySet[Idea]:
@@ -71,25 +68,6 @@ def public_counts() -> dict:
 # --- conversations ----------------------------------------------------------------------------
 
 
-# Participants are counted once they have voted (the secretariat, who wrote the seed
-# statements, is not counted until it votes).
-VISIBLE_STATEMENTS = Q(visibility=Visibility.VISIBLE)
-VOTERS = Q(votes__isnull=False)
-
-
-def _count(model, condition: Q) -> Coalesce:
-    """A per-conversation count as a subquery (two joined counts would multiply the rows:
-    statements × participants)."""
-    counted = (
-        model.objects.filter(condition, conversation=OuterRef("pk"))
-        .order_by()
-        .values("conversation")
-        .annotate(n=Count("pk", distinct=True))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
 def public_conversations(*, include_closed: bool = False) -> QuerySet[Conversation]:
     """The conversations citizens can take part in on the portal: public and open, newest
     first, each with ``title``, ``question``, ``public_url``, ``statement_count`` (visible
@@ -102,8 +80,8 @@ def public_conversations(*, include_closed: bool = False) -> QuerySet[Conversati
     return (
         Conversation.objects.filter(readable, is_public=True)
         .annotate(
-            statement_count=_count(Statement, VISIBLE_STATEMENTS),
-            participant_count=_count(Participant, VOTERS),
+            statement_count=per_conversation(Statement, VISIBLE_STATEMENTS),
+            participant_count=per_conversation(Participant, VOTERS),
             ended=Case(
                 When(state=Conversation.State.CLOSED, then=Value(True)),
                 default=Value(False),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from . import similar
@@ -276,15 +277,35 @@ def moderation_count() -> int:
 # --- conversations ----------------------------------------------------------------------------
 
 
+# Participants are counted once they have voted (the secretariat, who wrote the seed
+# statements, is not counted until it votes).
+VISIBLE_STATEMENTS = Q(visibility=Visibility.VISIBLE)
+VOTERS = Q(Exists(Vote.objects.filter(participant=OuterRef("pk"))))
+
+
+def per_conversation(model, condition: Q | None = None, *, via: str = "conversation"):
+    """A count per conversation as a subquery (``via``: the path from ``model`` to the
+    conversation). Counting two or more relations through joins in one query multiplies
+    their rows (statements × participants × votes); a subquery each counts each alone, and
+    the list stays one query however much data there is."""
+    rows = model.objects.filter(**{via: OuterRef("pk")})
+    if condition is not None:
+        rows = rows.filter(condition)
+    counted = rows.order_by().values(via).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def conversations(user) -> QuerySet[Conversation]:
+    """The conversations this person may see (drafts for the secretariat only), newest
+    first, with ``statement_count`` (visible statements), ``participant_count`` (those who
+    voted) and ``vote_count``."""
     qs = Conversation.objects.all()
     if not user.has_perm("deliberation.manage_conversations"):
         qs = qs.exclude(state=Conversation.State.DRAFT)
     return qs.annotate(
-        statement_count=Count(
-            "statements", filter=Q(statements__visibility=Visibility.VISIBLE), distinct=True
-        ),
-        participant_count=Count("participants", distinct=True),
+        statement_count=per_conversation(Statement, VISIBLE_STATEMENTS),
+        participant_count=per_conversation(Participant, VOTERS),
+        vote_count=per_conversation(Vote, via="statement__conversation"),
     ).order_by("-created_at", "-id")
 
 
@@ -332,8 +353,9 @@ def conversation_progress(conversation: Conversation, participant: Participant |
 
 
 def conversation_counts(conversation: Conversation) -> dict:
+    """The conversation's figures as the list counts them (participants: those who voted)."""
     return {
-        "participants": conversation.participants.count(),
+        "participants": conversation.participants.filter(VOTERS).count(),
         "statements": conversation.statements.filter(visibility=Visibility.VISIBLE).count(),
         "pending": conversation.statements.filter(visibility=Visibility.PENDING).count(),
         "votes": Vote.objects.filter(statement__conversation=conversation).count(),
@@ -388,18 +410,14 @@ def latest_result(conversation: Conversation, *, before: ConsensusRun | None = N
 def my_open_conversations(user, limit: int = 50) -> list[tuple[Conversation, int]]:
     """Open conversations with statements this person has not voted on, and how many (one
     query, however many conversations there are)."""
-    visible = Visibility.VISIBLE
     qs = (
         Conversation.objects.filter(state=Conversation.State.OPEN)
         .annotate(
-            total=Count("statements", filter=Q(statements__visibility=visible), distinct=True),
-            voted=Count(
-                "participants__votes",
-                filter=Q(
-                    participants__person_id=user.pk,
-                    participants__votes__statement__visibility=visible,
-                ),
-                distinct=True,
+            total=per_conversation(Statement, VISIBLE_STATEMENTS),
+            voted=per_conversation(
+                Vote,
+                Q(participant__person_id=user.pk, statement__visibility=Visibility.VISIBLE),
+                via="statement__conversation",
             ),
         )
         .order_by("-created_at", "-id")
