@@ -1,4 +1,8 @@
+import itertools
+from datetime import date, datetime, time, timedelta
+
 import pytest
+from django.utils import timezone
 
 from kyokan.apps.core.roles import Role
 from tests.factories import MunicipalityFactory, UserFactory
@@ -56,3 +60,17 @@ def client_as(client, people):
 @pytest.fixture
 def sysadmin(people):
     return people[Role.SYSADMIN]
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """set(day): from now on the clock reads 10:00 in Japan on ``day`` (moving on by a
+    microsecond at each reading, so that creation times keep their order) — for the demo
+    timeline tests, which load the demo as if on several days."""
+
+    def set_day(day: date):
+        start = datetime.combine(day, time(10), tzinfo=timezone.get_fixed_timezone(9 * 60))
+        ticks = itertools.count()
+        monkeypatch.setattr(timezone, "now", lambda: start + timedelta(microseconds=next(ticks)))
+
+    return set_day

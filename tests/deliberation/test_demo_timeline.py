@@ -5,8 +5,7 @@ after that session and 事業化 after the decision; the ideas still 提案 were
 the session that will discuss them; nothing is dated after now, none all on the load day,
 staff wrote on days the city office is open, every date within the demo's fiscal years."""
 
-import itertools
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -17,23 +16,9 @@ from kyokan.apps.core.models import ClosedDay, FiscalYear
 from kyokan.apps.deliberation import selectors
 from kyokan.apps.deliberation.models import Comment, Follow, Idea, StatusChange, Support
 
-TOKYO = timezone.get_fixed_timezone(9 * 60)
 # an ordinary day, the first days of a fiscal year, just after the new-year closure
 DAYS = [date(2026, 12, 1), date(2026, 4, 2), date(2027, 1, 4)]
 ORDER = ["proposed", "reviewing", "adopted", "launched"]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """set(day): from now on the clock reads 10:00 in Japan on ``day`` (moving on by a
-    microsecond at each reading, so that creation times keep their order)."""
-
-    def set_day(day: date):
-        start = datetime.combine(day, time(10), tzinfo=TOKYO)
-        ticks = itertools.count()
-        monkeypatch.setattr(timezone, "now", lambda: start + timedelta(microseconds=next(ticks)))
-
-    return set_day
 
 
 def _day(moment) -> date:

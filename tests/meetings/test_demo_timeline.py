@@ -8,8 +8,7 @@ within the demo's fiscal years.
 The demo is loaded as if on several days (the clock is set to that day), including the first
 days of a fiscal year, the year-end and the end of a fiscal year."""
 
-import itertools
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 import pytest
 from django.utils import timezone
@@ -19,21 +18,7 @@ from kyokan.apps.core.demo import demo_load
 from kyokan.apps.core.models import ClosedDay, FiscalYear
 from kyokan.apps.meetings.models import ActionItem, DatePoll, Meeting, PollCandidate
 
-TOKYO = timezone.get_fixed_timezone(9 * 60)
 DAYS = [date(2026, 12, 1), date(2027, 3, 25), date(2026, 4, 2), date(2027, 1, 4)]
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    """set(day): from now on the clock reads 10:00 in Japan on ``day`` (moving on by a
-    microsecond at each reading, so that creation times keep their order)."""
-
-    def set_day(day: date):
-        start = datetime.combine(day, time(10), tzinfo=TOKYO)
-        ticks = itertools.count()
-        monkeypatch.setattr(timezone, "now", lambda: start + timedelta(microseconds=next(ticks)))
-
-    return set_day
 
 
 def _local_day(moment) -> date:

@@ -129,28 +129,35 @@ def vote(request, pk: int, obj: Conversation):
     return redirect(back)
 
 
+def add_staff_statement(request, conversation: Conversation, form: StatementForm) -> bool:
+    """A signed-in member of staff's statement (the staff page, or the citizens' page when
+    staff use it): the staff rate limit, the service, its errors on ``form``, the message.
+    ``True`` when the statement was added."""
+    if not limits.allow(request, "statement"):
+        form.add_error(None, str(RATE_LIMITED))
+        return False
+    try:
+        statement = services.statement_add(
+            actor=request.user, conversation=conversation, text=form.cleaned_data["text"]
+        )
+    except ValidationError as exc:
+        apply_service_errors(form, exc)
+        return False
+    messages.success(
+        request,
+        _("Thank you: your statement is shown once the moderator has checked it.")
+        if statement.visibility == "pending"
+        else _("Thank you: your statement was added."),
+    )
+    return True
+
+
 @require("deliberation.vote", obj=conversation_obj)
 @require_POST
 def statement_add(request, pk: int, obj: Conversation):
     form = StatementForm(request.POST)
-    if form.is_valid():
-        if not limits.allow(request, "statement"):
-            form.add_error(None, str(RATE_LIMITED))
-        else:
-            try:
-                statement = services.statement_add(
-                    actor=request.user, conversation=obj, text=form.cleaned_data["text"]
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Thank you: your statement is shown once the moderator has checked it.")
-                    if statement.visibility == "pending"
-                    else _("Thank you: your statement was added."),
-                )
-                return redirect(obj.get_absolute_url())
+    if form.is_valid() and add_staff_statement(request, obj, form):
+        return redirect(obj.get_absolute_url())
     return form_page(
         request,
         form,

@@ -35,7 +35,7 @@ from .. import limits, report, selectors, services, visitors
 from .. import public as public_selectors
 from ..forms import StatementForm
 from ..models import Conversation
-from .conversations import vote_target
+from .conversations import add_staff_statement, vote_target
 from .ideas import RATE_LIMITED
 
 
@@ -157,23 +157,8 @@ def public_statement(request, pk: int):
         messages.error(request, _("This conversation takes votes only, not new statements."))
         return redirect("deliberation:public_conversation", pk=pk)
     if form.is_valid() and _as_staff(request, conversation):
-        if not limits.allow(request, "statement"):
-            form.add_error(None, str(RATE_LIMITED))
-        else:
-            try:
-                statement = services.statement_add(
-                    actor=request.user, conversation=conversation, text=form.cleaned_data["text"]
-                )
-            except ValidationError as exc:
-                apply_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("Thank you: your statement is shown once the moderator has checked it.")
-                    if statement.visibility == "pending"
-                    else _("Thank you: your statement was added."),
-                )
-                return redirect("deliberation:public_conversation", pk=pk)
+        if add_staff_statement(request, conversation, form):
+            return redirect("deliberation:public_conversation", pk=pk)
     elif form.is_valid():
         token, key, new = _visitor(request, conversation)
         if not _allowed(request, "public_statement", new_participant=new):
