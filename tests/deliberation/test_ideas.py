@@ -211,6 +211,16 @@ def test_the_public_form_refuses_robots_and_keeps_what_was_typed(client):
     assert not Idea.objects.exists()
 
 
+def test_the_robot_trap_is_hidden_with_its_label(client):
+    # The trap's label 「この欄は空のままにしてください」 was shown to every citizen above the
+    # consent box, with no box of its own to leave empty.
+    import re
+
+    page = client.get(reverse("deliberation:public_create")).content.decode()
+    wrapper = re.search(r'<div class="([^"]*)">\s*<label for="id_website">', page)
+    assert wrapper is not None and "visually-hidden" in wrapper.group(1).split()
+
+
 def test_the_public_form_is_rate_limited_per_address(client, settings):
     data = {**idea_fields(), "agree": "on", "similar_seen": "on"}
     for n in range(7):
