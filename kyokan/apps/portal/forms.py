@@ -1,4 +1,5 @@
-"""Forms of the portal: the public initiative filter and the reading dictionary."""
+"""Forms of the portal: the public initiative filter, the procedure search and the reading
+dictionary."""
 
 from __future__ import annotations
 
@@ -38,6 +39,20 @@ class InitiativeFilterForm(forms.Form):
             "fiscal_year": data.get("fiscal_year"),
             "status": data.get("status") or "",
         }
+
+
+class ProcedureSearchForm(forms.Form):
+    """The citizens' search of the procedures (GET; the staff inventory's normalisation)."""
+
+    q = forms.CharField(
+        label=_("Name of the procedure"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "Words of the name, or of its law. Full-width or half-width letters, hiragana or "
+            "katakana: both find the same procedures."
+        ),
+    )
 
 
 class ReadingEntryForm(forms.ModelForm):

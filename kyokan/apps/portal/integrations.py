@@ -40,13 +40,20 @@ def procedures_available() -> bool:
     return bool(module and hasattr(module, "public_procedures"))
 
 
-def procedures_page(request) -> dict | None:
+def procedures_page(request, *, q: str = "") -> dict | None:
     """The public inventory (name, legal basis, online status, planned year) and the online
-    rates, through kyokan.apps.procedures.public."""
+    rates, through kyokan.apps.procedures.public; with ``q``, only the public procedures that
+    the staff inventory's search finds (its selector: the folded name, legal basis and
+    attachments, so width and kana variants match)."""
     module = _module("procedures")
     if module is None or not hasattr(module, "public_procedures"):
         return None
-    page = Paginator(module.public_procedures(), 50).get_page(request.GET.get("page"))
+    rows = module.public_procedures()
+    if q:
+        from kyokan.apps.procedures import selectors
+
+        rows = rows.filter(pk__in=selectors.procedures(q=q).values("pk"))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
     rows = []
     for row in page.object_list:
         row = dict(row)

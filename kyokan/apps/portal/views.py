@@ -21,7 +21,7 @@ from kyokan.apps.portfolio import public as portfolio_public
 from kyokan.apps.surveys import public as surveys_public
 
 from . import furigana, integrations, selectors, services
-from .forms import InitiativeFilterForm, ReadingEntryForm
+from .forms import InitiativeFilterForm, ProcedureSearchForm, ReadingEntryForm
 from .models import ReadingEntry
 
 PAGE_SIZE = 20
@@ -195,8 +195,14 @@ def meeting(request, pk: int):
 
 @public
 def procedures(request):
-    data = integrations.procedures_page(request)
-    return portal_render(request, "portal/procedures.html", data or {"unavailable": True})
+    form = ProcedureSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    data = integrations.procedures_page(request, q=q)
+    return portal_render(
+        request,
+        "portal/procedures.html",
+        {"form": form, "q": q, **(data or {"unavailable": True})},
+    )
 
 
 @public
