@@ -6,10 +6,10 @@ reads it through the functions here and shows nothing of an app that has none (o
 what is needed) — the page then answers 404 and the front page leaves its section out.
 
 Procedures: ``public_procedures()`` (rows of public columns), ``online_status_label(code)``
-and ``public_summary()``. Deliberation: ``public_ideas()``, ``public_counts()``, and (when
-it exists) ``public_conversations()`` — INTEGRATION POINT: the portal lists conversations
-as soon as deliberation.public offers that function (rows with ``title`` and, if set,
-``public_url``).
+and ``public_summary()``. Deliberation: ``public_ideas()``, ``public_counts()`` and
+``public_conversations()`` (the public, open conversations with ``title``, ``public_url``,
+``statement_count`` and ``participant_count``), listed on the front page beside the surveys
+and on the participation page.
 """
 
 from __future__ import annotations
@@ -91,6 +91,11 @@ def conversations(limit: int = 5) -> list | None:
     if module is None or not hasattr(module, "public_conversations"):
         return None
     return list(module.public_conversations()[:limit])
+
+
+def conversations_url() -> str:
+    """The citizens' list of conversations (deliberation's), or "" when there is none."""
+    return _url("deliberation:public_conversations")
 
 
 def participation_page(request) -> dict | None:

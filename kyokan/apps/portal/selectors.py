@@ -64,6 +64,8 @@ def front_page() -> dict:
         "minutes": list(meetings_public.with_minutes()[:5]),
         "ideas": integrations.ideas(limit=5),
         "conversations": integrations.conversations(limit=5),
+        "conversations_url": integrations.conversations_url(),
+        "participation_url": reverse("portal:participation"),
         "procedures": integrations.procedures_available(),
         "updated": portfolio_public.initiatives().aggregate(last=Max("updated_at"))["last"],
     }
