@@ -70,6 +70,26 @@ def test_dictionary_overrides_the_analyser(sysadmin, people):
     assert "<rt>のし</rt>" in furigana.ruby_html("ひかり野市")
 
 
+def test_a_page_checks_the_dictionary_once_not_per_text(people):
+    """ruby_page looks at the dictionary's version once (it ran one query per text with
+    kanji: 121 on the large city's front page, 239 on its initiative list), and an entry
+    added since the last page is read on the next one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kyokan.apps.portal import services
+
+    page = "".join(f"<p>市役所の手続{n}</p><td>本庁舎{n}</td>" for n in range(50))
+    with CaptureQueriesContext(connection) as ctx:
+        result = furigana.ruby_page(page)
+    assert len(ctx) <= 2 and result.count("<ruby>") >= 100
+    services.reading_entry_create(actor=people["secretariat"], surface="本庁舎",
+                                  reading="ほんちょうしゃ")  # fmt: skip
+    with CaptureQueriesContext(connection) as ctx:
+        result = furigana.ruby_page(page)
+    assert len(ctx) <= 2 and result.count("<rt>ほんちょうしゃ</rt>") == 50
+
+
 def _sample() -> list[tuple[str, str]]:
     rows = []
     for line in DATA.read_text(encoding="utf-8").splitlines():

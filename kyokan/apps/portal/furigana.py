@@ -189,6 +189,11 @@ def segments(text: str, *, dictionary: bool = True) -> tuple[Segment, ...]:
     if not dictionary:
         return _cached_segments(text, None, False)
     _load_dictionary()
+    return _loaded_segments(text)
+
+
+def _loaded_segments(text: str) -> tuple[Segment, ...]:
+    """segments() with the dictionary as last loaded (a page checks it once, not per text)."""
     return _cached_segments(text, _dictionary_state["version"], True)
 
 
@@ -246,5 +251,5 @@ def ruby_page(page: str) -> str:
             out.append(part)
             continue
         text = html_lib.unescape(part)
-        out.append(_segments_html(segments(text)))
+        out.append(_segments_html(_loaded_segments(text)))
     return "".join(out)
