@@ -74,6 +74,19 @@ def test_the_form_works_without_javascript_and_has_a_label(client, inventory):
     assert "すべての手続を表示" not in page
 
 
+def test_the_inventorys_rates_describe_the_whole_lists_first_page(client, inventory, people):
+    # 3 public procedures (the national one is not the city's), 1 of them online.
+    summary = "3件の手続のうち、1件はオンラインでできます。"
+    assert summary in _text(client.get(URL).content.decode())
+    assert summary not in _text(client.get(URL, {"q": "マイナンバー"}).content.decode())
+    division = people["staff"].department
+    Procedure.objects.bulk_create(
+        [_procedure(f"5{n:03}", f"届出{n}", department=division) for n in range(60)]
+    )
+    assert "63件の手続のうち" not in _text(client.get(URL, {"page": 2}).content.decode())
+    assert "63件の手続のうち、1件" in _text(client.get(URL).content.decode())
+
+
 def test_no_match_says_so_and_offers_the_whole_list(client, inventory):
     page = client.get(URL, {"q": "存在しない手続名"}).content.decode()
     assert _rows(page) == []
