@@ -108,6 +108,22 @@ def vote_target(request, conversation: Conversation) -> tuple[VoteForm, Statemen
     return form, statement
 
 
+def cast_staff_vote(request, statement, form) -> bool:
+    """A signed-in member of staff's vote (the staff page, or the citizens' page when staff
+    use it): the staff rate limit, the service, its refusal as a message. ``False`` when the
+    rate limit refused it (nothing else was tried)."""
+    if not limits.allow(request, "vote"):
+        messages.error(request, str(RATE_LIMITED))
+        return False
+    try:
+        services.vote_cast(
+            actor=request.user, statement=statement, value=form.cleaned_data["value"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return True
+
+
 @require("deliberation.vote", obj=conversation_obj)
 @require_POST
 def vote(request, pk: int, obj: Conversation):
@@ -115,15 +131,8 @@ def vote(request, pk: int, obj: Conversation):
     form, statement = vote_target(request, obj)
     if statement is None:
         return redirect(back)
-    if not limits.allow(request, "vote"):
-        messages.error(request, str(RATE_LIMITED))
+    if not cast_staff_vote(request, statement, form):
         return redirect(back)
-    try:
-        services.vote_cast(
-            actor=request.user, statement=statement, value=form.cleaned_data["value"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
     if request.htmx:
         return redirect(reverse("deliberation:conversation", args=[obj.pk]) + "?part=vote")
     return redirect(back)

@@ -35,7 +35,7 @@ from .. import limits, report, selectors, services, visitors
 from .. import public as public_selectors
 from ..forms import StatementForm
 from ..models import Conversation
-from .conversations import add_staff_statement, vote_target
+from .conversations import add_staff_statement, cast_staff_vote, vote_target
 from .ideas import RATE_LIMITED
 
 
@@ -119,15 +119,7 @@ def public_vote(request, pk: int):
     if statement is None:
         return redirect(back)
     if _as_staff(request, conversation):
-        if not limits.allow(request, "vote"):
-            messages.error(request, str(RATE_LIMITED))
-            return redirect(back)
-        try:
-            services.vote_cast(
-                actor=request.user, statement=statement, value=form.cleaned_data["value"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        cast_staff_vote(request, statement, form)
         return redirect(back)
     token, key, new = _visitor(request, conversation)
     response = redirect(back)
