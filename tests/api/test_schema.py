@@ -37,6 +37,14 @@ def test_docs_load_only_bundled_assets_and_keep_the_csp(client):
     assert finders.find("ninja/swagger-ui-bundle.js") and finders.find("ninja/swagger-ui.css")
 
 
+def test_the_schema_describes_the_api_in_japanese_first(client):
+    # The docs page declares lang="ja"; its description was English only.
+    description = client.get("/api/openapi.json").json()["info"]["description"]
+    japanese, _, english = description.partition("\n---\n")
+    assert "公開データ" in japanese and "トークン" in japanese and "監査ログ" in japanese
+    assert "Reads" in english
+
+
 def test_docs_declare_their_language_and_have_a_title(client):
     """axe's html-has-lang and document-title: ninja's own template has no ``lang``."""
     import re

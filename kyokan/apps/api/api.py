@@ -21,7 +21,21 @@ from .endpoints import (  # noqa: F401 - writes join portfolio
 from .http import guarded
 
 DESCRIPTION = """\
-Kyokan's public data and the integrations' writes.
+共感（Kyokan）の公開データと、庁内システムからの書き込みのための API です。
+
+* **読み取り**（トークン不要）：市が公開したものだけ。オープンデータのカタログ（/opendata/）と
+  同じデータです。一覧は `limit`（1〜100）と `offset` をとります。知らない問い合わせ
+  パラメータは 400 で断ります。
+* **書き込み**にはシステムアカウントのトークン（`Authorization: Bearer <token>`）が要ります。
+  システム管理者が発行し、アカウントは一つの部局のために、与えられた権限の範囲で動きます。
+  書き込みはすべて監査ログに記録されます。
+* **エラー**はいつも `{"error": {"code", "message", "details"}}` の形です。メッセージは
+  日本語です（`Accept-Language` で英語を求めたときは英語）。
+* **回数制限**：送信元アドレスごと・1分あたりの回数（超えると 429 と Retry-After）。
+
+---
+
+Kyokan's public data and the integrations' writes (in English).
 
 * **Reads** (no token): only what the city has published — the same data as the open data
   catalogue (/opendata/). Lists take `limit` (1–100) and `offset`; an unknown query
