@@ -314,7 +314,16 @@ def two_level(
         def cut(k: int) -> np.ndarray:
             if k <= 1:
                 return np.zeros(m, dtype=np.int64)
-            return fcluster(tree, t=min(k, m), criterion="maxclust").astype(np.int64) - 1
+            labels = fcluster(tree, t=min(k, m), criterion="maxclust").astype(np.int64) - 1
+            if labels.max() + 1 < min(k, m):
+                # Merges at one tied height (groups that no ensemble member ever joined all
+                # meet at distance 1) cannot be cut apart by height: cut by merge order,
+                # which gives exactly k groups (found in CI: 5,050 template answers came
+                # out as one coarse group although two were chosen).
+                from scipy.cluster.hierarchy import cut_tree
+
+                labels = cut_tree(tree, n_clusters=[min(k, m)])[:, 0].astype(np.int64)
+            return labels
 
         if coarse is not None:
             chosen = min(coarse, m)
