@@ -80,10 +80,12 @@ respondents, a bulk submission or a campaign once.
 
 Large inputs: duplicates via MinHash/LSH, the neighbour graph and the SVDs on fixed samples
 (all answers then assigned/projected), divergence exact in O(n); 100,000 comments of about
-100 characters take about 90 s and 1.3 GB on two shared cores (``make bench-insight``).
+100 characters took 48–63 s and 1.2 GB on two shared cores (``make bench-insight``,
+2026-12-01).
 
-Edge cases: a single comment, or comments that are all the same, give a trivial result
-(one coarse and one fine cluster, divergence 0); no analysable comment at all raises
+Edge cases: a single comment, or comments that are all the same (or have the same content
+words), give a trivial result (one coarse and one fine cluster, divergence 0); with exactly
+two different positions each is a group of its own; no analysable comment at all raises
 :class:`AnalysisInputError`, as do the input problems listed in :mod:`.io`.
 """
 

@@ -134,6 +134,8 @@ def _map_2d(matrix: np.ndarray, random_state: int) -> np.ndarray:
     if n > MAP_SAMPLE:
         rng = np.random.RandomState(random_state)
         fit = matrix[np.sort(rng.choice(n, MAP_SAMPLE, replace=False))]
+    if not np.ptp(fit, axis=0).any():  # every answer at one point: no direction to show
+        return np.zeros((n, 2))
     solver = "full" if fit.shape[0] <= 5000 else "randomized"
     pca = PCA(n_components=2, svd_solver=solver, random_state=random_state)
     pca.fit(fit.astype(np.float64))

@@ -280,6 +280,25 @@ def modularity(graph: csr_matrix, labels: np.ndarray) -> float:
     return float((within / total - (degrees / total) ** 2).sum())
 
 
+def cut_into(tree: np.ndarray, k: int) -> np.ndarray:
+    """Labels ``0..k−1`` of a cut of the linkage ``tree`` into ``k`` groups (at most the
+    number of leaves): by height where a height gives exactly ``k`` groups
+    (``fcluster(maxclust)``), else by merge order (``cut_tree``). Merges at one tied height
+    — groups that no ensemble member ever joined all meet at distance 1 — cannot be cut
+    apart by height, and ``maxclust`` then returns fewer groups (found in CI: 5,050
+    template answers came out as one coarse group although two were chosen)."""
+    from scipy.cluster.hierarchy import cut_tree
+
+    m = tree.shape[0] + 1
+    k = min(k, m)
+    if k <= 1:
+        return np.zeros(m, dtype=np.int64)
+    labels = fcluster(tree, t=k, criterion="maxclust").astype(np.int64) - 1
+    if labels.max() + 1 < k:
+        labels = cut_tree(tree, n_clusters=[k])[:, 0].astype(np.int64)
+    return labels
+
+
 def two_level(
     matrix: np.ndarray,
     coarse: int | None = None,
@@ -298,9 +317,16 @@ def two_level(
         fit = np.sort(rng.choice(content, GRAPH_SAMPLE, replace=False))
     m = len(fit)
     selection: dict = {}
-    if m < 3 or len(np.unique(unit[fit], axis=0)) < 3:
-        coarse_fit = np.zeros(m, dtype=np.int64)
-        selection = {"rule": "trivial", "chosen": 1, "given": coarse is not None, "scores": []}
+    tree = None  # no tree when there is nothing to split (fewer than 3 distinct points)
+    distinct, inverse = np.unique(unit[fit], axis=0, return_inverse=True)
+    if len(distinct) < 3:
+        # One or two distinct points: each is a group (two answers saying the same thing in
+        # other words are one position, two different things two).
+        coarse_fit = inverse.reshape(-1).astype(np.int64)
+        if coarse is not None:
+            coarse_fit = np.minimum(coarse_fit, max(coarse, 1) - 1)
+        chosen = int(coarse_fit.max()) + 1 if m else 1
+        selection = {"rule": "trivial", "chosen": chosen, "given": coarse is not None, "scores": []}
     else:
         points = unit[fit]
         upper = max_coarse_k(m)
@@ -311,26 +337,12 @@ def two_level(
         graph = _graph(nearest, sims, NEIGHBOURS)
         tree = consensus_tree(nearest, sims, random_state)
 
-        def cut(k: int) -> np.ndarray:
-            if k <= 1:
-                return np.zeros(m, dtype=np.int64)
-            labels = fcluster(tree, t=min(k, m), criterion="maxclust").astype(np.int64) - 1
-            if labels.max() + 1 < min(k, m):
-                # Merges at one tied height (groups that no ensemble member ever joined all
-                # meet at distance 1) cannot be cut apart by height: cut by merge order,
-                # which gives exactly k groups (found in CI: 5,050 template answers came
-                # out as one coarse group although two were chosen).
-                from scipy.cluster.hierarchy import cut_tree
-
-                labels = cut_tree(tree, n_clusters=[min(k, m)])[:, 0].astype(np.int64)
-            return labels
-
         if coarse is not None:
             chosen = min(coarse, m)
             selection = {"rule": "given", "chosen": chosen, "given": True, "scores": []}
         else:
             ks = list(range(2, max(2, upper) + 1))
-            scores = [modularity(graph, cut(k)) for k in ks]
+            scores = [modularity(graph, cut_into(tree, k)) for k in ks]
             chosen = ks[int(np.argmax(scores))]
             selection = {
                 "rule": "modularity",
@@ -340,14 +352,14 @@ def two_level(
                     {"k": k, "modularity": round(q, 4)} for k, q in zip(ks, scores, strict=True)
                 ],
             }
-        coarse_fit = cut(chosen)
+        coarse_fit = cut_into(tree, chosen)
     # Renumber coarse groups 0..C-1 (k-means may leave one empty in degenerate cases).
     _, coarse_fit = np.unique(coarse_fit, return_inverse=True)
     n_coarse = int(coarse_fit.max()) + 1
     total_fine = fine if fine is not None else max(default_fine_k(len(content) or n), n_coarse)
     total_fine = max(n_coarse, min(total_fine, m)) if m else 1
-    if m >= 3 and n_coarse < m:
-        fine_fit = cut(total_fine)
+    if tree is not None and n_coarse < m:
+        fine_fit = cut_into(tree, total_fine)
         # The tree's cut into more groups refines the cut into fewer: each fine group's
         # coarse group is that of any of its members.
         _, fine_fit = np.unique(fine_fit, return_inverse=True)

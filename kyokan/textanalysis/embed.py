@@ -242,7 +242,8 @@ class Embedder:
         self._common = None
         sample = semantic[self._sample(semantic.shape[0])]
         sample = sample[np.linalg.norm(sample, axis=1) > 0]
-        if sample.shape[0] >= 3:
+        # (Rows all alike have no common direction to remove but themselves.)
+        if sample.shape[0] >= 3 and np.ptp(sample, axis=0).any():
             svd = TruncatedSVD(n_components=1, random_state=self.random_state)
             svd.fit(sample)
             self._common = svd.components_[0].astype(np.float32)

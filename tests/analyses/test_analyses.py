@@ -192,3 +192,17 @@ def test_cli_writes_the_json_and_refuses_bad_input_without_a_file(tmp_path):
     assert not bad_out.exists()
     missing = _cli(str(tmp_path / "nope.csv"), "--out", str(bad_out))
     assert missing.returncode != 0 and "No such file" in missing.stderr
+
+
+def test_how_the_number_of_groups_was_chosen_reads_in_japanese_for_every_rule():
+    from kyokan.apps.analyses.messages import selection_text
+
+    trivial = {"rule": "trivial", "chosen": 1, "given": False, "scores": []}
+    two = {**trivial, "chosen": 2}
+    given = {"rule": "given", "chosen": 4, "given": True, "scores": []}
+    with translation.override("ja"):
+        assert "一つの大分類" in selection_text(trivial, 1)
+        assert "2 通り" in selection_text(two, 2) and "それぞれ" in selection_text(two, 2)
+        assert "大分類 4 個" in selection_text(given, 4)
+    with translation.override("en"):
+        assert "Only 2 different positions" in selection_text(two, 2)

@@ -157,10 +157,15 @@ def selection_text(selection: dict | None, coarse: int) -> str:
         return gettext(
             "%(n)s coarse groups: the number was set by the person who started the analysis."
         ) % {"n": chosen}
-    if rule == "trivial":
+    if rule == "trivial" and chosen == 1:
         return gettext(
             "Too few different answers to form groups: all of them are in one coarse group."
         )
+    if rule == "trivial":
+        return gettext(
+            "Only %(n)s different positions among the answers, too few for a criterion: "
+            "each is a coarse group of its own."
+        ) % {"n": chosen}
     scores = [s for s in selection.get("scores") or [] if "k" in s and "modularity" in s]
     if rule == "modularity" and scores:
         ranked = sorted(scores, key=lambda s: -float(s["modularity"]))
