@@ -43,6 +43,10 @@ def test_create_shows_the_token_once_and_stores_its_hash(client_as, bureau):
     listing = client.get(reverse("api:accounts")).content.decode()
     assert "予算編成システム" in listing and token not in listing
     assert account.token_prefix in listing
+    # Its person record is not listed among the city's people (inactive ones included).
+    for active in ("1", "0", "all"):
+        people_page = client.get(reverse("core:people"), {"active": active}).content.decode()
+        assert "API: 予算編成システム" not in people_page
 
 
 def test_form_errors_keep_what_was_typed(client_as, bureau):

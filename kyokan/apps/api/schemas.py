@@ -413,7 +413,21 @@ def CountField():
     return Field(None, ge=0, le=COUNT_MAX, description="Cases in the fiscal year.")
 
 
-class ProcedurePatch(StrictIn):
+class ProcedureFieldsIn(StrictIn):
+    """The fields that a new procedure and a change of one declare alike; ``null`` means
+    not known (a change: cleared)."""
+
+    seal: SealCode | None = None
+    signature_required: bool | None = None
+    attachment_count: int | None = Field(None, ge=0, le=1000)
+    attachments_removed: int | None = Field(None, ge=0, le=1000)
+    fee_yen: int | None = Field(None, ge=0, le=10**9)
+    fee_payment: FeePaymentCode | None = None
+    planned_online_year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
+    citizen_minutes: int | None = Field(None, ge=0, le=10**5)
+
+
+class ProcedurePatch(ProcedureFieldsIn):
     """The city's own fields of a procedure; only the fields sent are changed. ``null``
     clears what may be unknown (seal, signature, attachments, fee, planned year, minutes)."""
 
@@ -421,20 +435,12 @@ class ProcedurePatch(StrictIn):
         None, ge=1, le=ID_MAX, description="An active division of the token's bureau."
     )
     legal_basis_kind: LegalBasisCode | None = None
-    seal: SealCode | None = None
-    signature_required: bool | None = None
-    attachment_count: int | None = Field(None, ge=0, le=1000)
-    attachments_removed: int | None = Field(None, ge=0, le=1000)
-    fee_yen: int | None = Field(None, ge=0, le=10**9)
-    fee_payment: FeePaymentCode | None = None
     national_priority: bool | None = None
     priority_group: str | None = Field(None, max_length=100)
-    planned_online_year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
-    citizen_minutes: int | None = Field(None, ge=0, le=10**5)
     note: str | None = Field(None, max_length=4000)
 
 
-class ProcedureIn(StrictIn):
+class ProcedureIn(ProcedureFieldsIn):
     """One of the city's own procedures (市独自), carried out by a division of the token's
     bureau. Its cases are recorded by fiscal year afterwards (``PUT …/counts``)."""
 
@@ -454,16 +460,8 @@ class ProcedureIn(StrictIn):
         None, description="Online status code; not known when not sent."
     )
     legal_basis_kind: LegalBasisCode = "law"
-    seal: SealCode | None = None
-    signature_required: bool | None = None
-    attachment_count: int | None = Field(None, ge=0, le=1000)
-    attachments_removed: int | None = Field(None, ge=0, le=1000)
-    fee_yen: int | None = Field(None, ge=0, le=10**9)
-    fee_payment: FeePaymentCode | None = None
     national_priority: bool = False
     priority_group: str = Field("", max_length=100)
-    planned_online_year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
-    citizen_minutes: int | None = Field(None, ge=0, le=10**5)
     note: str = Field("", max_length=4000)
 
 

@@ -45,7 +45,9 @@ def _with_roles(queryset: QuerySet[User]) -> QuerySet[User]:
 def people_list(
     *, q: str = "", department: Department | None = None, role: str = "", active: str = "1"
 ) -> QuerySet[User]:
-    qs = User.objects.all()
+    # An API system account's person record (never logs in) is not a person of the city:
+    # the accounts have their own page (api:accounts).
+    qs = User.objects.filter(api_account__isnull=True)
     if active in {"1", "0"}:
         qs = qs.filter(is_active=active == "1")
     if q:
