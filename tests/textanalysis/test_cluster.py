@@ -77,3 +77,14 @@ def test_two_positions_are_two_groups():
     # One group when one is asked for.
     asked = analyze(texts, coarse=1)
     assert {item.clusters[0] for item in asked.items} == {"C1"}
+
+
+def test_answers_without_any_content_word_are_one_group():
+    # Found by probing with random small inputs: none of these has a content word (DX and
+    # わかる are stop words), which crashed the analysis.
+    result = analyze([" ", "<script>alert(1)</script>", "わかりません", "DX", "特になし"])
+    # Blank ones (markup is not analysed) are in no group.
+    assert result.items[0].clusters == result.items[1].clusters == [None, None]
+    assert {tuple(item.clusters) for item in result.items[2:]} == {("C1", "C1.1")}
+    assert result.stats["selection"]["rule"] == "trivial"
+    assert result.stats["divergence"] == 0.0
