@@ -311,9 +311,7 @@ def two_level(
     content = np.nonzero(has_content)[0]
     if n == 1 or not len(content):  # one answer, or none with a content word: one group
         trivial = {"rule": "trivial", "chosen": 1, "given": coarse is not None, "scores": []}
-        return Partition(
-            np.zeros(n, np.int64), np.zeros(1, np.int64), unit[:1].copy(), trivial
-        )
+        return Partition(np.zeros(n, np.int64), np.zeros(1, np.int64), unit[:1].copy(), trivial)
     rng = np.random.RandomState(random_state)
     fit = content
     if len(fit) > GRAPH_SAMPLE:
