@@ -114,11 +114,15 @@ def divergence_explanation(parts: dict, counted_once: int = 0) -> dict:
         "distinct": parts["distinct"],
         "counted_once": counted_once,
     }
+    equation = (
+        f"= 1 − {params['mean_similarity']:.2f}, the"
+        if params["mean_similarity"] >= 0
+        else f"(its largest value; 1 − {params['mean_similarity']:.2f} would exceed 1): the"
+    )
     text = (
-        f"Divergence {params['divergence']:.2f} = 1 − {params['mean_similarity']:.2f}, the "
-        f"average similarity of the pairs among {params['respondents']} respondents "
-        f"({params['distinct']} distinct answers; {counted_once} organised submissions "
-        "counted once)."
+        f"Divergence {params['divergence']:.2f} {equation} average similarity of the pairs "
+        f"among {params['respondents']} respondents ({params['distinct']} distinct answers; "
+        f"{counted_once} organised submissions counted once)."
     )
     return {"code": "divergence_mean_similarity", "params": params, "text": text}
 

@@ -206,3 +206,40 @@ def test_how_the_number_of_groups_was_chosen_reads_in_japanese_for_every_rule():
         assert "大分類 4 個" in selection_text(given, 4)
     with translation.override("en"):
         assert "Only 2 different positions" in selection_text(two, 2)
+
+
+def test_the_map_centres_an_axis_along_which_all_answers_lie_at_one_value():
+    from kyokan.apps.analyses.charts import HEIGHT, map_data, opinion_map_svg
+
+    items = [
+        {"x": -1.0, "y": 0.0, "clusters": ["C1", "C1.1"]},
+        {"x": 1.0, "y": 0.0, "clusters": ["C2", "C2.1"]},
+    ]
+    svg = opinion_map_svg(
+        map_data(items, ["キャッシュレス", "ペーパーレス"]),
+        [{"id": "C1", "parent": None}, {"id": "C2", "parent": None}],
+        title="意見マップ",
+        description="説明",
+        group_url=lambda cid: f"/g/{cid}/",
+        group_title=lambda c: c["id"],
+        point_title=lambda snippet, n: snippet,
+    )
+    assert svg.count(f'cy="{HEIGHT / 2:.1f}"') == 2  # in the middle, not on the bottom edge
+
+
+def test_a_divergence_capped_at_its_largest_value_is_not_written_as_an_equation():
+    from kyokan.apps.analyses.messages import divergence_detail
+
+    detail = {
+        "code": "divergence_mean_similarity",
+        "params": {
+            "divergence": 1.0, "mean_similarity": -0.27, "respondents": 4, "distinct": 4,
+            "counted_once": 0,
+        },
+    }  # fmt: skip
+    with translation.override("ja"):
+        text = divergence_detail(detail)
+    assert "最大値" in text and "0未満" in text and "1 − -0.27" not in text
+    positive = {**detail, "params": {**detail["params"], "mean_similarity": 0.4}}
+    with translation.override("ja"):
+        assert "1 − 0.40" in divergence_detail(positive) or "1 − 0.4" in divergence_detail(positive)

@@ -140,7 +140,12 @@ def opinion_map_svg(
     by_id = {c["id"]: c for c in clusters}
     colour = colours(clusters)
     x0, x1, y0, y1 = data.get("bounds") or [-1, 1, -1, 1]
-    width, height = (x1 - x0) or 1.0, (y1 - y0) or 1.0
+    # An axis along which every answer lies at one value is centred, not drawn at its edge.
+    if x1 == x0:
+        x0, x1 = x0 - 1.0, x0 + 1.0
+    if y1 == y0:
+        y0, y1 = y0 - 1.0, y0 + 1.0
+    width, height = x1 - x0, y1 - y0
 
     def px(x: float) -> float:
         return round(PAD + (x - x0) / width * (WIDTH - 2 * PAD), 1)

@@ -129,6 +129,17 @@ def divergence_detail(detail: dict | None) -> str:
         }
     except (TypeError, ValueError):
         return ""
+    if float(params.get("mean_similarity", 0)) < 0:
+        # 1 − a negative similarity exceeds 1: the index stops at its largest value.
+        return (
+            gettext(
+                "Here: divergence %(divergence)s, its largest value: the average similarity "
+                "over every pair of the %(respondents)s respondents is %(similarity)s, below "
+                "0 (%(distinct)s distinct answers; %(once)s bulk submissions or campaigns "
+                "counted once each)."
+            )
+            % values
+        )
     return (
         gettext(
             "Here: divergence %(divergence)s = 1 − %(similarity)s, where %(similarity)s is the "
