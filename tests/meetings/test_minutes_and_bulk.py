@@ -221,3 +221,17 @@ def test_attendance_for_everyone_at_once(client_as, held):
     # Without "everyone", each person's choice counts.
     response = client.post(url, {**data, "everyone": ""})
     assert set(held.invitations.values_list("attendance", flat=True)) == {"absent"}
+
+
+@pytest.mark.parametrize("back", ["999999", "abc", "//evil.example/", "https://evil.example/"])
+def test_completing_action_items_goes_back_only_to_a_path_of_this_site(client_as, held, back):
+    """A "next" that is no path ("999999" was reversed as a view name: a server error) or
+    points elsewhere leads to the action items' list."""
+    client = client_as(Role.SECRETARIAT)
+    url = reverse("meetings:actions_complete")
+    action = held.action_items.get()
+    for data in ({"next": back}, {"next": back, "action": action.pk, "result": "済"}):
+        response = client.post(url, data)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("meetings:actions")
+    assert client.post(url, {"next": "/meetings/"})["Location"] == "/meetings/"

@@ -307,7 +307,9 @@ def actions_complete(request):
         if request.user.has_perm("meetings.complete_action", a)
     ]
     back = request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+    # Only a path on this site: "999999" or "abc" is no URL (redirect() would try to reverse
+    # it as a view name and fail with a server error).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
         back = ""
     back = back or reverse("meetings:actions")
     if not chosen:
