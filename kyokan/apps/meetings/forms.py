@@ -19,6 +19,7 @@ from kyokan.apps.core.validation import DATE_MAX, DATE_MIN
 from . import selectors
 from .dates import needs_year, slot_label
 from .models import (
+    MINUTES_MAX,
     AgendaItem,
     Course,
     Invitation,
@@ -49,6 +50,7 @@ class MeetingForm(forms.ModelForm):
     number = forms.IntegerField(
         label=_("number"),
         min_value=1,
+        max_value=32767,  # the column (a small integer; PostgreSQL refuses more)
         required=False,
         help_text=_("Leave empty for the next number in the series."),
     )
@@ -239,7 +241,10 @@ class PollForm(OnceFormMixin, forms.Form):
     )
     deadline = JapaneseDateField(label=_("answer by"), required=False)
     message = forms.CharField(
-        label=_("message to invitees"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("message to invitees"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     allow_closed_days = forms.BooleanField(
         label=_("Poll these dates although the city office is closed on some of them"),
@@ -330,7 +335,10 @@ class NewAgendaItemForm(OnceFormMixin, AgendaItemForm):
 
 class MinutesForm(forms.Form):
     minutes_text = forms.CharField(
-        label=_("minutes (議事録)"), required=False, widget=forms.Textarea(attrs={"rows": 12})
+        label=_("minutes (議事録)"),
+        required=False,
+        max_length=MINUTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 12}),
     )
 
 
@@ -371,7 +379,9 @@ class PaperGenerateForm(OnceFormMixin, forms.Form):
 
 
 class DecisionForm(OnceFormMixin, forms.Form):
-    text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("decision"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
@@ -406,7 +416,7 @@ class ActionItemEditForm(forms.Form):
 
 class ActionCompleteForm(forms.Form):
     result = forms.CharField(
-        label=_("result"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("result"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -16,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.validation import validate_sane_date, validate_sane_datetime
 
+# The longest texts a form takes (1,000,000 characters of minutes were stored and shown).
+MINUTES_MAX = 100_000
+EXPERT_INPUT_MAX = 20_000
+
 
 def _token() -> str:
     return secrets.token_urlsafe(24)
@@ -32,7 +36,7 @@ class MeetingKind(models.TextChoices):
 class MeetingSeries(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
     decides = models.BooleanField(
         _("decides"),
         default=False,
@@ -58,7 +62,7 @@ class Course(models.Model):
     """A training course (e.g. DX basics); its sessions are meetings of kind 研修."""
 
     title = models.CharField(_("title"), max_length=120, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
 
     class Meta:
         verbose_name = _("training course")
@@ -103,7 +107,7 @@ class Meeting(models.Model):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=4000)
     # A public meeting appears on the citizen portal: its date, place and agenda titles,
     # then its papers and minutes once the secretariat has published them.
     is_public = models.BooleanField(
@@ -209,7 +213,7 @@ class Invitation(models.Model):
 
 class DatePoll(models.Model):
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="poll")
-    message = models.TextField(_("message to invitees"), blank=True)
+    message = models.TextField(_("message to invitees"), blank=True, max_length=2000)
     deadline = models.DateField(
         _("answer by"), null=True, blank=True, validators=[validate_sane_date]
     )
@@ -291,7 +295,7 @@ class AgendaItem(models.Model):
     duration_minutes = models.PositiveSmallIntegerField(
         _("minutes allotted"), null=True, blank=True, validators=[MaxValueValidator(600)]
     )
-    minutes_text = models.TextField(_("minutes (議事録)"), blank=True)
+    minutes_text = models.TextField(_("minutes (議事録)"), blank=True, max_length=MINUTES_MAX)
     carried_over = models.BooleanField(default=False, editable=False)
 
     class Meta:
@@ -386,7 +390,7 @@ class Decision(models.Model):
         blank=True,
         related_name="decisions",
     )
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("decision"), max_length=4000)
     # What was decided, when it is an object of another module (e.g. the adopted version of
     # a document, recorded through kyokan.apps.core.decisions): a generic link.
     target_type = models.CharField(max_length=60, blank=True)
@@ -441,7 +445,7 @@ class ActionItem(models.Model):
     due_date = models.DateField(_("due date"), validators=[validate_sane_date])
     status = models.CharField(_("status"), max_length=5, choices=Status.choices, default="open")
     done_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    result = models.TextField(_("result"), blank=True)
+    result = models.TextField(_("result"), blank=True, max_length=2000)
     carried_to = models.ManyToManyField(Meeting, related_name="carried_action_items", blank=True)
 
     class Meta:
@@ -465,7 +469,7 @@ class ExpertInput(models.Model):
         related_name="expert_inputs",
     )
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("input"))
+    body = models.TextField(_("input"), max_length=EXPERT_INPUT_MAX)
     tags = models.CharField(_("tags"), max_length=200, blank=True)
     search_text = models.TextField(editable=False, default="")
 

@@ -21,7 +21,7 @@ from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
 
 from .. import selectors, services
-from ..models import ExpertInput, Invitation, Meeting
+from ..models import EXPERT_INPUT_MAX, ExpertInput, Invitation, Meeting
 from .common import meeting_obj, meeting_url
 
 _TAG_SEPARATORS = re.compile(r"[,、，;；\s]+")
@@ -53,7 +53,11 @@ class ExpertChoiceField(forms.ModelChoiceField):
 class ExpertInputForm(forms.Form):
     expert = ExpertChoiceField(label=gettext_lazy("expert"), queryset=Invitation.objects.none())
     title = forms.CharField(label=gettext_lazy("title"), max_length=200)
-    body = forms.CharField(label=gettext_lazy("input"), widget=forms.Textarea(attrs={"rows": 8}))
+    body = forms.CharField(
+        label=gettext_lazy("input"),
+        max_length=EXPERT_INPUT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
     tags = forms.CharField(
         label=gettext_lazy("tags"),
         max_length=200,
