@@ -185,6 +185,13 @@ def test_marking_read_never_redirects_elsewhere_nor_touches_others(client_as, pe
     assert response["Location"] == reverse("core:notifications")
     note.refresh_from_db()
     assert note.read_at is None
+    # Anything that is not a path on this site goes to the notifications, never a server
+    # error (a bare word was tried as a view name by redirect()).
+    for target in ("abc", "999999", "//evil.example/x", "javascript:alert(1)", " /x", "\\evil"):
+        response = client.post(reverse("core:notification_read"), {"next": target})
+        assert response.status_code == 302
+        expected = "/x" if target == " /x" else reverse("core:notifications")
+        assert response["Location"] == expected
 
 
 @pytest.mark.django_db

@@ -100,3 +100,22 @@ def confirm_page(request, *, title, message, submit_label, cancel_url, danger=Fa
             "hidden": hidden or {},
         },
     )
+
+
+def safe_next(request, value: str | None, default: str) -> str:
+    """Where to go back to after a form: ``value`` when it is a path on this site
+    (``/…``, not ``//host``), else ``default``. A bare word such as ``abc`` or ``999999``
+    is refused too: ``redirect()`` would try it as a view name and fail with a server
+    error."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    value = (value or "").strip()
+    if (
+        value.startswith("/")
+        and not value.startswith("//")
+        and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        return value
+    return default

@@ -688,15 +688,13 @@ def notification_list(request):
 def notification_read(request):
     """Mark one notification (``id``) or all of them read, then go back (or to its link)."""
     from django.shortcuts import redirect
-    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .viewkit import safe_next
 
     raw = request.POST.get("id", "")
     ids = [int(raw)] if raw.isdigit() else None
     notifications.notification_mark_read(user=request.user, ids=ids)
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=False):
-        target = reverse("core:notifications")
-    return redirect(target)
+    return redirect(safe_next(request, request.POST.get("next"), reverse("core:notifications")))
 
 
 @require("core.view_notifications")
