@@ -129,6 +129,7 @@ class ObjectionAnswerForm(forms.Form):
     resolution_note = forms.CharField(
         label=_("reason for the response"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -144,6 +145,7 @@ class EndorsementForm(forms.Form):
     note = forms.CharField(
         label=_("note"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required for an objection: say what you cannot agree with."),
     )

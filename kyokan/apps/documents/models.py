@@ -65,7 +65,7 @@ class Document(models.Model):
         unique=True,
         error_messages={"unique": _("A document with this title already exists.")},
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=4000)
     # やさしい日本語: what the document says in short, plain words, shown first on the
     # citizen portal when filled (any time, also after adoption: it is not the document).
     easy_japanese_summary = models.TextField(
@@ -121,7 +121,7 @@ class Version(models.Model):
     adopted_by_type = models.CharField(max_length=60, blank=True)
     adopted_by_id = models.CharField(max_length=40, blank=True)
     adopted_by_label = models.CharField(_("adopted at"), max_length=200, blank=True)
-    summary = models.TextField(_("summary of the revision"), blank=True)
+    summary = models.TextField(_("summary of the revision"), blank=True, max_length=4000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -237,12 +237,12 @@ class Comment(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="document_comments"
     )
-    body = models.TextField(pgettext_lazy("document", "comment"))
+    body = models.TextField(pgettext_lazy("document", "comment"), max_length=4000)
     created_at = models.DateTimeField(_("posted"), auto_now_add=True)
     resolution = models.CharField(
         _("response"), max_length=10, choices=Resolution.choices, default=Resolution.OPEN
     )
-    resolution_note = models.TextField(_("reason for the response"), blank=True)
+    resolution_note = models.TextField(_("reason for the response"), blank=True, max_length=2000)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -279,7 +279,7 @@ class Endorsement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="endorsements"
     )
     stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=2000)
     created_at = models.DateTimeField(auto_now=True)
     resolution = models.CharField(
         _("response"),
@@ -287,7 +287,7 @@ class Endorsement(models.Model):
         choices=Comment.Resolution.choices,
         default=Comment.Resolution.OPEN,
     )
-    resolution_note = models.TextField(_("reason for the response"), blank=True)
+    resolution_note = models.TextField(_("reason for the response"), blank=True, max_length=2000)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -331,13 +331,14 @@ class GlossaryTerm(models.Model):
         error_messages={"unique": _("This term is already in the glossary.")},
     )
     reading = models.CharField(_("reading"), max_length=120, blank=True)
-    definition = models.TextField(_("definition"), blank=True)
+    definition = models.TextField(_("definition"), blank=True, max_length=2000)
     variants = models.TextField(
         _("variants to unify"),
         blank=True,
+        max_length=4000,
         help_text=_("One per line. Width and kana variants are found without listing them."),
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=2000)
 
     class Meta:
         verbose_name = _("glossary term")
