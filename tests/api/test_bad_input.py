@@ -171,3 +171,40 @@ def test_text_a_database_refuses_is_refused(api_client, account):
     assert response.status_code == 422
     _error(api_client.call("GET", "/api/v1/initiatives?q=%00"), 400, "invalid_parameter")
     assert Initiative.objects.count() == 0
+
+
+@pytest.mark.parametrize("blank", ["   ", "\n", "\u3000\t"])
+def test_a_required_text_of_spaces_only_is_empty(api_client, account, public_initiative, blank):
+    """Texts lose their surrounding spaces as in the site's forms: a title or a report of
+    spaces only was stored (an initiative whose link on every list had no name)."""
+    _account, token = account
+    error = _error(
+        api_client.call("POST", "/api/v1/initiatives", json=_valid_initiative(title=blank),
+                        token=token),
+        422, "validation_failed",
+    )  # fmt: skip
+    assert error["details"] == [
+        {"field": "body.data.title", "code": "string_too_short",
+         "message": "この項目は空にできません。"}
+    ]  # fmt: skip
+    path = f"/api/v1/initiatives/{public_initiative.pk}"
+    _error(api_client.call("PATCH", path, json={"title": blank}, token=token), 422,
+           "validation_failed")  # fmt: skip
+    report = {"fiscal_year": public_initiative.fiscal_year_start, "quarter": 1,
+              "percent_done": 10, "health": "good", "happened": blank}  # fmt: skip
+    _error(api_client.call("POST", f"{path}/reports", json=report, token=token), 422,
+           "validation_failed")  # fmt: skip
+    public_initiative.refresh_from_db()
+    assert public_initiative.title == "公開の取組"
+    assert Initiative.objects.count() == 1
+
+
+def test_texts_are_stored_without_surrounding_spaces(api_client, account, years):
+    _account, token = account
+    response = api_client.call(
+        "POST", "/api/v1/initiatives", token=token,
+        json=_valid_initiative(title="  窓口のオンライン化\n", value_who=" 転入者 "),
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    initiative = Initiative.objects.get()
+    assert (initiative.title, initiative.value_who) == ("窓口のオンライン化", "転入者")

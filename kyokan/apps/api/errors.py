@@ -193,6 +193,8 @@ def _pydantic_message(error: dict) -> str:
         return template % {"value": value}
     if kind == "string_too_long":
         return _("At most %(n)s characters.") % {"n": ctx.get("max_length")}
+    if kind == "string_too_short" and ctx.get("min_length") == 1:
+        return _("This field cannot be empty.")
     if kind == "string_too_short":
         return _("At least %(n)s characters.") % {"n": ctx.get("min_length")}
     if kind in ("too_long", "too_short"):

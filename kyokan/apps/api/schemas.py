@@ -281,7 +281,16 @@ class StrictIn(CleanText):
     model_config = ConfigDict(extra="forbid")
 
 
-class InitiativeIn(StrictIn):
+class StrippedIn(StrictIn):
+    """The portfolio's inputs: texts lose the spaces around them before their lengths are
+    checked, as the site's forms do, so that a required text of spaces or line feeds only is
+    empty (an initiative titled "   " was stored: a link without a name on every list). The
+    procedures' service strips and refuses blanks itself."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class InitiativeIn(StrippedIn):
     title: str = Field(min_length=1, max_length=200)
     summary: str = Field("", max_length=4000)
     easy_japanese_summary: str = Field("", max_length=2000)
@@ -312,7 +321,7 @@ class InitiativeIn(StrictIn):
     other_benefit_yen: int = Field(0, ge=0, le=YEN_MAX)
 
 
-class InitiativePatch(StrictIn):
+class InitiativePatch(StrippedIn):
     """Only the fields sent are changed."""
 
     title: str | None = Field(None, min_length=1, max_length=200)
@@ -361,13 +370,13 @@ class InitiativeWritten(Schema):
     updated_at: dt.datetime
 
 
-class ActualIn(StrictIn):
+class ActualIn(StrippedIn):
     kpi_id: int = Field(ge=1, le=ID_MAX)
     value: Decimal = Field(max_digits=16, decimal_places=2, allow_inf_nan=False)
     source: str = Field("", max_length=300)
 
 
-class ReportIn(StrictIn):
+class ReportIn(StrippedIn):
     fiscal_year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     quarter: int = Field(ge=1, le=4)
     percent_done: int = Field(ge=0, le=100)
@@ -388,7 +397,7 @@ class ReportWritten(Schema):
     state: Literal["submitted", "returned", "accepted"]
 
 
-class KpiActualIn(StrictIn):
+class KpiActualIn(StrippedIn):
     fiscal_year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     quarter: int = Field(0, ge=0, le=4, description="0: the whole fiscal year; 1–4: a quarter.")
     value: Decimal = Field(max_digits=16, decimal_places=2, allow_inf_nan=False)
