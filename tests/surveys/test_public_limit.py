@@ -34,3 +34,23 @@ def test_behind_a_trusted_proxy_each_citizen_has_an_own_limit(client, people, se
     # The counters are database rows (shared by every process), keyed by a hash.
     assert RateCounter.objects.count() == 2
     assert not RateCounter.objects.filter(key__contains="203.0.113.1").exists()
+
+
+def test_over_the_limit_the_answers_typed_are_shown_again(client, people):
+    """Over the limit nothing is saved and the form comes back with the citizen's text
+    (a redirect to the empty form lost it)."""
+    secretary = people[Role.SECRETARIAT]
+    survey, q = make_survey(secretary, audience="public", anonymous=True)
+    services.survey_open(actor=secretary, survey=survey)
+    url = reverse("surveys:public_answer", args=[survey.public_token])
+    for _ in range(views.PUBLIC_SUBMISSIONS_PER_HOUR):
+        client.cookies.clear()
+        client.post(url, {f"q{q['text'].pk}": "窓口の待ち時間"})
+    client.cookies.clear()
+    typed = "夜間や休日にも届出を出せるようにしてほしい"
+    response = client.post(url, {f"q{q['text'].pk}": typed})
+    assert response.status_code == 429
+    page = response.content.decode()
+    assert typed in page
+    assert "このアドレスからの回答が多すぎます" in page
+    assert Response.objects.count() == views.PUBLIC_SUBMISSIONS_PER_HOUR

@@ -188,7 +188,9 @@ def _keep_edit_code(request, response, survey: Survey, code: str) -> None:
     )
 
 
-def _answer(request, survey: Survey, *, user=None, visitor=None, template: str):
+def _answer(request, survey: Survey, *, user=None, visitor=None, template: str, refusal: str = ""):
+    """The answering page; ``refusal`` (a message) refuses a POST before anything is saved
+    and shows the form again with what was typed."""
     questions = survey.questions.order_by("order", "id")
     code = request.COOKIES.get(edit_code_cookie(survey)) if survey.anonymous else None
     step = request.POST.get("step") if request.method == "POST" else None
@@ -215,6 +217,13 @@ def _answer(request, survey: Survey, *, user=None, visitor=None, template: str):
         initial_answers={a.question_id: a for a in existing.answers.all()} if existing else None,
     )
     sending = step != "code" and request.method == "POST" and not locked and not voided
+    if refusal:
+        if sending:
+            form.is_valid()  # the typed answers are shown again, with their own errors
+            form.add_error(None, refusal)
+        else:
+            code_form.add_error(None, refusal)
+        sending = False
     if sending and form.is_valid():
         try:
             saved = services.response_save(
@@ -267,19 +276,24 @@ def public_answer(request, token: str):
     survey = get_object_or_404(
         Survey, public_token=token, audience=Survey.Audience.PUBLIC, state__in=["open", "closed"]
     )
+    refusal = ""
     if request.method == "POST" and not ratelimit.hit(
         f"survey-public:{survey.pk}",
         client_address(request),
         limit=PUBLIC_SUBMISSIONS_PER_HOUR,
         window=3600,
     ):
-        messages.error(request, _("Too many answers from this address; try again later."))
-        return redirect(request.path)
+        # Nothing is saved, and the answers typed are shown again (a redirect lost them).
+        refusal = _("Too many answers from this address; try again later.")
     if not request.session.session_key:
         request.session.save()
-    return _answer(
-        request, survey, visitor=request.session.session_key, template="surveys/answer.html"
-    )
+    response = _answer(
+        request, survey, visitor=request.session.session_key, template="surveys/answer.html",
+        refusal=refusal,
+    )  # fmt: skip
+    if refusal:
+        response.status_code = 429
+    return response
 
 
 urlpatterns = [
