@@ -21,6 +21,7 @@ import csv
 import io
 import re
 import unicodedata
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from .models import (
 )
 
 MAX_BYTES = 80 * 1024 * 1024  # the national file is 43 MB as CSV
+UNPACKED_MAX_BYTES = 4 * MAX_BYTES  # an Excel workbook's parts, unpacked (its XML is wordy)
 CHUNK = 500
 ERRORS_KEPT = 1000
 SAMPLE_CHANGES = 50
@@ -142,12 +144,43 @@ def _gunzip(data: bytes) -> bytes:
         raise ValidationError(_("The compressed file is broken."), code="gzip") from exc
     if len(result) > MAX_BYTES:
         raise ValidationError(too_large_message(), code="size")
+    if not out.eof:
+        # A file cut short (an interrupted download or upload): its first rows would be
+        # imported as if they were the whole file.
+        raise ValidationError(
+            _("The compressed file is incomplete (it ends too early); nothing was read."),
+            code="gzip",
+        )
     return result
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """A workbook is a zip: what its parts unpack to is limited like a CSV file's size (a
+    small file can unpack to gigabytes, read into memory row by row). Python's zipfile never
+    unpacks more than the sizes declared here."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as exc:
+        raise ValidationError(
+            _("The Excel file could not be read. Save it again as .xlsx or as CSV."),
+            code="xlsx",
+        ) from exc
+    if unpacked > UNPACKED_MAX_BYTES:
+        raise ValidationError(
+            _(
+                "The Excel file unpacks to more than %(limit)s; nothing was read. Save it as "
+                "CSV (or .csv.gz) instead."
+            )
+            % {"limit": filesizeformat(UNPACKED_MAX_BYTES)},
+            code="size",
+        )
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken workbook
@@ -185,11 +218,19 @@ def read_rows(data: bytes, *, filename: str = "") -> list[list[str]]:
             raise ValidationError(
                 _("The file contains NUL characters; save it again as CSV."), code="nul"
             )
+        # Strict: a quote left open would swallow every row after it into one cell.
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        rows = []
         try:
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            for row in reader:
+                rows.append(row)
         except csv.Error as exc:
             raise ValidationError(
-                _("The file is not a readable CSV file (%(error)s).") % {"error": exc},
+                _(
+                    "The file is not a readable CSV file: row %(row)s (%(error)s). A cell that "
+                    'starts with a double quote (") must end with one; nothing was read.'
+                )
+                % {"row": len(rows) + 1, "error": exc},
                 code="csv",
             ) from exc
     if not any(any(c.strip() for c in row) for row in rows):
@@ -301,6 +342,25 @@ def _find_header(rows: list[list[str]], wanted: list[str]) -> tuple[int, dict[st
     return best[0], best[1]
 
 
+def _refuse_repeated(header: list[str], headings: list[str]) -> None:
+    """A heading that is read and appears twice in the header row: which of its columns is
+    meant cannot be told (the first was taken silently)."""
+    counts: dict[str, int] = {}
+    for cell in header:
+        if normal(cell):
+            counts[normal(cell)] = counts.get(normal(cell), 0) + 1
+    repeated = sorted({normal(h) for h in headings if counts.get(normal(h), 0) > 1})
+    if repeated:
+        raise ValidationError(
+            _(
+                "These headings appear more than once in the header row: %(headings)s. Rename "
+                "or remove the extra columns; nothing was read."
+            )
+            % {"headings": "、".join(repeated)},
+            code="header",
+        )
+
+
 def _missing_header_message(missing: list[str], unknown: list[str]) -> str:
     message = _("These columns are missing from the header row: %(missing)s.") % {
         "missing": "、".join(missing)
@@ -365,6 +425,7 @@ def check_national(
         known = set(wanted)
         unknown = [h for h in found if h not in known]
         raise ValidationError(_missing_header_message(missing, unknown), code="header")
+    _refuse_repeated(rows[header_index], codes.HEADERS)
     columns = [(name, found[normal(h)]) for h, name in codes.COLUMNS]
     start = _data_start(rows, header_index, {"手続ID": found[normal("手続ID")]})
     records, errors, skipped = [], [], 0
@@ -657,6 +718,7 @@ def check_city(rows: list[list[str]], *, columns: dict[str, str]) -> Checked:
     missing = [h for h in columns.values() if h and normal(h) not in where]
     if missing:
         raise ValidationError(_missing_header_message(missing, []), code="header")
+    _refuse_repeated(header, [h for h in columns.values() if h])
     mapped = [(name, where[normal(h)]) for name, h in columns.items() if h]
     labels = dict(city_fields())
     departments = _departments() if "department" in columns else {}
