@@ -68,8 +68,30 @@ class NumberField(forms.Field):
         return "" if value is None else value
 
 
+ID_MAX = 2**63 - 1  # the largest id any database stores
+
+
+class IdsChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects by id, where an id beyond any database integer (99999999999999999999)
+    is a form error like an id that is not offered (SQLite cannot even look it up)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # not a number at all: the usual check says so
+            if not -ID_MAX <= number <= ID_MAX:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class InitiativeForm(forms.ModelForm):
-    sections = forms.ModelMultipleChoiceField(
+    sections = IdsChoiceField(
         label=_("strategy pillars and measures it serves"),
         queryset=None,
         required=False,
@@ -389,8 +411,10 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"] = FiscalYearField(label=_("fiscal year"))
-        self.fields["kpis"].queryset = Kpi.objects.select_related("initiative").order_by(
-            "initiative__title", "name"
+        self.fields["kpis"] = IdsChoiceField(
+            label=self.fields["kpis"].label,
+            required=False,
+            queryset=Kpi.objects.select_related("initiative").order_by("initiative__title", "name"),
         )
         self.fields["kpis"].label_from_instance = lambda k: f"{k.initiative.title}：{k.name}"
         self.fields["kpis"].widget = forms.SelectMultiple(attrs={"size": 12})
