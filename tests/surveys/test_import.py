@@ -466,3 +466,10 @@ def test_an_import_in_the_background_is_seen_only_by_the_secretariat(
     other, _q = make_survey(secretariat, title="別のアンケート")
     wrong = reverse("surveys:import_status", args=[other.pk, batch.pk])
     assert client_as(Role.SECRETARIAT).get(wrong).status_code == 404
+
+
+def test_a_quote_left_open_is_refused_not_read_as_one_long_answer():
+    """Every row after an unclosed quote was read into one cell (one answer holding the
+    rest of the file, the other rows lost)."""
+    with pytest.raises(ValidationError, match="not a readable CSV file"):
+        importing.parse('所属,意見\n総務部,"窓口の改善\n福祉部,電子申請\n財政部,特になし\n')

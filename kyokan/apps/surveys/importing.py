@@ -159,7 +159,8 @@ def parse(text: str) -> Table:
     """A header row and the data rows (blank rows keep their number but are skipped on
     import). ValidationError if it is not a CSV with a header and at least one row."""
     try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
+        # Strict: a quote left open would swallow every row after it into one answer.
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise ValidationError(
             _("The file is not a readable CSV file (%(error)s).") % {"error": exc},
