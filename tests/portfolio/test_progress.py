@@ -154,3 +154,20 @@ def test_the_missing_list_and_the_reminder(client_as, people, make_initiative, b
 
     groups = {g["key"]: g for g in work_for(people["promoter"])}
     assert [i.title for i in groups["portfolio.reports"]["items"]] == ["未報告の取組"]
+
+
+@pytest.mark.parametrize("body", ["   ", "長" * 2001, "x\x00y"])
+def test_a_refused_comment_on_a_report_keeps_what_was_typed(client_as, people, make_initiative,
+                                                             bureau, body):  # fmt: skip
+    """A comment too long (or empty, or holding a NUL) is refused on the report's page with
+    the text as typed; it redirected to the page and the text was lost."""
+    report = _report(people["promoter"], make_initiative(bureau),
+                     *periods.quarter_of(timezone.localdate()))  # fmt: skip
+    client = client_as("hq_member")
+    response = client.post(reverse("portfolio:report_comment", args=[report.pk]), {"body": body})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="errorlist' in page
+    if body.strip() and "\x00" not in body:
+        assert body in page
+    assert not report.comments.exists()

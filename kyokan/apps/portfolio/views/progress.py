@@ -182,6 +182,10 @@ def report_create(request, pk: int, obj: Initiative):
 
 @require("portfolio.view_portfolio", obj=report_obj)
 def report_detail(request, pk: int, obj: ProgressReport):
+    return _report_page(request, obj, comment_form=CommentForm())
+
+
+def _report_page(request, obj: ProgressReport, *, comment_form, status: int = 200):
     actuals = obj.initiative.kpis.filter(
         actuals__fiscal_year=obj.fiscal_year, actuals__quarter=obj.quarter
     ).values("name", "unit", "actuals__value", "actuals__source")
@@ -195,9 +199,10 @@ def report_detail(request, pk: int, obj: ProgressReport):
             "comments": list(obj.comments.select_related("author")),
             "review_form": ReviewForm() if obj.state == ProgressReport.State.SUBMITTED else None,
             "can_report": request.user.has_perm("portfolio.report_progress", obj.initiative),
-            "comment_form": CommentForm(),
+            "comment_form": comment_form,
             "period": periods.quarter_label(obj.fiscal_year, obj.quarter),
         },
+        status=status,
     )
 
 
@@ -224,11 +229,12 @@ def report_review(request, pk: int, obj: ProgressReport):
 @require_POST
 def report_comment(request, pk: int, obj: ProgressReport):
     form = CommentForm(request.POST)
-    if form.is_valid():
-        services.report_comment_add(actor=request.user, report=obj, body=form.cleaned_data["body"])
-        messages.success(request, _("The comment was posted."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    if not form.is_valid():
+        # The report's page again, with the comment as typed and what is wrong with it (a
+        # redirect lost the text).
+        return _report_page(request, obj, comment_form=form)
+    services.report_comment_add(actor=request.user, report=obj, body=form.cleaned_data["body"])
+    messages.success(request, _("The comment was posted."))
     return redirect(obj.get_absolute_url() + "#comments")
 
 
