@@ -117,7 +117,11 @@ def test_the_run_page_explains_the_number_of_groups_and_the_divergence_in_japane
         assert f"Q ＝ {best['modularity']:.3f}" in body
     assert f"小分類 {stats['clusters']['fine']} 個" in body
     detail = stats["divergence_detail"]["params"]
-    assert f"ばらつき {detail['divergence']:.2f} ＝ 1 − {detail['mean_similarity']:.2f}" in body
+    if detail["mean_similarity"] >= 0:
+        assert f"ばらつき {detail['divergence']:.2f} ＝ 1 − {detail['mean_similarity']:.2f}" in body
+    else:  # capped at 1: no equation that does not hold
+        assert f"ばらつき {detail['divergence']:.2f}（最大値）" in body
+        assert f"{detail['mean_similarity']:.2f} と0未満" in body
     assert f"回答者 {detail['respondents']} 人" in body
     # The definition's parts and each group linked to its page.
     assert "定義の部分" in body
