@@ -388,3 +388,32 @@ def test_contributions_by_bureau_and_the_dashboard_panel(client_as, make_idea, p
     assert rows[0]["bureau"] == people["staff"].department.parent and rows[0]["total"] == 1
     home = client_as("hq_chief").get(reverse("core:home")).content.decode()
     assert "窓口予約のオンライン化" in home
+
+
+@pytest.mark.parametrize("body", ["   ", "長" * 2001, "a\x00b"])
+def test_a_refused_comment_comes_back_as_typed(client_as, make_idea, body):
+    """A comment refused (blank, too long, a NUL) is shown again on the idea's page with the
+    error under it; it redirected to the idea and the text was lost."""
+    idea = make_idea()  # comments have at most 2,000 characters (COMMENT_MAX)
+    response = client_as("promoter").post(
+        reverse("deliberation:idea_comment", args=[idea.pk]), {"body": body}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="errorlist' in page
+    if body.strip() and "\x00" not in body:
+        assert body in page
+    assert not idea.comments.exists()
+
+
+def test_a_comment_over_the_rate_limit_comes_back_as_typed(client_as, make_idea, monkeypatch):
+    from kyokan.apps.deliberation import limits
+
+    idea = make_idea()
+    monkeypatch.setitem(limits.LIMITS, "comment", (0, 3600))
+    response = client_as("promoter").post(
+        reverse("deliberation:idea_comment", args=[idea.pk]), {"body": "とても良い案です"}
+    )
+    assert response.status_code == 429
+    assert "とても良い案です" in response.content.decode()
+    assert not idea.comments.exists()

@@ -163,6 +163,11 @@ def idea_create(request):
 
 @require("deliberation.view_idea", obj=idea_obj)
 def idea_detail(request, pk: int, obj: Idea):
+    can_answer = request.user.has_perm("deliberation.manage_ideas")
+    return _idea_page(request, obj, comment_form=CommentForm(can_answer=can_answer))
+
+
+def _idea_page(request, obj: Idea, *, comment_form, status: int = 200):
     user = request.user
     context = selectors.idea_detail(obj, user)
     context.update(
@@ -171,9 +176,9 @@ def idea_detail(request, pk: int, obj: Idea):
         can_edit=user.has_perm("deliberation.edit_idea", obj),
         can_manage=user.has_perm("deliberation.manage_ideas", obj),
         can_report=user.has_perm("deliberation.report_content"),
-        comment_form=CommentForm(can_answer=user.has_perm("deliberation.manage_ideas")),
+        comment_form=comment_form,
     )
-    return render(request, "deliberation/idea_detail.html", context)
+    return render(request, "deliberation/idea_detail.html", context, status=status)
 
 
 @require("deliberation.edit_idea", obj=idea_obj)
@@ -252,18 +257,19 @@ def idea_launch(request, pk: int, obj: Idea):
 def idea_comment(request, pk: int, obj: Idea):
     can_answer = request.user.has_perm("deliberation.manage_ideas")
     form = CommentForm(request.POST, can_answer=can_answer)
+    # A refused comment comes back on the idea's page as typed, with what is wrong with it
+    # (a redirect lost the text).
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(obj.get_absolute_url() + "#comments")
+        return _idea_page(request, obj, comment_form=form)
     if not limits.allow(request, "comment"):
-        messages.error(request, str(RATE_LIMITED))
-        return redirect(obj.get_absolute_url() + "#comments")
+        form.add_error(None, str(RATE_LIMITED))
+        return _idea_page(request, obj, comment_form=form, status=429)
     parent = None
     if form.cleaned_data.get("parent"):
         parent = obj.comments.filter(pk=form.cleaned_data["parent"]).first()
         if parent is None:
-            messages.error(request, _("The comment you reply to does not exist."))
-            return redirect(obj.get_absolute_url() + "#comments")
+            form.add_error(None, _("The comment you reply to does not exist."))
+            return _idea_page(request, obj, comment_form=form)
     try:
         comment = services.comment_add(
             actor=request.user,
@@ -273,8 +279,8 @@ def idea_comment(request, pk: int, obj: Idea):
             is_answer=bool(form.cleaned_data.get("is_answer")),
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect(obj.get_absolute_url() + "#comments")
+        form.add_error(None, exc.messages)
+        return _idea_page(request, obj, comment_form=form)
     messages.success(request, _("The comment was posted."))
     return redirect(comment.get_absolute_url())
 
