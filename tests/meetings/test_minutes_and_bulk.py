@@ -235,3 +235,19 @@ def test_completing_action_items_goes_back_only_to_a_path_of_this_site(client_as
         assert response.status_code == 302
         assert response["Location"] == reverse("meetings:actions")
     assert client.post(url, {"next": "/meetings/"})["Location"] == "/meetings/"
+
+
+@pytest.mark.parametrize("result", ["済" * 2001, "対応\x00済み"])
+def test_completing_several_action_items_checks_the_result(client_as, held, result):
+    """The result for every ticked item is checked as on one item's form: it was cut at
+    2,000 characters without a word, and a NUL went to the database (PostgreSQL refuses
+    it: a server error)."""
+    action = held.action_items.get()
+    client = client_as(Role.SECRETARIAT)
+    response = client.post(
+        reverse("meetings:actions_complete"), {"action": action.pk, "result": result}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionItem.Status.OPEN and action.result == ""
+    assert [m.level_tag for m in response.wsgi_request._messages] == ["error"]

@@ -267,3 +267,17 @@ def test_a_guest_needs_an_email(client_as, hq_series):
     assert not meeting.invitations.exists()
     with pytest.raises(ValidationError, match="e-mail"):
         services.invitation_add_guest(actor=None, meeting=meeting, name="外部 太郎", email="")
+
+
+def test_the_place_given_when_fixing_the_date_has_no_control_characters(client_as, polled):
+    """The place typed beside 「日程を確定」 went to the meeting as sent: a NUL (which
+    PostgreSQL cannot store) or a line break in a one-line field."""
+    meeting, _guest = polled
+    candidate = meeting.poll.candidates.order_by("starts_at").last()
+    response = client_as(Role.SECRETARIAT).post(
+        reverse("meetings:poll_fix", args=[meeting.pk]),
+        {"candidate": candidate.pk, "place": " 第1\x00会議室\r\n（本庁舎）\x1b "},
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "第1会議室 （本庁舎）"

@@ -315,8 +315,14 @@ def actions_complete(request):
     if not chosen:
         messages.error(request, _("Tick the action items to complete."))
         return redirect(back)
+    # The result is checked as on one item's form (2,000 characters, no NUL, which
+    # PostgreSQL cannot store); it was cut at 2,000 characters without a word.
+    form = ActionCompleteForm({"result": request.POST.get("result", "")})
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["result"]))
+        return redirect(back)
     done = services.action_items_complete(
-        actor=request.user, actions=chosen, result=request.POST.get("result", "")[:2000]
+        actor=request.user, actions=chosen, result=form.cleaned_data["result"]
     )
     messages.success(
         request,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import public, require
+from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import municipality_get
 from kyokan.apps.core.viewkit import apply_service_errors
@@ -151,7 +152,8 @@ def poll_fix(request, pk: int, obj: Meeting):
             actor=request.user,
             meeting=obj,
             candidate=candidate,
-            place=request.POST.get("place", "").strip()[:200],
+            # one line without control characters (a NUL cannot be stored by PostgreSQL)
+            place=clean_text(request.POST.get("place", "")).replace("\n", " ").strip()[:200],
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
