@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core.forms import DepartmentChoiceField, JapaneseDateField, PersonField
 from kyokan.apps.core.japanese_dates import fiscal_year_label
 from kyokan.apps.core.models import Department
+from kyokan.apps.core.once import ONCE_FIELD, OnceFormMixin
 
 from . import periods, selectors, table
 from .costvalue import INPUTS
@@ -164,7 +165,13 @@ class InitiativeForm(forms.ModelForm):
     def service_data(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
         data["sections"] = list(self.cleaned_data["sections"])
+        if ONCE_FIELD in self.fields:
+            data["once"] = self.cleaned_data.get(ONCE_FIELD, "")
         return data
+
+
+class NewInitiativeForm(OnceFormMixin, InitiativeForm):
+    """A new initiative: sent twice (a double click), it is created once."""
 
 
 class CostValueForm(forms.ModelForm):
@@ -420,7 +427,14 @@ class GoalForm(forms.ModelForm):
         self.fields["kpis"].widget = forms.SelectMultiple(attrs={"size": 12})
 
     def service_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if ONCE_FIELD in self.fields:
+            data["once"] = self.cleaned_data.get(ONCE_FIELD, "")
+        return data
+
+
+class NewGoalForm(OnceFormMixin, GoalForm):
+    pass
 
 
 class StepForm(forms.ModelForm):
@@ -434,12 +448,20 @@ class StepForm(forms.ModelForm):
         self.fields["fiscal_year"] = FiscalYearField(label=_("target fiscal year"))
 
 
+class NewStepForm(OnceFormMixin, StepForm):
+    pass
+
+
 class MilestoneForm(forms.ModelForm):
     due_on = JapaneseDateField(label=_("date"))
 
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done"]
+
+
+class NewMilestoneForm(OnceFormMixin, MilestoneForm):
+    pass
 
 
 class FilterForm(forms.Form):

@@ -18,6 +18,7 @@ from kyokan.apps.core.audit import (
     audited_update,
 )
 from kyokan.apps.core.models import AuditEvent
+from kyokan.apps.core.once import creates_once
 from kyokan.apps.core.search import index_put, index_rebuild, index_remove
 
 from . import periods
@@ -70,6 +71,7 @@ def _check_fields(fields: dict) -> None:
 
 
 @transaction.atomic
+@creates_once
 def initiative_create(*, actor, sections=(), **fields) -> Initiative:
     """A new initiative; ``sections`` are the strategy sections (pillars, measures) it
     serves."""
@@ -366,6 +368,7 @@ def kpi_actual_record(
 
 
 @transaction.atomic
+@creates_once
 def goal_create(
     *, actor, fiscal_year: int, title: str, description: str = "", kpis=()
 ) -> PriorityGoal:
@@ -628,6 +631,7 @@ def budget_set(
 
 
 @transaction.atomic
+@creates_once
 def step_create(*, actor, name: str, fiscal_year: int, kind: str = VisionStep.Kind.STEP,
                 meaning: str = "") -> VisionStep:  # fmt: skip
     return audited_create(
@@ -647,6 +651,7 @@ def step_delete(*, actor, step: VisionStep) -> None:
 
 
 @transaction.atomic
+@creates_once
 def milestone_create(*, actor, initiative: Initiative, title: str, due_on: date,
                      done: bool = False) -> Milestone:  # fmt: skip
     return audited_create(

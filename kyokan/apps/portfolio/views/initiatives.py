@@ -11,6 +11,7 @@ from kyokan.apps.core import exports
 from kyokan.apps.core.access import require
 from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.links import link_type, link_types
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
 
@@ -20,7 +21,8 @@ from ..forms import (
     CostValueForm,
     FilterForm,
     InitiativeForm,
-    MilestoneForm,
+    NewInitiativeForm,
+    NewMilestoneForm,
     StatusForm,
 )
 from ..models import Initiative, InitiativeLink, Milestone, StrategyLink
@@ -55,8 +57,8 @@ def initiative_create(request):
     bureaus = sorted(selectors.promoted_bureaus(request.user))
     if bureaus:
         initial["bureau"] = bureaus[0]
-    form = InitiativeForm(request.POST or None, user=request.user, initial=initial)
-    return submit(
+    form = NewInitiativeForm(request.POST or None, user=request.user, initial=initial)
+    return submit_once(
         request,
         form,
         save=lambda _data: services.initiative_create(actor=request.user, **form.service_data()),
@@ -193,9 +195,9 @@ def budget_edit(request, pk: int, obj: Initiative):
 @require("portfolio.edit_initiative", obj=initiative_obj)
 @require_http_methods(["GET", "POST"])
 def milestone_create(request, pk: int, obj: Initiative):
-    return submit(
+    return submit_once(
         request,
-        MilestoneForm(request.POST or None),
+        NewMilestoneForm(request.POST or None),
         save=lambda data: services.milestone_create(actor=request.user, initiative=obj, **data),
         success=_("The milestone was added."),
         next_url=lambda _r: obj.get_absolute_url() + "#milestones",

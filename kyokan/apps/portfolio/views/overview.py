@@ -9,11 +9,12 @@ from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
 from kyokan.apps.core.japanese_dates import fiscal_year_label, wareki_date
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import act, confirm_page, submit
 
 from .. import charts, costvalue, periods, selectors, services
-from ..forms import FilterForm, PolicyForm, StepForm
+from ..forms import FilterForm, NewStepForm, PolicyForm, StepForm
 from ..models import Scope, VisionStep
 from .common import step_obj
 
@@ -137,9 +138,9 @@ def roadmap(request):
 @require("portfolio.manage_portfolio")
 @require_http_methods(["GET", "POST"])
 def step_create(request):
-    return submit(
+    return submit_once(
         request,
-        StepForm(request.POST or None),
+        NewStepForm(request.POST or None),
         save=lambda data: services.step_create(actor=request.user, **data),
         success=_("The step was added to the roadmap."),
         next_url=lambda _r: reverse("portfolio:roadmap"),

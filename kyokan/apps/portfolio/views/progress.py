@@ -8,11 +8,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core.access import require
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import submit
 
 from .. import periods, selectors, services
-from ..forms import ActualForm, CommentForm, GoalForm, KpiForm, ReportForm, ReviewForm
+from ..forms import (
+    ActualForm,
+    CommentForm,
+    GoalForm,
+    KpiForm,
+    NewGoalForm,
+    ReportForm,
+    ReviewForm,
+)
 from ..models import Initiative, Kpi, PriorityGoal, ProgressReport
 from .common import goal_obj, initiative_obj, kpi_obj, report_obj
 
@@ -97,8 +106,8 @@ def goal_list(request):
 @require("portfolio.manage_portfolio")
 @require_http_methods(["GET", "POST"])
 def goal_create(request):
-    form = GoalForm(request.POST or None)
-    return submit(
+    form = NewGoalForm(request.POST or None)
+    return submit_once(
         request,
         form,
         save=lambda _data: services.goal_create(actor=request.user, **form.service_data()),
