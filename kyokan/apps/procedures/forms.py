@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kyokan.apps.core.forms import DepartmentChoiceField
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.validation import YEAR_MAX, YEAR_MIN
+from kyokan.apps.portfolio.forms import IdsChoiceField
 
 from . import codes, importing
 from .models import (
@@ -62,7 +63,8 @@ class ProcedureForm(forms.ModelForm):
         queryset=Department.objects.filter(is_active=True, kind=Department.Kind.DIVISION),
         required=False,
     )
-    life_events = forms.ModelMultipleChoiceField(
+    # An id beyond any database integer is a form error, not a server error.
+    life_events = IdsChoiceField(
         label=_("life events"), required=False, queryset=LifeEvent.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
