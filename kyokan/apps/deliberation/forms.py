@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.forms import BureauChoiceField
+from kyokan.apps.core.once import OnceFormMixin
 
 from .models import (
     COMMENT_MAX,
@@ -105,6 +106,10 @@ class IdeaForm(forms.Form):
             for k in ("title", "problem", "who", "citizen_value", "proposal", "pillar")
         }
         return data
+
+
+class NewIdeaForm(OnceFormMixin, IdeaForm):
+    """A staff member's new idea: sent twice (a double click), it is proposed once."""
 
 
 class PublicIdeaForm(IdeaForm):
@@ -281,6 +286,10 @@ class ConversationForm(forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return seeds
+
+
+class NewConversationForm(OnceFormMixin, ConversationForm):
+    pass
 
 
 class StatementForm(forms.Form):

@@ -29,6 +29,7 @@ from kyokan.apps.core.audit import (
 from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.models import AuditEvent
 from kyokan.apps.core.notifications import Guest, Message, absolute_url, notify
+from kyokan.apps.core.once import creates_once
 from kyokan.apps.core.search import index_put, index_remove
 from kyokan.textanalysis.normalize import fold
 
@@ -210,6 +211,7 @@ def _department_of(person):
 
 
 @transaction.atomic
+@creates_once
 def idea_create(
     *,
     actor,
@@ -710,6 +712,7 @@ def check_statement(text: str) -> str:
 
 
 @transaction.atomic
+@creates_once
 def conversation_create(
     *,
     actor,

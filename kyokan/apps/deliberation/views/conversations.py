@@ -12,11 +12,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core import exports
 from kyokan.apps.core.access import require
+from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import apply_service_errors, form_page, submit
 
 from .. import limits, report, selectors, services
-from ..forms import ConversationForm, PolisImportForm, StatementForm, VoteForm
+from ..forms import (
+    ConversationForm,
+    NewConversationForm,
+    PolisImportForm,
+    StatementForm,
+    VoteForm,
+)
 from ..models import ConsensusRun, Conversation, Statement
 from ..polis import UploadError, error_text, export_zip, read_uploaded
 from .common import conversation_obj
@@ -34,13 +41,14 @@ def conversation_list(request):
 @require("deliberation.manage_conversations")
 @require_http_methods(["GET", "POST"])
 def conversation_create(request):
-    form = ConversationForm(request.POST or None)
-    return submit(
+    form = NewConversationForm(request.POST or None)
+    return submit_once(
         request,
         form,
         save=lambda d: services.conversation_create(
             actor=request.user,
             seeds=d.get("seeds") or (),
+            once=d.get("once", ""),
             **{k: d[k] for k in CONVERSATION_FIELDS},
         ),
         success=_("The conversation was created. Open it when the seed statements are ready."),

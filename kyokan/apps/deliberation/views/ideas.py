@@ -15,11 +15,20 @@ from kyokan.apps.core import exports
 from kyokan.apps.core.access import require
 from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.japanese_dates import fiscal_year_of
+from kyokan.apps.core.once import AlreadySubmitted, duplicate_message, once_used
 from kyokan.apps.core.selectors import paginate
 from kyokan.apps.core.viewkit import apply_service_errors, confirmed, form_page, submit
 
 from .. import limits, selectors, services
-from ..forms import CommentForm, IdeaForm, LaunchForm, ReportForm, SessionForm, StatusForm
+from ..forms import (
+    CommentForm,
+    IdeaForm,
+    LaunchForm,
+    NewIdeaForm,
+    ReportForm,
+    SessionForm,
+    StatusForm,
+)
 from ..models import Idea, IdeaAttachment, IdeaStatus, Origin
 from .common import attachment_idea, attachment_obj, comment_obj, idea_obj, session_obj
 
@@ -121,8 +130,11 @@ def ask_about_similar(form, found) -> bool:
 @require("deliberation.propose_idea")
 @require_http_methods(["GET", "POST"])
 def idea_create(request):
-    form = IdeaForm(request.POST or None, request.FILES or None)
+    form = NewIdeaForm(request.POST or None, request.FILES or None)
     found = []
+    used = once_used(request)
+    if used is not None:  # sent again (a double click): where the first POST went
+        return _already_proposed(request, used.target_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         found = selectors.similar_ideas(
@@ -143,8 +155,11 @@ def idea_create(request):
                 idea = services.idea_create(
                     actor=request.user,
                     attachments=data.get("attachments") or (),
+                    once=data.get("once", ""),
                     **form.service_data(),
                 )
+            except AlreadySubmitted as done:
+                return _already_proposed(request, done.target and done.target.pk)
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
@@ -159,6 +174,12 @@ def idea_create(request):
         action_label=_("Propose"),
         cancel_url=reverse("deliberation:ideas"),
     )
+
+
+def _already_proposed(request, pk):
+    messages.info(request, duplicate_message())
+    idea = Idea.objects.filter(pk=pk).first() if pk else None
+    return redirect(idea.get_absolute_url() if idea else reverse("deliberation:ideas"))
 
 
 @require("deliberation.view_idea", obj=idea_obj)
