@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kyokan.apps.core.access import require
 from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import act, confirm_page, submit
+from kyokan.apps.core.viewkit import act, confirm_page, safe_next, submit
 
 from .. import selectors, services
 from ..forms import (
@@ -306,12 +305,7 @@ def actions_complete(request):
         for a in selectors.actions_by_id(ids)
         if request.user.has_perm("meetings.complete_action", a)
     ]
-    back = request.POST.get("next") or ""
-    # Only a path on this site: "999999" or "abc" is no URL (redirect() would try to reverse
-    # it as a view name and fail with a server error).
-    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-        back = ""
-    back = back or reverse("meetings:actions")
+    back = safe_next(request, request.POST.get("next"), reverse("meetings:actions"))
     if not chosen:
         messages.error(request, _("Tick the action items to complete."))
         return redirect(back)
