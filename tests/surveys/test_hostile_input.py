@@ -175,3 +175,20 @@ def test_expired_uploads_are_removed(open_survey, people):
     )
     importing.import_upload_keep(actor=people[Role.PROMOTER], survey=survey, name="b", text="y")
     assert not ImportUpload.objects.filter(pk=old.pk).exists()
+
+
+def test_an_option_of_a_hundred_thousand_characters_is_refused(people, client_as):
+    """It was stored and drawn on every answering page, chart and export."""
+    client = client_as(Role.SECRETARIAT)
+    survey, _questions = make_survey(people[Role.SECRETARIAT])
+    url = reverse("surveys:question_create", args=[survey.pk])
+    token = client.get(url).context["form"]["once"].value()
+    data = {"kind": "single", "text": "窓口の満足度", "choices_text": "満足\n" + "あ" * 100_000,
+            "once": token}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "200文字以内で入力してください。" in response.content.decode()
+    assert not Question.objects.filter(survey=survey, text="窓口の満足度").exists()
+    data["choices_text"] = "満足\n" + "あ" * 200
+    assert client.post(url, data).status_code == 302
+    assert Question.objects.filter(survey=survey, text="窓口の満足度").exists()

@@ -103,6 +103,9 @@ class Survey(models.Model):
             raise ValidationError({"closes_on": _("The survey must close after it opens.")})
 
 
+OPTION_MAX = 200  # characters of one option of a choice question
+
+
 class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", _("単一選択")
@@ -139,6 +142,12 @@ class Question(models.Model):
             raise ValidationError({"choices": _("Only choice questions have options.")})
         if len(set(self.choices)) != len(self.choices):
             raise ValidationError({"choices": _("An option is listed twice.")})
+        if any(len(str(option)) > OPTION_MAX for option in self.choices):
+            # An option of 100,000 characters was stored and drawn on every answering page,
+            # chart and export.
+            raise ValidationError(
+                {"choices": _("Write at most %(n)s characters.") % {"n": OPTION_MAX}}
+            )
 
 
 LIKERT_LABELS = [
