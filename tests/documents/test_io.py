@@ -651,3 +651,26 @@ def test_an_ordinary_long_document_is_within_the_limits():
 
     sections = docio.docx_to_sections(_upload(_docx_bytes(build)))
     assert len(sections) == 300
+
+
+@pytest.mark.parametrize(
+    ("referer", "back"),
+    [
+        ("abc", None),
+        ("999999", None),
+        ("https://evil.example/page", None),
+        ("http://testserver/public/documents/", "/public/documents/"),
+    ],
+)
+def test_a_public_pdf_that_cannot_be_made_goes_back_only_within_the_site(
+    client, draft, sysadmin, monkeypatch, referer, back
+):
+    """The public PDF, when it cannot be made, goes back to the page the link was on: a
+    Referer that is a bare word ("abc", "999999") was tried as a view name (a server
+    error)."""
+    adopt(draft, actor=sysadmin, day=ADOPTED_ON)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    url = reverse("documents:public_export", args=[draft.pk, "pdf"])
+    response = client.get(url, headers={"referer": referer})
+    assert response.status_code == 302
+    assert response["Location"] == (back or reverse("documents:public_version", args=[draft.pk]))

@@ -1,6 +1,8 @@
 """Downloads of a version (Word, PDF, HTML, Markdown) for staff and, for adopted versions,
 for everyone; and the import of a Word document as a new version."""
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from kyokan.apps.core import office
 from kyokan.apps.core.access import public, require
 from kyokan.apps.core.once import OnceFormMixin, submit_once
+from kyokan.apps.core.viewkit import safe_next
 
 from .. import io, selectors, services
 from ..models import Document, Version
@@ -62,11 +65,14 @@ def public_export(request, pk: int, fmt: str):
     version = get_object_or_404(Version.objects.select_related("document", "based_on"), pk=pk)
     if not selectors.is_public(version):
         raise Http404
+    # Back to the page the link was on, when it is one of this site: a Referer that is
+    # a bare word ("abc") passed the host check and redirect() tried it as a view name.
     back = request.headers.get("referer", "")
-    if not url_has_allowed_host_and_scheme(
+    if url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        back = reverse("documents:public_version", args=[pk])
+        back = urlsplit(back)._replace(scheme="", netloc="").geturl()
+    back = safe_next(request, back, reverse("documents:public_version", args=[pk]))
     return _download(request, version, fmt, fallback_url=back)
 
 
