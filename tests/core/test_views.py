@@ -60,6 +60,8 @@ def test_register_a_person_with_roles(admin_client, sysadmin):
         ({"full_name_kana": "Hanako"}, "hiragana or katakana"),
         ({"email": "not-an-address"}, "valid email"),
         ({"full_name": ""}, "required"),
+        # An id beyond any database integer was a server error (SQLite cannot bind it).
+        ({"promoter_departments": ["99999999999999999999"]}, "is not a valid value"),
     ],
 )
 def test_bad_person_input_is_refused_and_keeps_what_was_typed(

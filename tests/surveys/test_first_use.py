@@ -159,6 +159,9 @@ def test_the_audience_picker_saves_the_chosen_departments(people):
     )
     assert form.is_valid(), form.errors
     assert list(form.cleaned_data["departments"]) == [division]
+    # An id beyond any database integer is a form error, not a server error.
+    form = SurveyForm({**form.data, "departments": ["99999999999999999999"]})
+    assert not form.is_valid() and "departments" in form.errors
 
 
 # --- 13. times as people read them ---------------------------------------------------------------

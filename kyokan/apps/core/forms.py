@@ -136,7 +136,31 @@ class DepartmentChoiceField(_DepartmentTreeMixin, forms.ModelChoiceField):
         super().__init__(queryset=queryset, **kwargs)
 
 
-class DepartmentMultipleChoiceField(_DepartmentTreeMixin, forms.ModelMultipleChoiceField):
+#: The largest id any of the databases stores (a 64-bit signed integer).
+ID_MAX = 2**63 - 1
+
+
+class IdsMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Several objects by id, where an id beyond any database integer (99999999999999999999)
+    is a form error like an id that is not offered (an ``id__in`` lookup with it fails in the
+    database driver: SQLite cannot even bind it)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                number = int(str(pk).strip())
+            except ValueError:
+                continue  # not a number at all: the usual check says so
+            if not -ID_MAX <= number <= ID_MAX:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class DepartmentMultipleChoiceField(_DepartmentTreeMixin, IdsMultipleChoiceField):
     """Choose several departments from the tree (checkboxes grouped by bureau by default)."""
 
     widget = forms.CheckboxSelectMultiple
@@ -196,7 +220,7 @@ class RolesForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=[(r.value, r.label) for r in Role if r not in DEPARTMENT_SCOPED_ROLES],
     )
-    promoter_departments = forms.ModelMultipleChoiceField(
+    promoter_departments = IdsMultipleChoiceField(
         label=_("推進員 for these bureaus"),
         required=False,
         queryset=Department.objects.filter(parent__isnull=True, is_active=True),

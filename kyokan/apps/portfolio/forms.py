@@ -7,7 +7,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kyokan.apps.core.forms import DepartmentChoiceField, JapaneseDateField, PersonField
+from kyokan.apps.core.forms import (
+    DepartmentChoiceField,
+    IdsMultipleChoiceField,
+    JapaneseDateField,
+    PersonField,
+)
 from kyokan.apps.core.japanese_dates import fiscal_year_label
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.once import ONCE_FIELD, OnceFormMixin
@@ -69,30 +74,8 @@ class NumberField(forms.Field):
         return "" if value is None else value
 
 
-ID_MAX = 2**63 - 1  # the largest id any database stores
-
-
-class IdsChoiceField(forms.ModelMultipleChoiceField):
-    """Several objects by id, where an id beyond any database integer (99999999999999999999)
-    is a form error like an id that is not offered (SQLite cannot even look it up)."""
-
-    def _check_values(self, value):
-        for pk in value:
-            try:
-                number = int(str(pk).strip())
-            except ValueError:
-                continue  # not a number at all: the usual check says so
-            if not -ID_MAX <= number <= ID_MAX:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super()._check_values(value)
-
-
 class InitiativeForm(forms.ModelForm):
-    sections = IdsChoiceField(
+    sections = IdsMultipleChoiceField(
         label=_("strategy pillars and measures it serves"),
         queryset=None,
         required=False,
@@ -418,7 +401,7 @@ class GoalForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fiscal_year"] = FiscalYearField(label=_("fiscal year"))
-        self.fields["kpis"] = IdsChoiceField(
+        self.fields["kpis"] = IdsMultipleChoiceField(
             label=self.fields["kpis"].label,
             required=False,
             queryset=Kpi.objects.select_related("initiative").order_by("initiative__title", "name"),

@@ -8,10 +8,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from kyokan.apps.core.forms import DepartmentChoiceField
+from kyokan.apps.core.forms import DepartmentChoiceField, IdsMultipleChoiceField
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.validation import YEAR_MAX, YEAR_MIN
-from kyokan.apps.portfolio.forms import IdsChoiceField
 
 from . import codes, importing
 from .models import (
@@ -64,7 +63,7 @@ class ProcedureForm(forms.ModelForm):
         required=False,
     )
     # An id beyond any database integer is a form error, not a server error.
-    life_events = IdsChoiceField(
+    life_events = IdsMultipleChoiceField(
         label=_("life events"), required=False, queryset=LifeEvent.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
     )  # fmt: skip
