@@ -74,3 +74,15 @@ def clock(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: start + timedelta(microseconds=next(ticks)))
 
     return set_day
+
+
+def submit_twice(client, url: str, data: dict):
+    """POST a creation form twice with the one-time key of one GET of it (a double click, a
+    resent POST): both answers redirect to the same place (the second creates nothing)."""
+    import re
+
+    match = re.search(r'name="once" value="([^"]+)"', client.get(url).content.decode())
+    assert match, "the form carries a one-time key"
+    first, second = (client.post(url, {**data, "once": match.group(1)}) for _ in range(2))
+    assert first.status_code == 302, first.content.decode()[:2000]
+    assert second.status_code == 302 and second["Location"] == first["Location"]
