@@ -184,3 +184,15 @@ def test_makemessages_finds_no_new_strings(tmp_path):
         committed = {key(e) for e in load_po("ja", locale_dir)}
         new += [f"{relative}: {e.msgid}" for e in extracted if key(e) not in committed]
     assert new == [], f"strings missing from the catalogues; {FIX}"
+
+
+def test_a_pasted_nul_is_named_in_japanese_not_mistranslated():
+    # Django's ja catalogue says 「何か文字を入力してください。」 ("type some text") here.
+    from django import forms
+    from django.utils import translation
+
+    with translation.override("ja"), pytest.raises(forms.ValidationError) as raised:
+        forms.CharField().clean("番号札を\x00スマホで")
+    assert raised.value.messages == [
+        "使えない文字（NUL 文字）が含まれています。取り除いてから送ってください。"
+    ]
