@@ -11,6 +11,19 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 PUBLIC = "public"
+#: Longest address to come back to after signing in. A longer one (a search of 2,000
+#: characters, percent-encoded) would make the login redirect exceed Django's limit on
+#: redirect addresses (2,048: DisallowedRedirect, a 400 page); the path alone is kept.
+NEXT_MAX = 1_500
+
+
+def login_redirect(request):
+    """To the login page, coming back to this page afterwards (without its query when the
+    address is too long to carry, :data:`NEXT_MAX`)."""
+    back = request.get_full_path()
+    if len(back) > NEXT_MAX:
+        back = request.path if len(request.path) <= NEXT_MAX else "/"
+    return redirect_to_login(back)
 
 
 def public(view: Callable) -> Callable:
@@ -30,7 +43,7 @@ def require(perm: str, *, obj: Callable | None = None) -> Callable[[Callable], C
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+                return login_redirect(request)
             target = obj(user=request.user, **kwargs) if obj is not None else None
             if not request.user.has_perm(perm, target):
                 raise PermissionDenied

@@ -5,7 +5,6 @@ import json
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import JsonResponse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from . import exports, japanese_dates, notifications, selectors, services
-from .access import public, require
+from .access import login_redirect, public, require
 from .dashboard import panels_for
 from .forms import (
     AuditFilterForm,
@@ -76,7 +75,7 @@ def home(request):
     login page."""
     if not request.user.is_authenticated:
         target = getattr(settings, "KYOKAN_ANONYMOUS_HOME", "")
-        return redirect(target) if target else redirect_to_login(request.get_full_path())
+        return redirect(target) if target else login_redirect(request)
     return _dashboard(request)
 
 
