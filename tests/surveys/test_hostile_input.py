@@ -192,3 +192,24 @@ def test_an_option_of_a_hundred_thousand_characters_is_refused(people, client_as
     data["choices_text"] = "満足\n" + "あ" * 200
     assert client.post(url, data).status_code == 302
     assert Question.objects.filter(survey=survey, text="窓口の満足度").exists()
+
+
+def test_a_submission_that_answers_nothing_is_refused_with_the_answers_page(people, client_as):
+    # Every question optional and nothing answered was stored as a respondent who said nothing.
+    from kyokan.apps.surveys.models import Response
+
+    secretariat = people[Role.SECRETARIAT]
+    survey, questions = make_survey(secretariat)
+    services.question_update(actor=secretariat, question=questions["text"], required=False)
+    services.survey_open(actor=secretariat, survey=survey)
+    client = client_as(Role.STAFF)
+    client.cookies["django_language"] = "ja"
+    response = client.post(reverse("surveys:answer", args=[survey.pk]), {})
+    assert response.status_code == 200
+    assert "少なくとも1つの質問に回答してください。" in response.content.decode()
+    assert not Response.objects.filter(survey=survey).exists()
+    # One answer is enough.
+    answered = client.post(
+        reverse("surveys:answer", args=[survey.pk]), {f"q{questions['text'].pk}": "来庁不要"}
+    )
+    assert answered.status_code == 302 and Response.objects.filter(survey=survey).count() == 1

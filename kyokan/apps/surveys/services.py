@@ -416,6 +416,10 @@ def response_save(
     if not accepting_answers(survey) and not (_record_past and survey.state == Survey.State.OPEN):
         raise ValidationError(_("This survey is not accepting answers."))
     cleaned = clean_answers(survey, answers)
+    if not cleaned:
+        # Every question optional and none answered: no answer to count (it would be a
+        # respondent who said nothing in every rate and chart).
+        raise ValidationError(_("Answer at least one question."), code="nothing_answered")
     source, who = _identity(survey, user, visitor)
     if source == Response.Source.PUBLIC:
         user = None  # a visitor of the public link, whoever is signed in
