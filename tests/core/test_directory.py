@@ -6,6 +6,7 @@ Skipped when slapd is not installed (Debian: `apt install slapd ldap-utils`; .ci
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -163,12 +164,70 @@ def test_local_passwords_still_work_for_administrators(client, ldap_settings, st
     assert _login(client, "cityadmin", "Local-Admin-Pass-2026").status_code == 302
 
 
-@pytest.mark.django_db
-def test_an_unreachable_directory_falls_back_to_local_passwords(client, settings, staff):
-    settings.KYOKAN_LDAP_URL = f"ldap://127.0.0.1:{_free_port()}"
+@pytest.fixture
+def closed_port():
+    """A port bound here and not listening: connecting is refused, and no other process
+    (a parallel test worker's server) can take it while the test runs."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        yield s.getsockname()[1]
+
+
+@pytest.fixture
+def not_ldap_port():
+    """A port answering every connection with bytes that are not an LDAP reply: its own request
+    echoed back, which is what a connection to a free local port does when the kernel connects
+    it to itself (TCP self-connect) — seen in CI."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    stop = threading.Event()
+
+    def serve():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            with conn:
+                conn.settimeout(1)
+                try:
+                    while data := conn.recv(4096):
+                        conn.sendall(data)
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield server.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(2)
+        server.close()
+
+
+def _falls_back(client, settings, port, username):
+    settings.KYOKAN_LDAP_URL = f"ldap://127.0.0.1:{port}"
     settings.KYOKAN_LDAP_TIMEOUT = 1
-    admin = UserFactory(username="cityadmin2", roles=[Role.SYSADMIN])
+    admin = UserFactory(username=username, roles=[Role.SYSADMIN])
     admin.set_password("Local-Admin-Pass-2026")
     admin.save()
     assert _login(client, "h.sato", "Dir-Pass-Sato-1").status_code == 200
-    assert _login(client, "cityadmin2", "Local-Admin-Pass-2026").status_code == 302
+    assert _login(client, username, "Local-Admin-Pass-2026").status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_unreachable_directory_falls_back_to_local_passwords(
+    client, settings, staff, closed_port
+):
+    _falls_back(client, settings, closed_port, "cityadmin2")
+
+
+@pytest.mark.django_db
+def test_a_directory_url_answering_something_else_falls_back_to_local_passwords(
+    client, settings, staff, not_ldap_port
+):
+    # ldap3 raised KeyError decoding the reply: every login was a server error.
+    _falls_back(client, settings, not_ldap_port, "cityadmin3")

@@ -108,16 +108,18 @@ class DirectoryBackend:
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not configured() or not username or not password:
             return None
-        from ldap3.core.exceptions import LDAPException
-
         from .models import User
 
         try:
             found = find_entry(username)
             if found is None or not check_password(found[0], password):
                 return None
-        except (LDAPException, OSError) as exc:
-            logger.warning("Directory unreachable, local passwords only: %s", exc)
+        except Exception as exc:  # any failure of the directory is "unreachable"
+            # Not only LDAPException and OSError: ldap3's decoder raises KeyError, IndexError
+            # or ValueError on a reply that is not LDAP (a URL pointing at another service, a
+            # port taken by something else). Every login, the local administrators' too, went
+            # through this backend first and got a server error.
+            logger.warning("Directory unreachable, local passwords only: %r", exc)
             return None
         _dn, attributes = found
         person = None
