@@ -68,6 +68,10 @@ def test_absurd_numbers_are_refused_by_the_service(sysadmin, make_initiative, bu
         ("running_cost_yen", "1000000000001", "10^12"),
         ("useful_life_years", "0", "at least one year"),
         ("cases_per_year", "abc", "not a number"),
+        # Decimal() took these; 1e1000000 then took a worker over 30 s to make an integer.
+        ("initial_cost_yen", "1e1000000", "not a number"),
+        ("running_cost_yen", "1_000", "not a number"),
+        ("cases_per_year", "9" * 5000, "too large"),
     ],
 )
 def test_absurd_numbers_are_refused_by_the_form(client_as, make_initiative, bureau, field,

@@ -277,3 +277,26 @@ def test_the_xlsx_keeps_formula_text_as_text(client_as, portfolio):
     ws = load_workbook(io.BytesIO(response.content)).active
     cell = ws["B2"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("1,000", 1000), ("１，０００円", 1000), ("12.0", 12), ("+7", 7), (" 2 000 ", 2000),
+     ("0" * 40 + "1", 1), (1500, 1500), (3.0, 3)],
+)  # fmt: skip
+def test_a_number_cell_takes_digits_separators_and_yen(cell, expected):
+    assert table.parse_number(cell, yen=True) == expected
+
+
+@pytest.mark.parametrize(
+    "cell", ["1e3", "1E3", "1_000", "1e1000000", "NaN", "Infinity", "0x10", "٣", "1,00", "--1"]
+)
+def test_a_number_cell_refuses_what_is_not_plain_digits(cell):
+    # Decimal() accepts exponents and underscores; 1e1000000 then took over 30 s to convert.
+    with pytest.raises(ValueError, match=r"not a number|数値ではありません"):
+        table.parse_number(cell, yen=True)
+
+
+def test_a_number_cell_with_more_digits_than_any_column_is_refused_at_once():
+    with pytest.raises(ValueError, match=r"too large|大きすぎる"):
+        table.parse_number("9" * 100_000, yen=False)
