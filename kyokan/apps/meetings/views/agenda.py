@@ -14,7 +14,7 @@ from kyokan.apps.core.access import public, require
 from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.links import link_type, link_types
 from kyokan.apps.core.once import submit_once
-from kyokan.apps.core.viewkit import act, confirm_page, confirmed, submit
+from kyokan.apps.core.viewkit import act, confirm_page, confirmed, safe_next, submit
 
 from .. import packet, selectors, services
 from ..forms import (
@@ -147,7 +147,8 @@ def item_links(request, pk: int):
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("The link was added."))
-        return redirect(request.get_full_path())
+        # Back to the search; an address too long to redirect to keeps only the path.
+        return redirect(safe_next(request, request.get_full_path(), request.path))
     results = chosen.search(query, request.user) if chosen else []
     return render(
         request,

@@ -13,7 +13,7 @@ from kyokan.apps.core.exports import clean_text
 from kyokan.apps.core.links import link_type, link_types
 from kyokan.apps.core.once import submit_once
 from kyokan.apps.core.selectors import paginate
-from kyokan.apps.core.viewkit import act, confirm_page, submit
+from kyokan.apps.core.viewkit import act, confirm_page, safe_next, submit
 
 from .. import selectors, services, table
 from ..forms import (
@@ -244,7 +244,8 @@ def initiative_links(request, pk: int, obj: Initiative):
                 messages.error(request, " ".join(exc.messages))
             else:
                 messages.success(request, _("The link was added."))
-        return redirect(request.get_full_path())
+        # Back to the search; an address too long to redirect to keeps only the path.
+        return redirect(safe_next(request, request.get_full_path(), request.path))
     results = chosen.search(query, request.user) if chosen else []
     return render(
         request,
