@@ -65,6 +65,28 @@ def test_control_characters_are_removed_tab_and_line_break_kept():
     assert exports.clean_cell("一\r二") == "一\n二"
 
 
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("\u202eXSL.exe", "XSL.exe"),  # shown reversed: 「exe.LSX」
+        ("申請\u2066書\u2069", "申請書"),
+        ("\u202a\u202b\u202c\u202d\u2067\u2068", ""),
+        ("ゼロ\u200b幅\u2060\ufeff", "ゼロ幅"),
+        ("👩\u200d💻", "👩\u200d💻"),  # the joiner of an emoji sequence stays
+    ],
+)
+def test_invisible_formatting_characters_that_disguise_a_cell_are_removed(value, expected):
+    assert exports.clean_cell(value) == expected
+
+
+@pytest.mark.parametrize("value", ["\u200b=1+1", "\ufeff=1+1", "\u202e=1+1", "\u2060+1"])
+def test_an_invisible_character_does_not_hide_a_formula(value):
+    assert exports.clean_cell(value) == "'" + value[1:]
+    data = exports.xlsx_bytes([exports.Sheet("s", ["h"], [[value]])])
+    cell = load_workbook(io.BytesIO(data)).worksheets[0]["A2"]
+    assert cell.value == value[1:] and cell.quotePrefix
+
+
 def test_numbers_dates_and_none_keep_their_type():
     now = timezone.now()
     assert exports.clean_cell(-5) == -5

@@ -40,8 +40,15 @@ logger = logging.getLogger(__name__)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 
-# C0 controls but tab and line feed, DEL, C1 controls, and the two XML non-characters.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# C0 controls but tab and line feed, DEL, C1 controls, and the two XML non-characters;
+# and the invisible characters that disguise a cell: the bidirectional embeddings,
+# overrides and isolates (U+202A–U+202E, U+2066–U+2069: 「\u202eXSL.exe」 reads
+# "exe.LSX"), the zero-width space, the word joiner and a byte-order mark inside the text
+# (a cell 「\u200b=1+1」 looked like ordinary text to the formula check). Japanese
+# administrative text never needs them; the zero-width joiner of emoji sequences is kept.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\u202a-\u202e\u2066-\u2069\u200b\u2060\ufeff]"
+)
 # What a spreadsheet reads as the start of a formula (OWASP); full-width forms too, since
 # Excel's Japanese input turns ＝ into = when a cell is edited.
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
@@ -49,7 +56,8 @@ _BLANKS = " \u3000"
 
 
 def clean_text(value: str) -> str:
-    """``value`` without control characters (tab and line feed kept; CR LF → LF)."""
+    """``value`` without control and invisible formatting characters (tab and line feed
+    kept; CR LF → LF)."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROL.sub("", value)
 
