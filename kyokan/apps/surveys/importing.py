@@ -53,7 +53,17 @@ from kyokan.apps.core.roles import Role
 from kyokan.textanalysis.io import AnalysisInputError, decode_bytes
 
 from . import services
-from .models import LIKERT_LABELS, Answer, ImportBatch, ImportUpload, Question, Response, Survey
+from .models import (
+    LIKERT_LABELS,
+    OPTION_MAX,
+    Answer,
+    ImportBatch,
+    ImportUpload,
+    Question,
+    Response,
+    Survey,
+    option_key,
+)
 
 logger = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -196,22 +206,72 @@ class _CellError(Exception):
     pass
 
 
+def _option_forms(question: Question) -> list[tuple[str, str, str]]:
+    """Each option as written (trimmed), in NFKC and as its ``option_key`` (once per
+    question object, which the import reuses for every row)."""
+    forms = getattr(question, "_import_option_forms", None)
+    if forms is None:
+        forms = [
+            (str(option).strip(), normalize(str(option)), option_key(option))
+            for option in question.choices
+        ]
+        question._import_option_forms = forms
+    return forms
+
+
+def _option_index(question: Question, text: str) -> int | None:
+    """The option that a cell's text names: the one written the same way, else the one that
+    is the same in NFKC, else the one with the same ``option_key`` (width, case, kana and
+    spaces aside: the key by which a question's options must differ), else None. A question
+    stored before options had to differ by that key may have two with one form: the cell
+    must then name one as it is written, or it names none."""
+    text = text.strip()
+    forms = _option_forms(question)
+    for value, form in ((text, 0), (normalize(text), 1), (option_key(text), 2)):
+        found = [i for i, option in enumerate(forms) if option[form] == value]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
 def _choice_indices(question: Question, cell: str) -> list[int]:
-    options = {normalize(option): i for i, option in enumerate(question.choices)}
-    whole = normalize(cell)
-    if whole in options:
-        return [options[whole]]
+    whole = _option_index(question, cell)
+    if whole is not None:
+        return [whole]
     if question.kind == Question.Kind.SINGLE:
         raise _CellError(_("“%(value)s” is not one of the options.") % {"value": cell.strip()})
-    picked = []
+    picked = _split_options(question, cell)
+    if picked is not None:
+        return picked
     for part in MULTIPLE_SEPARATORS.split(cell):
         part = normalize(part)
-        if not part:
-            continue
-        if part not in options:
+        if part and _option_index(question, part) is None:
             raise _CellError(_("“%(value)s” is not one of the options.") % {"value": part})
-        picked.append(options[part])
-    return picked
+    raise _CellError(_("“%(value)s” is not one of the options.") % {"value": cell.strip()})
+
+
+def _split_options(question: Question, cell: str) -> list[int] | None:
+    """A multiple-choice cell as the options it lists, or None. An option may itself
+    contain a separator (「はい、よく使う」; the export joins options with "; "), so the
+    cell's pieces are joined again where together they name an option, the longest first."""
+    tokens = re.split(f"({MULTIPLE_SEPARATORS.pattern})", cell)
+    n = (len(tokens) + 1) // 2  # piece k is tokens[2k], the separator after it tokens[2k+1]
+    found: list[list[int] | None] = [None] * n + [[]]
+    for i in range(n - 1, -1, -1):
+        if not tokens[2 * i].strip():
+            found[i] = found[i + 1]
+            continue
+        for j in range(i + 1, n + 1):  # pieces i … j-1 with the separators between them
+            text = "".join(tokens[2 * i : 2 * j - 1])
+            if len(text.strip()) > OPTION_MAX:
+                break  # no option is longer: a cell of 10,000 separators stays cheap
+            if found[j] is not None:
+                index = _option_index(question, text)
+                if index is not None:
+                    found[i] = [index, *found[j]]  # a longer option found later wins
+    return found[0]
 
 
 _LIKERT_BY_LABEL = {normalize(label): i for i, label in enumerate(LIKERT_LABELS, 1)}

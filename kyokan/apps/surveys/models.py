@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kyokan.apps.core.models import Department
 from kyokan.apps.core.validation import validate_sane_date
+from kyokan.textanalysis.normalize import fold
 
 
 def _token() -> str:
@@ -104,6 +105,27 @@ class Survey(models.Model):
 
 
 OPTION_MAX = 200  # characters of one option of a choice question
+# Options of one choice question. They are stored as one JSON list and each is drawn
+# everywhere the question is: a radio button or check box of the answering page, a bar of
+# the results chart (about 0.42 inch each: 50 one-line options already make a chart over
+# 50 cm tall), a column of the cross-tabulation by bureau and role, a row of the public
+# results and the open data. 50 still holds the longest list a city's survey asks for — the
+# 47 prefectures with 「その他」 and 「わからない」 — while 10,000 options were taken.
+OPTIONS_MAX = 50
+# Questions of one survey: each is a field of the answering page, a chart and table of the
+# results and a column of the exports. 100 questions is already about an hour of answering
+# (the city's surveys ask a few to a few dozen); thousands were taken, and the question's
+# order (a small integer column) would overflow past 32,767.
+QUESTIONS_MAX = 100
+
+
+def option_key(option) -> str:
+    """The form under which two options of one question are the same option: Kyokan's
+    comparison form of Japanese text (``fold``: NFKC, so Ａ and A, １ and 1, ｶﾅ and カナ alike;
+    case folded; katakana as hiragana; without whitespace). The answer import matches a
+    cell to an option by this key, so two options with one key would take each other's
+    answers: a question cannot have both."""
+    return fold(str(option))
 
 
 class Question(models.Model):
@@ -142,6 +164,27 @@ class Question(models.Model):
             raise ValidationError({"choices": _("Only choice questions have options.")})
         if len(set(self.choices)) != len(self.choices):
             raise ValidationError({"choices": _("An option is listed twice.")})
+        if len(self.choices) > OPTIONS_MAX:
+            raise ValidationError(
+                {
+                    "choices": _("A question can have at most %(max)s options (%(n)s given).")
+                    % {"max": OPTIONS_MAX, "n": len(self.choices)}
+                }
+            )
+        seen: dict[str, str] = {}
+        for option in self.choices:
+            first = seen.setdefault(option_key(option), str(option))
+            if first != str(option):
+                raise ValidationError(
+                    {
+                        "choices": _(
+                            "The options “%(first)s” and “%(second)s” differ only in width, "
+                            "case, kana or spaces, so they count as the same option. Keep one "
+                            "of them or make them differ."
+                        )
+                        % {"first": first, "second": option}
+                    }
+                )
         if any(len(str(option)) > OPTION_MAX for option in self.choices):
             # An option of 100,000 characters was stored and drawn on every answering page,
             # chart and export.

@@ -37,7 +37,15 @@ from kyokan.apps.core.predicates import roles_of
 from kyokan.apps.core.roles import CITY_STAFF_ROLES, HQ_ROLES
 
 from . import search_index
-from .models import MAX_TEXT_ANSWER, Answer, Participation, Question, Response, Survey
+from .models import (
+    MAX_TEXT_ANSWER,
+    QUESTIONS_MAX,
+    Answer,
+    Participation,
+    Question,
+    Response,
+    Survey,
+)
 
 # --- edit codes (anonymous surveys) ----------------------------------------------------
 
@@ -193,6 +201,10 @@ def questions_copy(*, actor, source: Survey, target: Survey) -> int:
 @transaction.atomic
 def question_create(*, actor, survey: Survey, **fields) -> Question:
     _require_draft(survey)
+    if survey.questions.count() >= QUESTIONS_MAX:
+        raise ValidationError(
+            _("A survey can have at most %(max)s questions.") % {"max": QUESTIONS_MAX}
+        )
     order = (survey.questions.aggregate(n=Max("order"))["n"] or 0) + 1
     question = audited_create(actor=actor, instance=Question(survey=survey, order=order, **fields))
     search_index.survey_put(survey)
