@@ -113,3 +113,31 @@ def test_accuracy_on_200_hand_checked_words_is_at_least_97_percent(people):
     accuracy = 1 - len(wrong) / len(sample)
     print(f"furigana accuracy {accuracy:.1%}; wrong: {wrong}")
     assert accuracy >= 0.97, wrong
+
+
+def _guarded(seconds: int, work):
+    """Run ``work`` and fail (rather than hang) if it is still running after ``seconds``: a
+    guard against a search that never ends, not a measure of speed."""
+    import signal
+
+    def stop(_signum, _frame):
+        raise AssertionError(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        return work()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("surface", ["漢あ" * 19 + "漢い", "漢a" * 19 + "漢い"])
+def test_word_whose_kana_do_not_align_is_read_whole_at_once(surface):
+    # A dictionary word of 40 characters whose kana are not in its reading of 80: the split
+    # of the reading was a regular expression that tried every way to cut it (minutes for
+    # 「漢あ」 six times, hours beyond); the word is read whole, as any misaligned word.
+    reading = "あ" * 80
+    assert _guarded(20, lambda: furigana.align(surface, reading)) == (
+        furigana.Segment(surface, reading),
+    )

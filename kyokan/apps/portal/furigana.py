@@ -65,6 +65,42 @@ def _runs(surface: str) -> list[tuple[str, str]]:
     return runs
 
 
+def _split_reading(runs: list[tuple[str, str]], reading: str) -> list[str] | None:
+    """The part of ``reading`` under each kanji run, the word's kana standing where they
+    are; ``None`` when they cannot. The first split found in this order is taken: each kanji
+    run as short as it can be, each run of digits or letters (read, not shown over) as long
+    as it can be. A position that failed once is not tried again, so that the search stays
+    within runs × reading² steps: a regular expression of the same shape backtracked over
+    every split (a dictionary word 「漢あ漢あ…漢い」 read 「ああ…」 kept a worker for minutes)."""
+    failed: set[tuple[int, int]] = set()
+    found: list[str] = []
+
+    def fits(index: int, start: int) -> bool:
+        if index == len(runs):
+            return start == len(reading)
+        if (index, start) in failed:
+            return False
+        kind, text = runs[index]
+        if kind == "h":
+            kana = to_hiragana(text)
+            if reading.startswith(kana, start) and fits(index + 1, start + len(kana)):
+                return True
+        elif kind == "k":
+            for end in range(start + 1, len(reading) + 1):
+                found.append(reading[start:end])
+                if fits(index + 1, end):
+                    return True
+                found.pop()
+        else:
+            for end in range(len(reading), start - 1, -1):
+                if fits(index + 1, end):
+                    return True
+        failed.add((index, start))
+        return False
+
+    return found if fits(0, 0) else None
+
+
 @lru_cache(maxsize=50_000)
 def align(surface: str, reading: str) -> tuple[Segment, ...]:
     """Split a word into segments, each kanji run with its part of the reading (hiragana).
@@ -75,19 +111,11 @@ def align(surface: str, reading: str) -> tuple[Segment, ...]:
     if not has_kanji(surface) or not reading or has_kanji(reading):
         return (Segment(surface),)
     runs = _runs(surface)
-    pattern = []
-    for kind, text in runs:
-        if kind == "k":
-            pattern.append("(.+?)")
-        elif kind == "h":
-            pattern.append(re.escape(to_hiragana(text)))
-        else:
-            pattern.append("(?:.*)")  # digits, letters: read but not shown over
-    match = re.fullmatch("".join(pattern), reading)
-    if match is None:
+    parts = _split_reading(runs, reading)
+    if parts is None:
         # Kana that do not align: one ruby over the whole word is still right to read.
         return (Segment(surface, reading),)
-    groups = iter(match.groups())
+    groups = iter(parts)
     segments = []
     for kind, text in runs:
         if kind == "k":
