@@ -19,6 +19,7 @@ from kyokan.apps.core.validation import DATE_MAX, DATE_MIN
 from . import selectors
 from .dates import needs_year, slot_label
 from .models import (
+    AGENDA_MINUTES_MAX,
     MINUTES_MAX,
     AgendaItem,
     Course,
@@ -26,6 +27,8 @@ from .models import (
     Meeting,
     MeetingSeries,
     PollAnswer,
+    validate_agenda_minutes,
+    validate_candidate_count,
 )
 from .papers import generator_choices
 
@@ -253,7 +256,9 @@ class PollForm(OnceFormMixin, forms.Form):
     )
 
     def clean_candidates(self):
-        return parse_slots(self.cleaned_data["candidates"])
+        slots = parse_slots(self.cleaned_data["candidates"])
+        validate_candidate_count(len(slots))  # before the closed days of 500 dates are listed
+        return slots
 
     def clean(self):
         cleaned = super().clean()
@@ -323,6 +328,13 @@ class PollAnswerForm(forms.Form):
 
 class AgendaItemForm(forms.ModelForm):
     presenter = PersonField(label=_("presenter"), required=False)
+    # One check and one message for 0, -5 and 10**9 alike (the model's, as every path).
+    duration_minutes = forms.IntegerField(
+        label=_("minutes allotted"),
+        required=False,
+        validators=[validate_agenda_minutes],
+        widget=forms.NumberInput(attrs={"min": 1, "max": AGENDA_MINUTES_MAX}),
+    )
 
     class Meta:
         model = AgendaItem

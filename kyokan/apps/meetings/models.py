@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,53 @@ from kyokan.apps.core.validation import validate_sane_date, validate_sane_dateti
 # The longest texts a form takes (1,000,000 characters of minutes were stored and shown).
 MINUTES_MAX = 100_000
 EXPERT_INPUT_MAX = 20_000
+# The time allotted to one agenda item, in minutes. At least 1: 0 was taken and then shown
+# as no time at all. At most 600 (10 hours): the city's longest meetings (a full-day
+# training, 9:00–17:00, is 480 minutes) fit with room to spare, while an item longer than
+# the day it is held on makes no sense (10**9 minutes would be 1,900 years).
+AGENDA_MINUTES_MAX = 600
+# Agenda items of one meeting: a headquarters meeting has 3 to 10; 50 is a 600-minute day
+# at 12 minutes an item. Each is a line of the 次第 and a section of the minutes, and the
+# items' order is a small integer column (thousands were taken).
+AGENDA_ITEMS_MAX = 50
+# Candidate dates of one date poll: every invitee must answer each one (a row of the
+# answering page and of the poll's table). 40 is two slots on every working day of a month;
+# 500 were taken.
+POLL_CANDIDATES_MAX = 40
+# Papers (資料N) of one meeting: each may be 20 MB and the packet puts them all in one PDF,
+# so 100 papers may already be a 2 GB packet; a meeting's papers are usually a handful.
+PAPERS_MAX = 100
+
+
+def validate_agenda_minutes(value) -> None:
+    if value is not None and not 1 <= value <= AGENDA_MINUTES_MAX:
+        raise ValidationError(
+            _("Give the time of an agenda item in minutes, from 1 to %(max)s (%(hours)s hours).")
+            % {"max": AGENDA_MINUTES_MAX, "hours": AGENDA_MINUTES_MAX // 60},
+            code="agenda_minutes",
+        )
+
+
+def validate_candidate_count(n: int) -> None:
+    if n > POLL_CANDIDATES_MAX:
+        raise ValidationError(
+            _("Give at most %(max)s candidate dates (%(n)s given): each invitee answers every one.")
+            % {"max": POLL_CANDIDATES_MAX, "n": n},
+            code="too_many_candidates",
+        )
+
+
+def _same_name_taken(model, field: str, value: str, pk) -> str | None:
+    """The name of another row of ``model`` that is ``value`` in Kyokan's comparison form
+    (``fold``: width, case, kana and spaces aside), or None. Series and courses are chosen
+    by name from lists, where 「ＤＸ推進会議」 and 「DX推進会議」 cannot be told apart."""
+    from kyokan.textanalysis.normalize import fold
+
+    key = fold(value or "")
+    for other in model.objects.exclude(pk=pk).values_list(field, flat=True):
+        if fold(other) == key:
+            return other
+    return None
 
 
 def _token() -> str:
@@ -53,6 +100,19 @@ class MeetingSeries(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        taken = _same_name_taken(MeetingSeries, "name", self.name, self.pk)
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "name": _(
+                        "The series “%(other)s” already exists: “%(name)s” differs from it "
+                        "only in width, case, kana or spaces."
+                    )
+                    % {"other": taken, "name": self.name}
+                }
+            )
+
     @property
     def is_deciding(self) -> bool:
         return self.kind == MeetingKind.HQ or self.decides
@@ -71,6 +131,19 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        taken = _same_name_taken(Course, "title", self.title, self.pk)
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "title": _(
+                        "The course “%(other)s” already exists: “%(name)s” differs from it "
+                        "only in width, case, kana or spaces."
+                    )
+                    % {"other": taken, "name": self.title}
+                }
+            )
 
 
 class Meeting(models.Model):
@@ -293,7 +366,7 @@ class AgendaItem(models.Model):
         help_text=_("When the presenter has no account, e.g. 事務局."),
     )
     duration_minutes = models.PositiveSmallIntegerField(
-        _("minutes allotted"), null=True, blank=True, validators=[MaxValueValidator(600)]
+        _("minutes allotted"), null=True, blank=True, validators=[validate_agenda_minutes]
     )
     minutes_text = models.TextField(_("minutes (議事録)"), blank=True, max_length=MINUTES_MAX)
     carried_over = models.BooleanField(default=False, editable=False)

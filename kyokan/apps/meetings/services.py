@@ -28,6 +28,8 @@ from kyokan.textanalysis.normalize import fold
 from . import ics, search_index
 from .dates import day_label, moment_label, slot_label
 from .models import (
+    AGENDA_ITEMS_MAX,
+    PAPERS_MAX,
     ActionItem,
     AgendaItem,
     AgendaLink,
@@ -42,6 +44,7 @@ from .models import (
     PollAnswer,
     PollCandidate,
     SkillAssessment,
+    validate_candidate_count,
 )
 
 CARRY_OVER_TITLE = "前回までのアクションアイテムの確認"
@@ -381,6 +384,10 @@ def poll_open(
         raise ValidationError(_("This meeting already has a date poll."))
     if not candidates:
         raise ValidationError(_("Give at least one candidate date."))
+    try:
+        validate_candidate_count(len(candidates))
+    except ValidationError as exc:
+        raise ValidationError({"candidates": exc.messages}) from None
     now = timezone.now()
     past = [start for start, _end in candidates if start <= now]
     if past and not record_past:
@@ -583,6 +590,10 @@ def _poll_opened_message(meeting: Meeting, poll: DatePoll):
 @transaction.atomic
 @creates_once
 def agenda_item_create(*, actor, meeting: Meeting, title: str, **fields) -> AgendaItem:
+    if meeting.agenda_items.count() >= AGENDA_ITEMS_MAX:
+        raise ValidationError(
+            _("A meeting can have at most %(max)s agenda items.") % {"max": AGENDA_ITEMS_MAX}
+        )
     order = (meeting.agenda_items.aggregate(n=Max("order"))["n"] or 0) + 1
     item = audited_create(
         actor=actor, instance=AgendaItem(meeting=meeting, title=title, order=order, **fields)
@@ -700,6 +711,10 @@ def _check_upload(upload: UploadedFile) -> None:
 
 
 def _next_paper_number(meeting: Meeting) -> int:
+    """The next 資料 number (papers are numbered 1… without gaps); refuses a paper past
+    ``PAPERS_MAX``."""
+    if meeting.papers.count() >= PAPERS_MAX:
+        raise ValidationError(_("A meeting can have at most %(max)s papers.") % {"max": PAPERS_MAX})
     return (meeting.papers.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
