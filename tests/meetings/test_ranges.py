@@ -136,3 +136,13 @@ def test_a_course_title_that_differs_only_in_width_is_refused(sysadmin, client_a
         response.content.decode()
     )
     assert Course.objects.count() == 1
+
+
+def test_the_next_number_after_the_largest_is_refused_with_a_message(sysadmin, hq_series):
+    services.meeting_create(actor=sysadmin, series=hq_series, number=32767)
+    with translation.override("ja"), pytest.raises(ValidationError) as info:
+        services.meeting_create(actor=sysadmin, series=hq_series)  # would be 32768
+    assert "32,767" in info.value.message_dict["number"][0]
+    assert "番号" in info.value.message_dict["number"][0]
+    assert hq_series.meetings.count() == 1
+    assert services.meeting_create(actor=sysadmin, series=hq_series, number=9).number == 9

@@ -20,6 +20,7 @@ from . import selectors
 from .dates import needs_year, slot_label
 from .models import (
     AGENDA_MINUTES_MAX,
+    MEETING_NUMBER_MAX,
     MINUTES_MAX,
     AgendaItem,
     Course,
@@ -53,7 +54,7 @@ class MeetingForm(forms.ModelForm):
     number = forms.IntegerField(
         label=_("number"),
         min_value=1,
-        max_value=32767,  # the column (a small integer; PostgreSQL refuses more)
+        max_value=MEETING_NUMBER_MAX,  # the column (a small integer; PostgreSQL refuses more)
         required=False,
         help_text=_("Leave empty for the next number in the series."),
     )

@@ -80,6 +80,9 @@ class MeetingKind(models.TextChoices):
     TRAINING = "training", _("研修")
 
 
+MEETING_NUMBER_MAX = 32767  # a meeting's number column is a small integer
+
+
 class MeetingSeries(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)

@@ -29,6 +29,7 @@ from . import ics, search_index
 from .dates import day_label, moment_label, slot_label
 from .models import (
     AGENDA_ITEMS_MAX,
+    MEETING_NUMBER_MAX,
     PAPERS_MAX,
     ActionItem,
     AgendaItem,
@@ -79,6 +80,18 @@ def meeting_create(*, actor, series: MeetingSeries, number: int | None = None, *
     """Create a meeting (numbered next in its series unless given) and carry the series'
     open action items onto its agenda."""
     meeting = Meeting(series=series, number=number or next_number(series), **fields)
+    if meeting.number > MEETING_NUMBER_MAX:
+        # After a meeting numbered 32,767 (typed), the next number would not fit the column:
+        # SQLite stored it and PostgreSQL failed with a server error.
+        raise ValidationError(
+            {
+                "number": _(
+                    "Meeting numbers go up to %(max)s; give this meeting a number that is not "
+                    "used yet."
+                )
+                % {"max": f"{MEETING_NUMBER_MAX:,}"}
+            }
+        )
     if meeting.starts_at:
         meeting.status = Meeting.Status.SCHEDULED
     if meeting.series.meetings.filter(number=meeting.number).exists():
