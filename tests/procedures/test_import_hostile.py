@@ -72,3 +72,42 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(monkeypatch):
     assert len(data) < 5_000
     message = _refused(data, kind="city", columns=CITY)
     assert message.startswith("Excelファイルを展開すると")
+
+
+def _workbook(cells: dict[str, str]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for coordinate, value in cells.items():
+        book.active[coordinate] = value
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_reaching_the_last_cell_of_a_sheet_is_refused_without_reading_it():
+    # 5 KB: a table and one cell at XFD1048576. Every row was read 16,384 cells wide and every
+    # row down to the last: 17 billion cells, a memory error after 15 s (no limit: the
+    # machine's memory) from one upload.
+    data = _workbook({"A1": "手続ID", "B1": "手続名", "A2": "X1", "B2": "転入届",
+                      "XFD1048576": "x"})  # fmt: skip
+    assert len(data) < 10_000
+    message = _refused(data, kind="city", columns=CITY)
+    assert message.startswith("ファイルの行数が200,000行を超えています。何も読み込んでいません。")
+
+
+def test_a_workbook_row_wider_than_the_limit_is_refused_and_far_cells_are_not_read():
+    wide = _workbook({"A1": "手続ID", "B1": "手続名", "GS1": "余分"})  # column 201
+    assert "1行目の列数が200列を超えています" in _refused(wide, kind="city", columns=CITY)
+    far = _workbook({"A1": "手続ID", "B1": "手続名", "A2": "X1", "B2": "転入届", "XFD2": "x"})
+    assert importing.read_rows(far) == [["手続ID", "手続名"], ["X1", "転入届"]]
+
+
+def test_a_csv_of_blank_lines_or_one_endless_line_is_refused():
+    # 80 KB compressed: 40 million rows, over two minutes and gigabytes before the fix.
+    lines = gzip.compress(b"a\n" * 300_000)
+    assert "ファイルの行数が200,000行を超えています" in _refused(lines, kind="city", columns=CITY)
+    endless = gzip.compress(b"a" + b"," * 1_000_001)
+    assert "ファイルの1行目が1,000,000文字を超えています" in _refused(
+        endless, kind="city", columns=CITY
+    )

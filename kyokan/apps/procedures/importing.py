@@ -48,6 +48,12 @@ from .models import (
 
 MAX_BYTES = 80 * 1024 * 1024  # the national file is 43 MB as CSV
 UNPACKED_MAX_BYTES = 4 * MAX_BYTES  # an Excel workbook's parts, unpacked (its XML is wordy)
+# A city file has as many rows as the city has procedures (the national file: 75,071) and a
+# few dozen columns; the file's size alone does not bound them (80 MB of line breaks are 80
+# million rows, a 5 KB workbook can declare a million rows by 16,384 columns).
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_LINE_CHARS = 1_000_000
 CHUNK = 500
 ERRORS_KEPT = 1000
 SAMPLE_CHANGES = 50
@@ -189,19 +195,65 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
             code="xlsx",
         ) from exc
     sheet = workbook.worksheets[0]
+    # The size the sheet declares (<dimension ref="A1:XFD1048576"/>) is not taken: openpyxl
+    # would give every row that many cells and add every row up to it. Rows are read as the
+    # file has them, at most MAX_COLUMNS + 1 cells wide (the one more tells a wider table).
+    sheet.reset_dimensions()
     rows = []
-    for values in sheet.iter_rows(values_only=True):
-        cells = []
-        for value in values:
-            if value is None:
-                cells.append("")
-            elif isinstance(value, float) and value.is_integer():
-                cells.append(str(int(value)))
-            else:
-                cells.append(str(value))
-        rows.append(cells)
-    workbook.close()
+    try:
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+            _check_shape(len(rows) + 1, values[MAX_COLUMNS] is not None)
+            if values.count(None) == len(values):
+                rows.append([])
+                continue
+            cells = []
+            for value in values[:MAX_COLUMNS]:
+                if value is None:
+                    cells.append("")
+                elif isinstance(value, float) and value.is_integer():
+                    cells.append(str(int(value)))
+                else:
+                    cells.append(str(value))
+            while cells and not cells[-1]:
+                cells.pop()
+            rows.append(cells)
+    finally:
+        workbook.close()
     return rows
+
+
+def _check_shape(row_number: int, too_wide: bool) -> None:
+    if row_number > MAX_ROWS:
+        raise ValidationError(
+            _(
+                "The file has more than %(n)s rows; nothing was read. Delete the rows below "
+                "the table (blank rows count too)."
+            )
+            % {"n": f"{MAX_ROWS:,}"},
+            code="size",
+        )
+    if too_wide:
+        raise ValidationError(
+            _(
+                "Row %(row)s has more than %(n)s columns; nothing was read. Delete the "
+                "columns to the right of the table."
+            )
+            % {"row": f"{row_number:,}", "n": MAX_COLUMNS},
+            code="size",
+        )
+
+
+def _csv_lines(text: str):
+    """The lines of a CSV text, refusing a line so long that its cells alone would fill the
+    memory (80 MB of commas is one row of 80 million cells)."""
+    for number, line in enumerate(io.StringIO(text, newline=""), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise ValidationError(
+                _("Line %(line)s of the file is longer than %(n)s characters; nothing was read.")
+                % {"line": f"{number:,}", "n": f"{MAX_LINE_CHARS:,}"},
+                code="size",
+            )
+        yield line
 
 
 def read_rows(data: bytes, *, filename: str = "") -> list[list[str]]:
@@ -219,10 +271,11 @@ def read_rows(data: bytes, *, filename: str = "") -> list[list[str]]:
                 _("The file contains NUL characters; save it again as CSV."), code="nul"
             )
         # Strict: a quote left open would swallow every row after it into one cell.
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        reader = csv.reader(_csv_lines(text), strict=True)
         rows = []
         try:
             for row in reader:
+                _check_shape(len(rows) + 1, len(row) > MAX_COLUMNS and any(row[MAX_COLUMNS:]))
                 rows.append(row)
         except csv.Error as exc:
             raise ValidationError(
