@@ -55,17 +55,19 @@ def validate_candidate_count(n: int) -> None:
         )
 
 
-def _same_name_taken(model, field: str, value: str, pk) -> str | None:
-    """The name of another row of ``model`` that is ``value`` in Kyokan's comparison form
-    (``fold``: width, case, kana and spaces aside), or None. Series and courses are chosen
-    by name from lists, where 「ＤＸ推進会議」 and 「DX推進会議」 cannot be told apart."""
+def _refuse_same_name(instance, field: str, message) -> None:
+    """ValidationError on ``field`` when another row of the instance's model has a name that
+    is the same in Kyokan's comparison form (``fold``: width, case, kana and spaces aside).
+    Series and courses are chosen by name from lists, where 「ＤＸ推進会議」 and 「DX推進会議」
+    cannot be told apart. ``message`` takes %(other)s and %(name)s."""
     from kyokan.textanalysis.normalize import fold
 
-    key = fold(value or "")
-    for other in model.objects.exclude(pk=pk).values_list(field, flat=True):
+    value = getattr(instance, field) or ""
+    key = fold(value)
+    others = type(instance).objects.exclude(pk=instance.pk).values_list(field, flat=True)
+    for other in others:
         if fold(other) == key:
-            return other
-    return None
+            raise ValidationError({field: message % {"other": other, "name": value}})
 
 
 def _token() -> str:
@@ -104,17 +106,14 @@ class MeetingSeries(models.Model):
         return self.name
 
     def clean(self) -> None:
-        taken = _same_name_taken(MeetingSeries, "name", self.name, self.pk)
-        if taken is not None:
-            raise ValidationError(
-                {
-                    "name": _(
-                        "The series “%(other)s” already exists: “%(name)s” differs from it "
-                        "only in width, case, kana or spaces."
-                    )
-                    % {"other": taken, "name": self.name}
-                }
-            )
+        _refuse_same_name(
+            self,
+            "name",
+            _(
+                "The series “%(other)s” already exists: “%(name)s” differs from it "
+                "only in width, case, kana or spaces."
+            ),
+        )
 
     @property
     def is_deciding(self) -> bool:
@@ -136,17 +135,14 @@ class Course(models.Model):
         return self.title
 
     def clean(self) -> None:
-        taken = _same_name_taken(Course, "title", self.title, self.pk)
-        if taken is not None:
-            raise ValidationError(
-                {
-                    "title": _(
-                        "The course “%(other)s” already exists: “%(name)s” differs from it "
-                        "only in width, case, kana or spaces."
-                    )
-                    % {"other": taken, "name": self.title}
-                }
-            )
+        _refuse_same_name(
+            self,
+            "title",
+            _(
+                "The course “%(other)s” already exists: “%(name)s” differs from it "
+                "only in width, case, kana or spaces."
+            ),
+        )
 
 
 class Meeting(models.Model):
