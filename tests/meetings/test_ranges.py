@@ -146,3 +146,17 @@ def test_the_next_number_after_the_largest_is_refused_with_a_message(sysadmin, h
     assert "番号" in info.value.message_dict["number"][0]
     assert hq_series.meetings.count() == 1
     assert services.meeting_create(actor=sysadmin, series=hq_series, number=9).number == 9
+
+
+def test_an_agenda_item_without_presenter_shows_its_time_without_a_separator(
+    sysadmin, dated_meeting, client_as
+):
+    services.agenda_item_create(
+        actor=sysadmin, meeting=dated_meeting, title="報告", duration_minutes=15
+    )
+    services.agenda_item_create(actor=sysadmin, meeting=dated_meeting, title="その他")
+    url = reverse("meetings:detail", args=[dated_meeting.pk])
+    page = client_as(Role.SECRETARIAT).get(url).content.decode()
+    assert '<p class="help-text"> · ' not in page
+    assert '<p class="help-text">15' in page
+    assert '<p class="help-text"></p>' not in page
