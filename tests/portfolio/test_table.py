@@ -300,3 +300,52 @@ def test_a_number_cell_refuses_what_is_not_plain_digits(cell):
 def test_a_number_cell_with_more_digits_than_any_column_is_refused_at_once():
     with pytest.raises(ValueError, match=r"too large|大きすぎる"):
         table.parse_number("9" * 100_000, yen=False)
+
+
+def _refusal(data: bytes, filename: str) -> str:
+    with pytest.raises(table.BadFile) as exc:
+        table.read_file(data, filename)
+    return " ".join(exc.value.messages)
+
+
+def test_a_workbook_reaching_the_last_cell_is_refused_without_reading_every_cell(bureau):
+    # 5 KB: the table and one cell at XFD1048576. Every cell of the rectangle was made (17
+    # billion): a memory error after 45 s under a 4 GB limit, from one upload.
+    def build(book, ws, header):
+        ws.append(list(_base_row(bureau.name).values()))
+        ws["XFD1048576"] = "x"
+
+    data = _xlsx(build)
+    assert len(data) < 10_000
+    assert _refusal(data, "t.xlsx") == (
+        "シートの行数が空の行も含めて50,000行を超えています。表より下の行を削除してください。"
+    )
+
+
+def test_a_workbook_wider_than_the_table_is_refused_and_far_blank_cells_are_ignored(bureau):
+    def wide(book, ws, header):
+        ws.append(list(_base_row(bureau.name).values()))
+        ws.cell(row=2, column=table.MAX_COLUMNS + 1, value="余分")
+
+    assert _refusal(_xlsx(wide), "t.xlsx") == (
+        "2行目の列数が60列を超えています。表より右の列を削除してください。"
+    )
+
+    def far(book, ws, header):
+        ws.append(list(_base_row(bureau.name).values()))
+        ws["XFD2"].style = "Note"  # a styled empty cell far to the right
+
+    (sheet,) = table.read_file(_xlsx(far), "t.xlsx")
+    assert sheet.header == list(_base_row("x")) and len(sheet.rows) == 1
+
+
+def test_a_csv_of_line_breaks_is_refused_while_reading():
+    # 5 MB of line breaks were 5 million rows in memory before the count was checked.
+    data = "取組名\n".encode() + b"\n" * (table.MAX_BYTES - 100)
+    assert _refusal(data, "t.csv") == (
+        "シートの行数が空の行も含めて50,000行を超えています。表より下の行を削除してください。"
+    )
+    rows = "".join(f"施策{n}\n" for n in range(5002))
+    assert (
+        _refusal(f"取組名\n{rows}".encode(), "t.csv") == "ファイルの行数が5,000行を超えています。"
+    )
