@@ -21,6 +21,7 @@ import csv
 import io
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -29,6 +30,12 @@ ID_COLUMN = "comment-id"
 BODY_COLUMN = "comment-body"
 #: Largest accepted CSV field (characters); longer answers are cut for the analysis only.
 MAX_FIELD_CHARS = 16 * 1024 * 1024
+#: Most columns in a file (the id, the body and the attributes): each attribute is a list as
+#: long as the file, so a header of a million names was a million lists filled row by row.
+MAX_COLUMNS = 50
+#: Most comments in a file (a file of 20 MB holds some 50,000 answers of a few lines; two
+#: million one-letter rows of it took 17 s and 2 GB to read).
+MAX_COMMENTS = 200_000
 
 
 class AnalysisInputError(ValueError):
@@ -63,6 +70,8 @@ CODES: dict[str, tuple[str, ...]] = {
     "header_unreadable": ("error",),
     "missing_columns": ("missing", "found"),
     "duplicate_columns": ("columns",),
+    "too_many_columns": ("count", "limit"),
+    "too_many_comments": ("limit",),
     "empty_id": ("line",),
     "duplicate_id": ("line", "id", "first_line"),
     "malformed": ("line", "error"),
@@ -206,7 +215,14 @@ def read_comments_csv(source: str | os.PathLike | bytes | BinaryIO | TextIO) -> 
             code="missing_columns",
             params={"missing": ", ".join(missing), "found": found},
         )
-    duplicated = sorted({h for h in header if h and header.count(h) > 1})
+    if len(header) > MAX_COLUMNS:
+        raise AnalysisInputError(
+            f"The file has {len(header)} columns; at most {MAX_COLUMNS} can be read.",
+            code="too_many_columns",
+            params={"count": len(header), "limit": MAX_COLUMNS},
+        )
+    # Counted once (header.count(h) for every h took 14 s for 40,000 names, hours for more).
+    duplicated = sorted(h for h, n in Counter(header).items() if h and n > 1)
     if duplicated:
         raise AnalysisInputError(
             "Column(s) named twice: " + ", ".join(duplicated) + ".",
@@ -238,6 +254,12 @@ def read_comments_csv(source: str | os.PathLike | bytes | BinaryIO | TextIO) -> 
                     f"{seen[comment_id]}; ids must be unique.",
                     code="duplicate_id",
                     params={"line": line, "id": comment_id, "first_line": seen[comment_id]},
+                )
+            if len(comments.ids) >= MAX_COMMENTS:
+                raise AnalysisInputError(
+                    f"The file has more than {MAX_COMMENTS:,} comments.",
+                    code="too_many_comments",
+                    params={"limit": MAX_COMMENTS},
                 )
             seen[comment_id] = line
             comments.ids.append(comment_id)

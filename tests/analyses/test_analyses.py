@@ -132,6 +132,23 @@ def test_import_a_cp932_comment_set_and_refuse_a_broken_one(client_as):
     assert CommentSet.objects.count() == 1
 
 
+def test_a_comment_set_with_too_many_columns_is_refused_in_japanese(client_as):
+    # 40,000 attribute names: 14 s of the request before (hours for a 20 MB header).
+    client = client_as(Role.SECRETARIAT)
+    names = ",".join(f"属性{n}" for n in range(40_000))
+    upload = SimpleUploadedFile(
+        "wide.csv", f"comment-id,comment-body,{names}\n1,x\n".encode(), content_type="text/csv"
+    )
+    response = client.post(
+        reverse("analyses:comment_set_import"), {"title": "広い", "file": upload}
+    )
+    assert response.status_code == 200
+    assert (
+        "ファイルの列が40002列あります。読み込めるのは50列までです。" in response.content.decode()
+    )
+    assert not CommentSet.objects.exists()
+
+
 def test_a_failed_analysis_records_its_error(sysadmin, client_as):
     comment_set = CommentSet.objects.create(
         title="壊れた", content="comment-id,comment-body\n", rows=0

@@ -196,6 +196,11 @@ def test_cli_writes_json_only_on_success(tmp_path, capsys):
         (b"comment-id,comment-body\r\n", "no_rows", {}),
         (b"id,text\n1,x\n", "missing_columns", {"missing": "comment-id, comment-body"}),
         (b"comment-id,comment-body,a,a\n1,x,y,z\n", "duplicate_columns", {"columns": "a"}),
+        (
+            ("comment-id,comment-body," + ",".join(map(str, range(49))) + "\n1,x\n").encode(),
+            "too_many_columns",
+            {"count": 51, "limit": 50},
+        ),
         (b"comment-id,comment-body\n,x\n", "empty_id", {"line": 2}),
         (
             b"comment-id,comment-body\n1,x\n1,y\n",
@@ -247,3 +252,21 @@ def test_analysis_input_errors_have_codes(kwargs, code):
         analyze(**kwargs)
     assert error.value.code == code
     assert set(error.value.params) == set(CODES[code])
+
+
+def test_a_header_of_many_names_and_a_file_of_many_rows_are_refused_while_reading(monkeypatch):
+    # A header of 40,000 names took 14 s (every name counted against every other: hours
+    # for the million names a 20 MB file holds); it is refused at once, before any row.
+    names = ",".join(f"属性{n}" for n in range(40_000))
+    with pytest.raises(AnalysisInputError) as error:
+        read_comments_csv(f"comment-id,comment-body,{names}\n1,x\n".encode())
+    assert error.value.params == {"count": 40_002, "limit": 50}
+    # Rows: at most MAX_COMMENTS (two million one-letter rows took 17 s and 2 GB).
+    from kyokan.textanalysis import io as text_io
+
+    monkeypatch.setattr(text_io, "MAX_COMMENTS", 3)
+    rows = "".join(f"{n},x\n" for n in range(4))
+    with pytest.raises(AnalysisInputError) as error:
+        read_comments_csv(f"comment-id,comment-body\n{rows}".encode())
+    assert (error.value.code, error.value.params) == ("too_many_comments", {"limit": 3})
+    assert len(read_comments_csv(f"comment-id,comment-body\n{rows[:-4]}".encode()).ids) == 3

@@ -27,6 +27,8 @@ INPUT_ERRORS = {
         "comment-body (any other columns are attributes); found: %(found)s."
     ),
     "duplicate_columns": _("Columns named twice: %(columns)s."),
+    "too_many_columns": _("The file has %(count)s columns; at most %(limit)s can be read."),
+    "too_many_comments": _("The file has more than %(limit)s comments."),
     "empty_id": _("Line %(line)s: the comment-id is empty."),
     "duplicate_id": _(
         "Line %(line)s: the comment-id “%(id)s” was already used on line %(first_line)s; "
