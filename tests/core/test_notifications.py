@@ -252,3 +252,27 @@ def test_a_guest_is_not_reminded_twice_under_one_key(people):
     second = _send(None, [guest], dedupe_key="poll-reminder:9:2026-12-10")
     assert first.guests_emailed == 1 and second.guests_emailed == 0 and second.skipped == 1
     assert OutgoingEmail.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_dated_stamps_the_notifications_of_a_past_event_and_not_the_emails(people):
+    """Loading past events (the demo city): a meeting held last year is not today's news."""
+    from datetime import datetime
+
+    person = UserFactory(email="p@example.jp")
+    held = timezone.make_aware(datetime(2023, 10, 20, 16, 0))
+    before = timezone.now()
+    with notifications.dated(held):
+        _send(None, [person])
+        with notifications.dated(held.replace(year=2024)):
+            _send(None, [person], dedupe_key="inner")
+        _send(None, [person], dedupe_key="outer")
+    _send(None, [person], dedupe_key="after")
+    stamps = dict(Notification.objects.values_list("dedupe_key", "created_at"))
+    assert stamps[""] == held and stamps["outer"] == held
+    assert stamps["inner"] == held.replace(year=2024)
+    assert stamps["after"] >= before
+    assert OutgoingEmail.objects.count() == 4
+    assert all(e.created_at >= before for e in OutgoingEmail.objects.all())
+    with pytest.raises(ValueError), notifications.dated(datetime(2023, 10, 20)):
+        pass

@@ -13,10 +13,11 @@ from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import japanese_dates, services
-from .models import Department, User
+from .models import Department, Notification, User
 from .roles import Role
 
 DEMO_PASSWORD = "kyokan-demo-2026"
@@ -335,10 +336,28 @@ def demo_load(today: date | None = None, *, only=None) -> DemoContext:
     ctx = DemoContext(timeline=demo_timeline(today))
     for loader in _app_loaders(only):
         loader(ctx)
+    _mark_old_notifications_read(ctx.timeline)
     from .search import index_rebuild
 
     index_rebuild()
     return ctx
+
+
+OLD_NEWS_DAYS = 14
+
+
+def _mark_old_notifications_read(timeline: DemoTimeline) -> int:
+    """The loaders date each notification on the timeline (core.notifications.dated): a
+    city that has used Kyokan for years has read what it was told about long ago. Left
+    unread, a demo login would open on a bell of every meeting, consultation and idea since
+    the 1st headquarters meeting, all 新着; so what is older than two weeks before the
+    demo's today counts as read, two hours after it came, and only the recent is new."""
+    cutoff = timezone.make_aware(
+        datetime.combine(timeline.today - timedelta(days=OLD_NEWS_DAYS), time())
+    )
+    return Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=True).update(
+        read_at=F("created_at") + timedelta(hours=2)
+    )
 
 
 def demo_reset() -> DemoContext:

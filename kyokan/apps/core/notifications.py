@@ -22,6 +22,11 @@ pass the message as a callable of the language, so that each person reads it in 
 
 ``dedupe_key`` makes reminders idempotent: a person already told under the same key is
 not told again (a reminder command run twice sends nothing twice).
+
+``with dated(moment):`` is for loading past events (the demo city, built on its timeline):
+the in-app notifications ``notify`` stores inside it are stamped ``moment`` instead of now,
+so that a meeting held last year is not announced as today's news. The e-mails stay on the
+real clock (they are queued now).
 """
 
 from __future__ import annotations
@@ -29,9 +34,11 @@ from __future__ import annotations
 import base64
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -48,6 +55,24 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 SUBJECT_MAX = 200
 BODY_MAX = 5000
+
+
+_DATED: ContextVar[datetime | None] = ContextVar("kyokan_notifications_dated", default=None)
+
+
+@contextmanager
+def dated(moment: datetime) -> Iterator[datetime]:
+    """Stamp the notifications stored inside the block with ``moment`` instead of now: for
+    loading past events (the demo city: its meetings, consultations and ideas happened on
+    its timeline, not at the moment it is loaded). E-mails and everything else keep the real
+    clock. Blocks nest; leaving one restores the stamp of the block around it."""
+    if timezone.is_naive(moment):
+        raise ValueError("dated() takes an aware moment")
+    token = _DATED.set(moment)
+    try:
+        yield moment
+    finally:
+        _DATED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -201,6 +226,7 @@ def notify(
         return by_language[language]
 
     now = timezone.now()
+    stamped = _DATED.get() or now  # a past event being loaded (see dated())
     notes, mails = [], []
     for person in people:
         text = rendered(person.language or "ja")
@@ -215,7 +241,7 @@ def notify(
                 target_type=target_type,
                 target_id=target_id,
                 dedupe_key=dedupe_key[:200],
-                created_at=now,
+                created_at=stamped,
                 digest_pending=channel == NotificationSetting.Channel.DIGEST and bool(person.email),
             )
         )

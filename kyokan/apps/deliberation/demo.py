@@ -5,7 +5,8 @@ a citizen's idea published on the portal, and a staff conversation on 「本市�
 The ideas are placed on the demo's timeline (relative to the day it is loaded): proposed,
 commented on, supported and put on the agenda before the study-group session that discussed
 them, decided after it, 事業化 after the decision, in that order and before today (the
-services take ``at=`` for that; their audit events keep the moment of loading).
+services take ``at=`` for that, and the notifications they send are stamped with the same
+moment through core.notifications.dated; their audit events keep the moment of loading).
 
 The conversation's votes are generated, not collected: 60 staff members each hold one of
 three stated viewpoints (citizen-centred reform, efficiency through tools, care for those
@@ -22,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from kyokan.apps.core.notifications import dated
 from kyokan.apps.meetings.models import Meeting, MeetingKind
 
 from . import services
@@ -201,24 +203,27 @@ def _ideas(ctx, secretariat) -> None:
         else:  # proposed in the last weeks, for the next session
             start = tl.at(-12 + 4 * (n - 5), 9 + n)
         clock = _Clock(tl, start)
-        idea = services.idea_create(
-            actor=author, title=title, problem=problem, who=who, citizen_value=value,
-            proposal=proposal, at=clock.now,
-        )  # fmt: skip
+        with dated(clock.now):
+            idea = services.idea_create(
+                actor=author, title=title, problem=problem, who=who, citizen_value=value,
+                proposal=proposal, at=clock.now,
+            )  # fmt: skip
         commenter = promoters[(n + 1) % len(promoters)]
-        first = services.comment_add(
-            actor=commenter,
-            idea=idea,
-            body="私の課でも同じ問題があります。効果を測る指標も決めたいです。",
-            at=clock.next(1, 11),
-        )
-        services.comment_add(
-            actor=author,
-            idea=idea,
-            parent=first,
-            body="ありがとうございます。待ち時間を指標にする案です。",
-            at=clock.next(0, 14),
-        )
+        with dated(clock.next(1, 11)):
+            first = services.comment_add(
+                actor=commenter,
+                idea=idea,
+                body="私の課でも同じ問題があります。効果を測る指標も決めたいです。",
+                at=clock.now,
+            )
+        with dated(clock.next(0, 14)):
+            services.comment_add(
+                actor=author,
+                idea=idea,
+                parent=first,
+                body="ありがとうございます。待ち時間を指標にする案です。",
+                at=clock.now,
+            )
         people = [p for p in supporters[n : n + 3 + 2 * (len(IDEAS) - n)] if p.pk != author.pk]
         for k, person in enumerate(people):
             hour = 9 + (k % 3) * 3
@@ -229,58 +234,63 @@ def _ideas(ctx, secretariat) -> None:
             # put on the agenda of the session (検討中) about ten days before it
             clock.at_least(_office_moment(tl, met_day - timedelta(days=10), 10))
             if discussed is not None:
-                services.session_link(
-                    actor=secretariat, idea=idea, meeting=discussed,
-                    note="推進員検討部会で提案者が説明", at=clock.now,
-                )  # fmt: skip
+                with dated(clock.now):
+                    services.session_link(
+                        actor=secretariat, idea=idea, meeting=discussed,
+                        note="推進員検討部会で提案者が説明", at=clock.now,
+                    )  # fmt: skip
         elif upcoming is not None:
-            services.session_link(
-                actor=secretariat, idea=idea, meeting=upcoming, note="次回の部会で検討",
-                at=clock.next(1, 16),
-            )  # fmt: skip
+            with dated(clock.next(1, 16)):
+                services.session_link(
+                    actor=secretariat, idea=idea, meeting=upcoming, note="次回の部会で検討",
+                    at=clock.now,
+                )  # fmt: skip
         for status in path:
             if status in ("adopted", "rejected"):  # decided on the session's discussion
                 clock.at_least(_later(tl, met_end, 2, 10))
             if status == "launched":
                 bureau = ctx.departments[DEPARTMENTS[3][0]]  # 市民生活部
-                services.idea_launch(
-                    actor=secretariat, idea=idea, bureau=bureau, fiscal_year_start=fy + 1,
-                    fiscal_year_end=fy + 2, scope="henkaku", dx="X",
-                    organisation_kind="change",
-                    organisation_change="窓口の予約枠に合わせて職員の配置を見直す",
-                    at=clock.next(7, 10),
-                )  # fmt: skip
+                with dated(clock.next(7, 10)):
+                    services.idea_launch(
+                        actor=secretariat, idea=idea, bureau=bureau, fiscal_year_start=fy + 1,
+                        fiscal_year_end=fy + 2, scope="henkaku", dx="X",
+                        organisation_kind="change",
+                        organisation_change="窓口の予約枠に合わせて職員の配置を見直す",
+                        at=clock.now,
+                    )  # fmt: skip
                 continue
             if status == "adopted":
-                services.comment_add(
-                    actor=secretariat, idea=idea, is_answer=True,
-                    body="推進員検討部会での検討の結果、採用しました。次年度の取組として準備します。",
-                    at=clock.now,
-                )  # fmt: skip
-            services.idea_set_status(
-                actor=secretariat, idea=idea, status=status, reason=reason,
-                at=clock.at_least(clock.now),
-            )  # fmt: skip
+                with dated(clock.now):
+                    services.comment_add(
+                        actor=secretariat, idea=idea, is_answer=True,
+                        body="推進員検討部会での検討の結果、採用しました。次年度の取組として準備します。",
+                        at=clock.now,
+                    )  # fmt: skip
+            with dated(clock.at_least(clock.now)):
+                services.idea_set_status(
+                    actor=secretariat, idea=idea, status=status, reason=reason, at=clock.now
+                )
     # A citizen's idea from the portal (sent on a Saturday evening or any day), published,
     # under review and answered on the next office days.
     sent = timezone.make_aware(datetime.combine(tl.today - timedelta(days=20), time(20, 30)))
     clock = _Clock(tl, sent)
-    citizen = services.idea_create(
-        actor=None, origin="citizen", author_name="ひかり野の住民",
-        title="市役所の駐車場の混雑状況を知りたい",
-        problem="手続に行くと駐車場が満車で、周りを何周もすることがある。",
-        who="車で来庁する市民", citizen_value="空いている時間に来庁できる。",
-        proposal="駐車場の混雑状況をホームページで見られるようにする。", at=clock.now,
-    )  # fmt: skip
+    with dated(clock.now):
+        citizen = services.idea_create(
+            actor=None, origin="citizen", author_name="ひかり野の住民",
+            title="市役所の駐車場の混雑状況を知りたい",
+            problem="手続に行くと駐車場が満車で、周りを何周もすることがある。",
+            who="車で来庁する市民", citizen_value="空いている時間に来庁できる。",
+            proposal="駐車場の混雑状況をホームページで見られるようにする。", at=clock.now,
+        )  # fmt: skip
     services.idea_publish(actor=secretariat, idea=citizen, public=True, at=clock.next(1, 10))
-    services.idea_set_status(
-        actor=secretariat, idea=citizen, status="reviewing", at=clock.at_least(clock.now)
-    )
-    services.comment_add(
-        actor=secretariat, idea=citizen, is_answer=True,
-        body="ご提案ありがとうございます。窓口予約のオンライン化とあわせて検討します。",
-        at=clock.next(1, 11),
-    )  # fmt: skip
+    with dated(clock.at_least(clock.now)):
+        services.idea_set_status(actor=secretariat, idea=citizen, status="reviewing", at=clock.now)
+    with dated(clock.next(1, 11)):
+        services.comment_add(
+            actor=secretariat, idea=citizen, is_answer=True,
+            body="ご提案ありがとうございます。窓口予約のオンライン化とあわせて検討します。",
+            at=clock.now,
+        )  # fmt: skip
 
 
 def _generated_votes(statements, viewpoints, seed: int) -> list[tuple[int, int, int]]:

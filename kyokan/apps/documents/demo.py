@@ -14,6 +14,7 @@ calls :func:`adopt_decided`, which adopts it through the documents services, at 
 meeting, on its date."""
 
 from kyokan.apps.core import japanese_dates
+from kyokan.apps.core.notifications import dated
 
 from . import selectors, services
 from .models import Comment, DocumentKind, Endorsement, SectionKind, Version
@@ -62,6 +63,17 @@ def _comments_until(tl):
     from django.utils import timezone
 
     return max(tl.day(35), timezone.localdate())
+
+
+def _opened_at(tl):
+    """Both consultations opened the office day after the promotion team discussed the drafts
+    (two weeks ago, see the plan steps): the staff were told then, not when the demo loads."""
+    return tl.at(-13, 10)
+
+
+def _answered_at(tl):
+    """The secretariat answered the first comments about a week after the opening."""
+    return tl.at(-6, 14)
 
 
 def strategy_original() -> tuple[str, str, str] | None:
@@ -159,9 +171,10 @@ def _revision(ctx, original: Version) -> Version:
         services.section_create(
             actor=secretary, version=revision, heading=heading, body=body, kind=kind
         )
-    services.version_open_consultation(
-        actor=secretary, version=revision, deadline=_comments_until(tl)
-    )
+    with dated(_opened_at(tl)):
+        services.version_open_consultation(
+            actor=secretary, version=revision, deadline=_comments_until(tl)
+        )
     parts = _sections(revision)
     comments = [
         ("honbuin", "基本方針", "「費用対価値」の算定方法を各部局が共有できるよう、別途手引きを示してほしい。",
@@ -176,9 +189,10 @@ def _revision(ctx, original: Version) -> Version:
     for login, heading, body, resolution, note in comments:
         comment = services.comment_add(actor=ctx.people[login], section=parts[heading], body=body)
         if resolution != Comment.Resolution.OPEN:
-            services.comment_answer(
-                actor=secretary, comment=comment, resolution=resolution, note=note
-            )
+            with dated(_answered_at(tl)):
+                services.comment_answer(
+                    actor=secretary, comment=comment, resolution=resolution, note=note
+                )
     endorsers = ["honbucho", "fukuhonbucho", "honbuin", "honbuin03", "honbuin04", "honbuin06",
                  "suishinin", "suishinin03"]  # fmt: skip
     for login in endorsers:
@@ -225,19 +239,23 @@ def load(ctx) -> None:
             ),
         ],
     )
-    services.version_open_consultation(actor=secretary, version=draft, deadline=_comments_until(tl))
+    with dated(_opened_at(tl)):
+        services.version_open_consultation(
+            actor=secretary, version=draft, deadline=_comments_until(tl)
+        )
     first, second = list(draft.sections.order_by("path"))
     definition_comment = services.comment_add(
         actor=ctx.people["honbuin07"],
         section=first,
         body="「新しい価値」が誰にとっての価値か、市民の例を添えてほしい。",
     )
-    services.comment_answer(
-        actor=secretary,
-        comment=definition_comment,
-        resolution=Comment.Resolution.REFLECTED,
-        note="定義の後に市民の例（来庁不要の手続など）を追記します。",
-    )
+    with dated(_answered_at(tl)):
+        services.comment_answer(
+            actor=secretary,
+            comment=definition_comment,
+            resolution=Comment.Resolution.REFLECTED,
+            note="定義の後に市民の例（来庁不要の手続など）を追記します。",
+        )
     services.comment_add(
         actor=ctx.people["honbuin04"],
         section=second,

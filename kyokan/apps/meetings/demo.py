@@ -5,11 +5,15 @@ the 6th being date-polled for about two months ahead, the 7th planned about thre
 ahead - while the 1st to 4th meetings lie in the earlier fiscal years. Expert exchanges, the
 study group and a training course have held sessions in the past and one each ahead.
 Every meeting falls on a day the city office is open; held ones are in the past and planned
-ones in the future."""
+ones in the future. The invitations, date polls and action items tell people when they
+happened on the timeline (core.notifications.dated), never at the moment of loading: the
+meetings ahead were set up days or weeks ago."""
 
+from contextlib import nullcontext
 from datetime import date, datetime, timedelta
 
 from kyokan.apps.core.links import link_type
+from kyokan.apps.core.notifications import dated
 
 from . import services
 from .models import Invitation, Meeting, MeetingKind, PollAnswer, SkillAxis
@@ -40,7 +44,9 @@ def _promoters(ctx):
     return [u for login, u in ctx.people.items() if login.startswith("suishinin")]
 
 
-def _hq_meeting(ctx, series, number, *, starts=None, agenda=(), status=None):
+def _hq_meeting(ctx, series, number, *, starts=None, agenda=(), status=None, invited=None):
+    """A headquarters meeting; ``invited`` is when its invitations went out (a meeting ahead:
+    its invitees are told then; a held one's invitees are not told at all)."""
     meeting = services.meeting_create(
         actor=ctx.actor,
         series=series,
@@ -49,11 +55,12 @@ def _hq_meeting(ctx, series, number, *, starts=None, agenda=(), status=None):
         ends_at=starts + timedelta(hours=1, minutes=30) if starts else None,
         place="本庁舎5階 第1会議室",
     )
-    services.invitations_add(actor=ctx.actor, meeting=meeting, people=[ctx.people["honbucho"]],
-                             required=True)  # fmt: skip
-    services.invitations_add(
-        actor=ctx.actor, meeting=meeting, people=_hq_people(ctx) + _secretariat(ctx)
-    )
+    with dated(invited) if invited else nullcontext():
+        services.invitations_add(actor=ctx.actor, meeting=meeting,
+                                 people=[ctx.people["honbucho"]], required=True)  # fmt: skip
+        services.invitations_add(
+            actor=ctx.actor, meeting=meeting, people=_hq_people(ctx) + _secretariat(ctx)
+        )
     for title, presenter in agenda:
         services.agenda_item_create(
             actor=ctx.actor, meeting=meeting, title=title, presenter_text=presenter
@@ -193,15 +200,17 @@ def load(ctx) -> None:
         text="デジタル強靱化戦略の改定案を第6回・第7回本部会議で議論し、年度内に確定する。",
     )
     secretary = ctx.people["jimukyoku"]
-    # One action item is a week overdue (the dashboard shows it), the other is ahead.
-    services.action_item_create(
-        actor=actor, meeting=fifth, agenda_item=items[-1], owner=secretary,
-        title="DXの定義（事務局案）を作成し、推進チームで議論する", due_date=tl.day(-7),
-    )  # fmt: skip
-    services.action_item_create(
-        actor=actor, meeting=fifth, agenda_item=items[-1], owner=ctx.people["honbuin"],
-        title="各部局の「DXとは」についての意見を取りまとめる", due_date=tl.day(14),
-    )  # fmt: skip
+    # One action item is a week overdue (the dashboard shows it), the other is ahead. Both
+    # were assigned at the meeting (its owners told as it ended).
+    with dated(tl.at(-21, 15, 30)):
+        services.action_item_create(
+            actor=actor, meeting=fifth, agenda_item=items[-1], owner=secretary,
+            title="DXの定義（事務局案）を作成し、推進チームで議論する", due_date=tl.day(-7),
+        )  # fmt: skip
+        services.action_item_create(
+            actor=actor, meeting=fifth, agenda_item=items[-1], owner=ctx.people["honbuin"],
+            title="各部局の「DXとは」についての意見を取りまとめる", due_date=tl.day(14),
+        )  # fmt: skip
     services.attendance_record(
         actor=actor,
         meeting=fifth,
@@ -210,11 +219,14 @@ def load(ctx) -> None:
     services.meeting_set_status(actor=actor, meeting=fifth, status=Meeting.Status.HELD)
 
     # 第6回: being date-polled for about two months ahead, on office days. The 本部長
-    # (required) has not answered yet: it waits for him in "my work".
+    # (required) has not answered yet: it waits for him in "my work". The secretariat set it
+    # up and opened the poll the day after the 5th meeting.
+    polled = tl.at(-20, 10)
     sixth = _hq_meeting(
         ctx,
         hq,
         6,
+        invited=polled,
         agenda=[
             ("オープンデータガイドライン改定版について", "情報戦略課"),
             ("デジタル強靱化戦略の改定(案)について", "事務局"),
@@ -223,17 +235,18 @@ def load(ctx) -> None:
             ("次年度以降の取組について", "事務局"),
         ],
     )
-    poll = services.poll_open(
-        actor=actor,
-        meeting=sixth,
-        candidates=[
-            (tl.at(56, 14), tl.at(56, 15, 30)),
-            (tl.at(60, 10), tl.at(60, 11, 30)),
-            (tl.at(63, 14), tl.at(63, 15, 30)),
-        ],
-        deadline=tl.day(21),
-        message="第6回本部会議の日程を調整します。ご都合をお知らせください。",
-    )
+    with dated(polled):
+        poll = services.poll_open(
+            actor=actor,
+            meeting=sixth,
+            candidates=[
+                (tl.at(56, 14), tl.at(56, 15, 30)),
+                (tl.at(60, 10), tl.at(60, 11, 30)),
+                (tl.at(63, 14), tl.at(63, 15, 30)),
+            ],
+            deadline=tl.day(21),
+            message="第6回本部会議の日程を調整します。ご都合をお知らせください。",
+        )
     candidates = list(poll.candidates.all())
     yes, no, maybe = PollAnswer.Choice.YES, PollAnswer.Choice.NO, PollAnswer.Choice.MAYBE
     for n, invitation in enumerate(sixth.invitations.select_related("person")):
@@ -253,12 +266,13 @@ def load(ctx) -> None:
     services.paper_add_generated(actor=actor, meeting=sixth, generator="open_actions")
     services.paper_add_generated(actor=actor, meeting=sixth, generator="poll_result")
 
-    # 第7回: planned about three months ahead.
+    # 第7回: planned about three months ahead, its invitations sent a week ago.
     _hq_meeting(
         ctx,
         hq,
         7,
         starts=tl.at(90, 10),
+        invited=tl.at(-7, 10),
         agenda=[
             ("将来像：ステップ2の共有", "事務局"),
             ("オープンデータガイドライン改定版について", "情報戦略課"),
@@ -325,23 +339,26 @@ def load(ctx) -> None:
         starts_at=tl.at(21, 15), ends_at=tl.at(21, 17),
         online_url="https://meet.example.jp/kyokan",
     )  # fmt: skip
-    services.invitations_add(actor=actor, meeting=upcoming_exchange, people=_hq_people(ctx))
-    services.invitations_add(
-        actor=actor, meeting=upcoming_exchange, people=[ctx.people["yushikisha3"]]
-    )
-    services.invitation_add_guest(
-        actor=actor, meeting=upcoming_exchange, name="山下 恵子",
-        email="yamashita@univ.example.jp", affiliation="市民協働研究センター 准教授",
-    )  # fmt: skip
+    with dated(tl.at(-10, 10)):  # its invitations went out ten days ago
+        services.invitations_add(actor=actor, meeting=upcoming_exchange, people=_hq_people(ctx))
+        services.invitations_add(
+            actor=actor, meeting=upcoming_exchange, people=[ctx.people["yushikisha3"]]
+        )
+        services.invitation_add_guest(
+            actor=actor, meeting=upcoming_exchange, name="山下 恵子",
+            email="yamashita@univ.example.jp", affiliation="市民協働研究センター 准教授",
+        )  # fmt: skip
 
-    # The study group: one session held, the next one ahead.
+    # The study group: one session held, the next one ahead (its promoters invited two days
+    # after the held one).
     for offset, status in ((-30, Meeting.Status.HELD), (14, None)):
         session = services.meeting_create(
             actor=actor, series=study, starts_at=tl.at(offset, 15),
             ends_at=tl.at(offset, 16, 30),
             place="本庁舎3階 研修室",
         )  # fmt: skip
-        services.invitations_add(actor=actor, meeting=session, people=_promoters(ctx))
+        with nullcontext() if status else dated(tl.at(-28, 10)):
+            services.invitations_add(actor=actor, meeting=session, people=_promoters(ctx))
         services.agenda_item_create(
             actor=actor, meeting=session, title="職員提案「窓口予約のオンライン化」の検討"
         )

@@ -7,6 +7,9 @@ city's own names."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from kyokan.apps.core.notifications import dated
 from kyokan.apps.documents import services as document_services
 from kyokan.apps.documents.models import Document, DocumentKind
 from kyokan.apps.meetings import services as meeting_services
@@ -62,6 +65,15 @@ def _initiatives(ctx) -> None:
         )
 
 
+def _minutes_published_at(ctx, meeting):
+    """The minutes went out three days after the meeting (at 10:00 on an office day), so
+    their invitees were told then — never before the meeting ended nor after now."""
+    held = meeting.ends_at or meeting.starts_at
+    offset = (timezone.localdate(held) - ctx.timeline.today).days + 3
+    now = timezone.now()
+    return max(held, min(ctx.timeline.at(offset, 10) if offset < 0 else now, now))
+
+
 def _meetings(ctx) -> None:
     actor = _actor(ctx)
     public_kinds = (MeetingKind.HQ, MeetingKind.EXCHANGE)
@@ -72,7 +84,8 @@ def _meetings(ctx) -> None:
         meeting_services.meeting_update(actor=actor, meeting=meeting, is_public=True)
         has_minutes = meeting.agenda_items.exclude(minutes_text="").exists()
         if meeting.status == Meeting.Status.HELD and has_minutes:
-            meeting_services.minutes_publish(actor=actor, meeting=meeting)
+            with dated(_minutes_published_at(ctx, meeting)):
+                meeting_services.minutes_publish(actor=actor, meeting=meeting)
 
 
 def _surveys(ctx) -> None:
