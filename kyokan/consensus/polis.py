@@ -177,8 +177,12 @@ def _read_text(path: Path) -> str:
     return text
 
 
-def _rows(path: Path, required: tuple[str, ...]):
-    """``(header, [(line, {column: value})])`` of a CSV file, checked for the columns."""
+def _rows(path: Path, required: tuple[str, ...], *, columns=None, limit: int | None = None):
+    """``(header, [(line, {column: value})])`` of a CSV file, checked for the columns. Only
+    ``columns`` (if given) are kept of each row: participants-votes.csv has a column per
+    statement, and a dict of every cell of every participant was gigabytes for an export
+    of 10,000 participants × 2,000 statements. More than ``limit`` rows are refused while
+    reading, before the rest of the file is parsed."""
     name = path.name
     text = _read_text(path)
     # strict: an unclosed quote is an error, not a statement swallowing the rest of the file
@@ -203,7 +207,16 @@ def _rows(path: Path, required: tuple[str, ...]):
                     code="malformed",
                     params={"file": name, "line": reader.line_num, "error": "too many cells"},
                 )
-            rows.append((reader.line_num, dict(zip(header, row, strict=False))))
+            if limit is not None and len(rows) >= limit:
+                raise ConsensusInputError(
+                    f"{name} has more than {limit} rows.",
+                    code="too_large",
+                    params={"what": name, "count": f">{limit:,}", "limit": f"{limit:,}"},
+                )
+            cells = zip(header, row, strict=False)
+            if columns is not None:
+                cells = ((column, value) for column, value in cells if column in columns)
+            rows.append((reader.line_num, dict(cells)))
     except csv.Error as error:
         raise ConsensusInputError(
             f"{name}, line {reader.line_num}: the CSV is malformed ({error}).",
@@ -240,8 +253,10 @@ def _identifier(value: str | None, name: str, line: int, column: str) -> str:
     return text
 
 
-def read_export(path_or_dir) -> PolisExport:
-    """Read a Polis export from its directory (or the path of one of its files)."""
+def read_export(path_or_dir, *, max_votes: int = MAX_VOTES) -> PolisExport:
+    """Read a Polis export from its directory (or the path of one of its files); more than
+    ``max_votes`` votes are refused while reading (a caller that imports them in a request
+    passes fewer than the analysis takes)."""
     path = Path(path_or_dir)
     if path.is_file():
         path = path.parent
@@ -256,13 +271,9 @@ def read_export(path_or_dir) -> PolisExport:
             raise ConsensusInputError(
                 f"The Polis export has no {name}.", code="missing_file", params={"file": name}
             )
-    _, comment_rows = _rows(path / COMMENTS, REQUIRED_COMMENT_COLUMNS)
-    if len(comment_rows) > MAX_COMMENTS:
-        raise ConsensusInputError(
-            f"{COMMENTS} has more than {MAX_COMMENTS} comments.",
-            code="too_large",
-            params={"what": COMMENTS, "count": len(comment_rows), "limit": MAX_COMMENTS},
-        )
+    _, comment_rows = _rows(
+        path / COMMENTS, REQUIRED_COMMENT_COLUMNS, columns=COMMENT_COLUMNS, limit=MAX_COMMENTS
+    )
     comments: list[PolisComment] = []
     seen: dict[str, int] = {}
     texts: list[str] = []
@@ -303,13 +314,7 @@ def read_export(path_or_dir) -> PolisExport:
             f"{COMMENTS}, line {line}: {error}", code=error.code, params=params
         ) from None
 
-    _, vote_rows = _rows(path / VOTES, REQUIRED_VOTE_COLUMNS)
-    if len(vote_rows) > MAX_VOTES:
-        raise ConsensusInputError(
-            f"{VOTES} has more than {MAX_VOTES} votes.",
-            code="too_large",
-            params={"what": VOTES, "count": len(vote_rows), "limit": MAX_VOTES},
-        )
+    _, vote_rows = _rows(path / VOTES, REQUIRED_VOTE_COLUMNS, columns=VOTE_COLUMNS, limit=max_votes)
     votes: list[PolisVote] = []
     for line, row in vote_rows:
         cid = _identifier(row.get("comment-id"), VOTES, line, "comment-id")
@@ -332,7 +337,12 @@ def read_export(path_or_dir) -> PolisExport:
 
     polis_groups: dict[str, int | None] = {}
     if (path / PARTICIPANTS).exists():
-        _, participant_rows = _rows(path / PARTICIPANTS, REQUIRED_PARTICIPANT_COLUMNS)
+        _, participant_rows = _rows(
+            path / PARTICIPANTS,
+            REQUIRED_PARTICIPANT_COLUMNS,
+            columns=REQUIRED_PARTICIPANT_COLUMNS,
+            limit=max_votes,
+        )
         for line, row in participant_rows:
             pid = _identifier(row.get("participant"), PARTICIPANTS, line, "participant")
             polis_groups[pid] = _integer(row.get("group-id"), PARTICIPANTS, line, "group-id")
