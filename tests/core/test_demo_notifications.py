@@ -32,6 +32,9 @@ def test_the_demo_notifications_are_dated_on_its_timeline_and_the_old_ones_read(
     old = [n for n in notes if n.created_at < cutoff]
     assert len(old) > len(notes) / 3
     assert all(n.read_at is not None and n.created_at < n.read_at < now for n in old)
+    # and the first daily digest does not carry years of news (the demo has people who
+    # take their notifications by digest: 42 were waiting for it)
+    assert not any(n.digest_pending for n in old)
     recent = [n for n in notes if n.created_at >= cutoff]
     assert recent and all(n.read_at is None for n in recent)
     unread = {

@@ -351,12 +351,14 @@ def _mark_old_notifications_read(timeline: DemoTimeline) -> int:
     city that has used Kyokan for years has read what it was told about long ago. Left
     unread, a demo login would open on a bell of every meeting, consultation and idea since
     the 1st headquarters meeting, all 新着; so what is older than two weeks before the
-    demo's today counts as read, two hours after it came, and only the recent is new."""
+    demo's today counts as read, two hours after it came, and only the recent is new. Its
+    daily-digest e-mail counts as sent: the first digest would otherwise carry years of
+    news."""
     cutoff = timezone.make_aware(
         datetime.combine(timeline.today - timedelta(days=OLD_NEWS_DAYS), time())
     )
     return Notification.objects.filter(created_at__lt=cutoff, read_at__isnull=True).update(
-        read_at=F("created_at") + timedelta(hours=2)
+        read_at=F("created_at") + timedelta(hours=2), digest_pending=False
     )
 
 
