@@ -21,3 +21,16 @@ def test_the_demo_portfolio():
     assert {b.fiscal_year for b in BudgetLine.objects.all()} == {fy - 1, fy}
     assert set(VisionStep.objects.values_list("fiscal_year", flat=True)) == {fy + 1, fy + 3, fy + 5}
     assert Version.objects.filter(document__kind="policy", state="draft").exists()
+
+
+def test_the_demo_reports_are_never_dated_after_now():
+    # A report of today was stamped 10:00 today: in the future when the demo loads earlier.
+    from datetime import timedelta
+
+    from kyokan.apps.portfolio.demo import _at
+
+    now = timezone.now()
+    today = timezone.localdate()
+    assert _at(today) <= timezone.now()
+    assert _at(today + timedelta(days=1)) <= timezone.now()
+    assert _at(today - timedelta(days=3)) < now
