@@ -167,6 +167,25 @@ def test_comments_thread_and_followers_are_told(make_idea, people):
         services.comment_add(actor=people["staff"], idea=idea, body="  ")
 
 
+def test_a_long_chain_of_replies_is_shown_in_order(client_as, make_idea, people):
+    # 1,200 replies each to the one before: the thread was built recursively, and the idea's
+    # page was a server error (RecursionError) for everyone from about 500 on.
+    from kyokan.apps.deliberation.models import Comment
+
+    idea = make_idea()
+    parent = None
+    for n in range(1200):
+        parent = Comment.objects.create(
+            idea=idea, parent=parent, author=people["staff"], body=f"返信{n}"
+        )
+    side = Comment.objects.create(idea=idea, author=people["staff"], body="別の意見")
+    shown = selectors.flatten(selectors.comment_tree(idea, show_hidden=False))
+    assert [n["comment"].body for n in shown] == [*(f"返信{n}" for n in range(1200)), side.body]
+    assert [n["depth"] for n in shown[:6]] == [0, 1, 2, 3, 4, 4] and shown[-1]["depth"] == 0
+    page = client_as("staff").get(reverse("deliberation:idea", args=[idea.pk]))
+    assert page.status_code == 200 and "返信1199" in page.content.decode()
+
+
 def test_one_support_per_person(client_as, make_idea, people):
     idea = make_idea()
     client = client_as("promoter")

@@ -100,29 +100,39 @@ def comment_tree(idea: Idea, *, show_hidden: bool) -> list[dict]:
     or removed comment keeps its place (its replies stay readable) but not its text,
     except for the secretariat."""
     comments = list(idea.comments.select_related("author").order_by("created_at", "id"))
-    children: dict[int | None, list[Comment]] = defaultdict(list)
+    nodes = {
+        c.pk: {
+            "comment": c,
+            "shown": show_hidden or c.visibility == Visibility.VISIBLE,
+            "depth": 0,
+            "replies": [],
+        }
+        for c in comments
+    }
+    roots = []
     for c in comments:
-        children[c.parent_id].append(c)
-
-    def build(parent_id, depth):
-        return [
-            {
-                "comment": c,
-                "shown": show_hidden or c.visibility == Visibility.VISIBLE,
-                "depth": min(depth, 4),
-                "replies": build(c.pk, depth + 1),
-            }
-            for c in children.get(parent_id, [])
-        ]
-
-    return build(None, 0)
+        if c.parent_id is None:
+            roots.append(nodes[c.pk])
+        elif c.parent_id in nodes:
+            nodes[c.parent_id]["replies"].append(nodes[c.pk])
+    # Depths without recursion (a chain of replies is as long as people make it).
+    stack = [(node, 0) for node in roots]
+    while stack:
+        node, depth = stack.pop()
+        node["depth"] = min(depth, 4)
+        stack.extend((reply, depth + 1) for reply in node["replies"])
+    return roots
 
 
 def flatten(tree: list[dict]) -> list[dict]:
+    """The thread in reading order, without recursion: 2,000 replies each to the last were a
+    RecursionError (a server error on the idea's page for everyone)."""
     out = []
-    for node in tree:
+    stack = list(reversed(tree))
+    while stack:
+        node = stack.pop()
         out.append(node)
-        out.extend(flatten(node["replies"]))
+        stack.extend(reversed(node["replies"]))
     return out
 
 
