@@ -520,6 +520,26 @@ def test_pdf_download_unavailable_shows_the_message_on_the_version_page(
     assert len(messages) == 1 and "README" in messages[0]
 
 
+def test_a_version_too_long_for_a_pdf_is_refused_before_the_layout(
+    client, draft, sysadmin, monkeypatch
+):
+    # 2,000 sections from a 3.7 MB Word file (4.3 million characters, within the import's
+    # limits) kept the public PDF download 130 s and 1.5 GB; the layout is not started.
+    adopt(draft, actor=sysadmin, day=ADOPTED_ON)
+    size = sum(len(s.heading) + len(s.body) for s in draft.sections.all())
+    monkeypatch.setattr(docio, "PDF_MAX_CHARS", size - 1)
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # never reached
+    response = client.get(reverse("documents:public_export", args=[draft.pk, "pdf"]))
+    assert response.status_code == 302
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert messages == [
+        f"この版は長すぎるため、ここではPDFにできません（{size:,}文字。PDFにできるのは"
+        f"{size - 1:,}文字までです）。Word（.docx）でダウンロードし、WordでPDFにしてください。"
+    ]
+    docx = client.get(reverse("documents:public_export", args=[draft.pk, "docx"]))
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+
+
 def test_public_export_only_for_public_versions(client_as, draft, sysadmin):
     client = client_as("anonymous")
     url = reverse("documents:public_export", args=[draft.pk, "html"])

@@ -713,7 +713,27 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"External resources are not loaded: {url[:80]}")
 
 
+#: Longest version (characters of its headings and texts) made into a PDF in a request.
+#: WeasyPrint lays out some 30 µs a character: a version of 2,000 sections imported from a
+#: 3.7 MB Word file (4.3 million characters, within the import's limits) kept the request
+#: 130 s and 1.5 GB, and an adopted version's PDF is a public, anonymous download. 200,000
+#: characters are about 130 pages of A4 (a few seconds); Word, HTML and Markdown have no limit.
+PDF_MAX_CHARS = 200_000
+
+
 def export_pdf(version: Version) -> bytes:
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+
+    size = version.sections.aggregate(n=Sum(Length("heading") + Length("body")))["n"] or 0
+    if size > PDF_MAX_CHARS:
+        raise ExportUnavailable(
+            _(
+                "This version is too long to be made into a PDF here (%(size)s characters; "
+                "at most %(limit)s). Download it as Word (.docx) and make the PDF there."
+            )
+            % {"size": f"{size:,}", "limit": f"{PDF_MAX_CHARS:,}"}
+        )
     weasyprint = office.load_weasyprint(ExportUnavailable, _pdf_unavailable_message())
     html = export_html(version, standalone=True)
     try:
