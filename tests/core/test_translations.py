@@ -196,3 +196,32 @@ def test_a_pasted_nul_is_named_in_japanese_not_mistranslated():
     assert raised.value.messages == [
         "使えない文字（NUL 文字）が含まれています。取り除いてから送ってください。"
     ]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_string_in_two_catalogues_has_one_translation(lang):
+    # Django merges every catalogue into one: LOCALE_PATHS first, then the apps in
+    # INSTALLED_APPS order. An app's own translation of a msgid that an earlier catalogue
+    # also has is never shown — the procedures table's 「誰が」 column read 「操作者」 (the audit
+    # trail's word), the portal's 「人数」 read 「職員・関係者」. Where the sense differs, the app
+    # gives its string a context (pgettext, {% translate … context … %}).
+    from django.conf import settings
+
+    order = [LOCALE_DIR] + [
+        PACKAGE_DIR / "apps" / name.rsplit(".", 1)[1] / "locale"
+        for name in settings.INSTALLED_APPS
+        if name.startswith("kyokan.apps.")
+    ]
+    first: dict = {}
+    shadowed = []
+    for locale_dir in order:
+        if not po_path(lang, locale_dir).exists():
+            continue
+        for entry in load_po(lang, locale_dir):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            where = catalogue_id(locale_dir)
+            shown = first.setdefault(key(entry), (where, entry.msgstr))
+            if shown[1] != entry.msgstr:
+                shadowed.append(f"{where}: {entry.msgid!r} → {entry.msgstr!r}, shown {shown}")
+    assert shadowed == [], "\n".join(shadowed)

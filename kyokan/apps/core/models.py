@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import japanese_dates
 from .roles import DEPARTMENT_SCOPED_ROLES, Role
@@ -544,7 +545,7 @@ class OutgoingEmail(models.Model):
     recipient = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    to = models.EmailField(_("to"))
+    to = models.EmailField(pgettext_lazy("e-mail", "to"))
     kind = models.CharField(_("kind"), max_length=60)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))

@@ -13,6 +13,7 @@ from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TITLE_MAX = 200
 TEXT_MAX = 4000
@@ -78,7 +79,11 @@ class Idea(models.Model):
     )
     pillar_label = models.CharField(_("strategy pillar"), max_length=300, blank=True)
     origin = models.CharField(
-        _("from"), max_length=8, choices=Origin.choices, default=Origin.STAFF, db_index=True
+        pgettext_lazy("deliberation", "from"),
+        max_length=8,
+        choices=Origin.choices,
+        default=Origin.STAFF,
+        db_index=True,
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -395,7 +400,7 @@ class Conversation(models.Model):
         CLOSED = "closed", _("終了")
 
     title = models.CharField(_("title"), max_length=TITLE_MAX)
-    question = models.TextField(_("question"), max_length=1000)
+    question = models.TextField(pgettext_lazy("deliberation", "question"), max_length=1000)
     description = models.TextField(_("background"), max_length=TEXT_MAX, blank=True)
     state = models.CharField(
         _("state"), max_length=8, choices=State.choices, default=State.DRAFT, db_index=True

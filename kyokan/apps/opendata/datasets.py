@@ -14,6 +14,7 @@ from itertools import islice
 from django.db.models import Max
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyokan.apps.core.japanese_dates import fiscal_year_label, wareki_date
 
@@ -776,14 +777,14 @@ def _register_procedures() -> None:
                 "when it will be, and the number of cases, of which online."
             ),
             frequency=_("Yearly (the inventory)"),
-            keywords=(_("procedures"), _("online")),
+            keywords=(pgettext_lazy("opendata", "procedures"), pgettext_lazy("opendata", "online")),
             columns=(
                 *CITY_COLUMNS,
-                Column("procedure_id", _("手続ID"), _("Identifier of the procedure.")),
-                Column("name", _("手続名"), _("Name of the procedure.")),
+                Column("procedure_id", pgettext_lazy("opendata", "手続ID"), _("Identifier of the procedure.")),
+                Column("name", pgettext_lazy("opendata", "手続名"), _("Name of the procedure.")),
                 Column("department", _("担当部署"), _("The department that carries it out.")),
-                Column("law_name", _("法令名"), _("The law or rule it is based on.")),
-                Column("article", _("根拠条項号"), _("Its article.")),
+                Column("law_name", pgettext_lazy("opendata", "法令名"), _("The law or rule it is based on.")),
+                Column("article", pgettext_lazy("opendata", "根拠条項号"), _("Its article.")),
                 Column(
                     "online_status",
                     _("オンライン化の状況コード"),
@@ -802,10 +803,10 @@ def _register_procedures() -> None:
                     _("Fiscal year it is planned to go online (西暦)."),
                     INTEGER,
                 ),
-                Column("total_count", _("総手続件数"), _("Cases per year."), INTEGER, unit="件"),
+                Column("total_count", pgettext_lazy("opendata", "総手続件数"), _("Cases per year."), INTEGER, unit="件"),
                 Column(
                     "online_count",
-                    _("オンライン手続件数"),
+                    pgettext_lazy("opendata", "オンライン手続件数"),
                     _("Of which online."),
                     INTEGER,
                     unit="件",

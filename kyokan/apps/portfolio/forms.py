@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyokan.apps.core.forms import (
     DepartmentChoiceField,
@@ -284,7 +285,9 @@ class ActualForm(forms.Form):
         choices=[(0, _("whole year")), (1, "Q1"), (2, "Q2"), (3, "Q3"), (4, "Q4")],
     )
     value = forms.DecimalField(label=_("actual"), max_digits=16, decimal_places=2)
-    source = forms.CharField(label=_("source"), max_length=300, required=False)
+    source = forms.CharField(
+        label=pgettext_lazy("portfolio", "source"), max_length=300, required=False
+    )
 
 
 class ReportForm(forms.Form):

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyokan.apps.core.validation import validate_fiscal_year, validate_sane_date
 
@@ -435,7 +436,7 @@ class KpiActual(models.Model):
         _("quarter"), default=0, validators=[MaxValueValidator(4)]
     )
     value = models.DecimalField(_("actual"), **KPI_VALUE)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(pgettext_lazy("portfolio", "source"), max_length=300, blank=True)
     report = models.ForeignKey(
         "ProgressReport", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyokan.apps.core.forms import DepartmentChoiceField, IdsMultipleChoiceField
 from kyokan.apps.core.models import Department
@@ -32,7 +33,9 @@ class FilterForm(forms.Form):
     q = forms.CharField(
         label=_("search (name, legal basis, attachments)"), required=False, max_length=100
     )
-    department = DepartmentChoiceField(label=_("department"), required=False, empty_label="—")
+    department = DepartmentChoiceField(
+        label=pgettext_lazy("procedures", "department"), required=False, empty_label="—"
+    )
     legal_basis_kind = forms.ChoiceField(
         label=_("legal basis kind"), required=False, choices=NONE + LegalBasisKind.choices
     )
@@ -87,7 +90,9 @@ class ProcedureForm(forms.ModelForm):
 
 
 class StepForm(forms.Form):
-    who = forms.ChoiceField(label=_("who"), choices=NONE + Step.Who.choices, required=False)
+    who = forms.ChoiceField(
+        label=pgettext_lazy("procedures", "who"), choices=NONE + Step.Who.choices, required=False
+    )
     what = forms.CharField(label=_("what"), max_length=200, required=False)
     channel = forms.ChoiceField(
         label=_("channel"), choices=NONE + Step.Channel.choices, required=False

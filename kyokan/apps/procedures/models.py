@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kyokan.apps.core.validation import validate_sane_year
 
@@ -305,13 +306,13 @@ class Step(models.Model):
     redesign = models.ForeignKey(Redesign, on_delete=models.CASCADE, related_name="steps")
     flow = models.CharField(_("flow"), max_length=10, choices=Flow.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    who = models.CharField(_("who"), max_length=10, choices=Who.choices)
+    who = models.CharField(pgettext_lazy("procedures", "who"), max_length=10, choices=Who.choices)
     what = models.CharField(_("what"), max_length=200)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     minutes = models.PositiveIntegerField(_("minutes"), validators=[MaxValueValidator(MINUTES_MAX)])
 
     class Meta:
-        verbose_name = _("step")
+        verbose_name = pgettext_lazy("procedures", "step")
         verbose_name_plural = _("steps")
         ordering = ["flow", "order", "id"]
 
@@ -382,12 +383,12 @@ class ProcedureImport(models.Model):
 
     class Status(models.TextChoices):
         MAPPING = "mapping", _("waiting for the column mapping")
-        QUEUED = "queued", _("queued")
+        QUEUED = "queued", pgettext_lazy("procedures", "queued")
         CHECKING = "checking", _("checking")
         CHECKED = "checked", _("checked: ready to import")
         REJECTED = "rejected", _("rejected: nothing imported")
         WRITING = "writing", _("importing")
-        DONE = "done", _("imported")
+        DONE = "done", pgettext_lazy("procedures", "imported")
         FAILED = "failed", _("failed: nothing imported")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kyokan.apps.core import exports
@@ -302,7 +302,7 @@ def idea_comment(request, pk: int, obj: Idea):
     except ValidationError as exc:
         form.add_error(None, exc.messages)
         return _idea_page(request, obj, comment_form=form)
-    messages.success(request, _("The comment was posted."))
+    messages.success(request, pgettext("deliberation", "The comment was posted."))
     return redirect(comment.get_absolute_url())
 
 
@@ -478,7 +478,7 @@ def export_csv(request):
         _("id"),
         _("title"),
         _("status"),
-        _("from"),
+        pgettext("deliberation", "from"),
         _("bureau"),
         _("author"),
         _("proposed"),

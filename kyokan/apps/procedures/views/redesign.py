@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from kyokan.apps.core.access import require
@@ -105,7 +106,7 @@ def link_remove(request, pk: int, obj: Procedure):
         title=_("Remove the link"),
         message=_("Remove the link from %(procedure)s to %(initiative)s?")
         % {"procedure": obj.name, "initiative": link.initiative.title},
-        submit_label=_("Remove"),
+        submit_label=pgettext("procedures", "Remove"),
         success=_("The link was removed."),
         back=obj.get_absolute_url(),
         danger=True,
