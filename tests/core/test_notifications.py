@@ -276,3 +276,15 @@ def test_dated_stamps_the_notifications_of_a_past_event_and_not_the_emails(peopl
     assert all(e.created_at >= before for e in OutgoingEmail.objects.all())
     with pytest.raises(ValueError), notifications.dated(datetime(2023, 10, 20)):
         pass
+
+
+@pytest.mark.django_db
+def test_the_button_of_a_notification_says_open_not_the_action_items_open(client_as, people):
+    # 'Open' was one msgid for the button and for action items' state: the button read 「未完了」.
+    me = people["staff"]
+    _send(None, [me], link="/meetings/1/")
+    client = client_as("staff")
+    client.cookies["django_language"] = "ja"
+    page = client.get(reverse("core:notifications"), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert ">開く<" in page
+    assert "未完了" not in page
