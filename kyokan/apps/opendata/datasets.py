@@ -780,10 +780,18 @@ def _register_procedures() -> None:
             keywords=(pgettext_lazy("opendata", "procedures"), pgettext_lazy("opendata", "online")),
             columns=(
                 *CITY_COLUMNS,
-                Column("procedure_id", pgettext_lazy("opendata", "手続ID"), _("Identifier of the procedure.")),
+                Column(
+                    "procedure_id",
+                    pgettext_lazy("opendata", "手続ID"),
+                    _("Identifier of the procedure."),
+                ),
                 Column("name", pgettext_lazy("opendata", "手続名"), _("Name of the procedure.")),
                 Column("department", _("担当部署"), _("The department that carries it out.")),
-                Column("law_name", pgettext_lazy("opendata", "法令名"), _("The law or rule it is based on.")),
+                Column(
+                    "law_name",
+                    pgettext_lazy("opendata", "法令名"),
+                    _("The law or rule it is based on."),
+                ),
                 Column("article", pgettext_lazy("opendata", "根拠条項号"), _("Its article.")),
                 Column(
                     "online_status",
@@ -803,7 +811,13 @@ def _register_procedures() -> None:
                     _("Fiscal year it is planned to go online (西暦)."),
                     INTEGER,
                 ),
-                Column("total_count", pgettext_lazy("opendata", "総手続件数"), _("Cases per year."), INTEGER, unit="件"),
+                Column(
+                    "total_count",
+                    pgettext_lazy("opendata", "総手続件数"),
+                    _("Cases per year."),
+                    INTEGER,
+                    unit="件",
+                ),
                 Column(
                     "online_count",
                     pgettext_lazy("opendata", "オンライン手続件数"),
