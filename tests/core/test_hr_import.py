@@ -197,6 +197,38 @@ def test_cp932_and_excel_files_are_read(city, sysadmin):
     assert plan.ok and plan.counts["merged"] == 1
 
 
+def _workbook(*cells) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["区分", "部局"])
+    for row, column in cells:
+        sheet.cell(row=row, column=column, value="x")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "message"),
+    [
+        # 5 KB that declares 17 billion cells: read whole, a memory error after 20 s
+        (_workbook((1_048_576, 16_384)), "hr.xlsx", "blank rows included"),
+        (_workbook((1_048_576, 1)), "hr.xlsx", "blank rows included"),
+        ("区分,部局\n".encode() + b"\n" * 3_000_000, "hr.csv", "blank rows included"),
+        ("区分,部局\n".encode() + "組織,総務部\n".encode() * 20_001, "hr.csv", "more than 20,000"),
+        ("区分,部局\n".encode() + b"," * 100 + b"x\n", "hr.csv", "more than 60 columns"),
+    ],
+)
+def test_a_file_larger_than_any_staff_list_is_refused_while_reading(
+    city, sysadmin, data, filename, message
+):
+    with pytest.raises(ValidationError, match=message):
+        hr.staff_import_preview(actor=sysadmin, data=data, filename=filename, effective=APRIL)
+    assert not StaffImport.objects.exists()
+
+
 def test_the_command_line_has_the_same_rules(city, tmp_path, capsys):
     path = tmp_path / "hr.csv"
     path.write_text(APRIL_FILE, encoding="utf-8-sig")

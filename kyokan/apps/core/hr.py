@@ -153,10 +153,43 @@ def read_rows(data: bytes, filename: str) -> list[tuple[int, dict[str, str]]]:
     return rows
 
 
+# What is read of a file before it is refused: the filled rows the import takes (and the
+# heading), blank rows up to ten times that, and columns well beyond the 15 it knows. A 5 KB
+# workbook with one cell at XFD1048576 declares 17 billion cells; a 5 MB CSV of line breaks
+# is five million rows: both were read whole before any count (a memory error after 20 s).
+# A workbook's columns past MAX_COLUMNS are not read (the import takes only the columns its
+# heading names); a CSV row that long is refused.
+MAX_READ_ROWS = 10 * MAX_ROWS
+MAX_COLUMNS = 60
+
+
+def _bounded(rows) -> list[list[str]]:
+    table, filled = [], 0
+    for number, row in enumerate(rows, start=1):
+        if number > MAX_READ_ROWS:
+            raise ValidationError(
+                _("The file has more than %(n)s rows, blank rows included.")
+                % {"n": f"{MAX_READ_ROWS:,}"}
+            )
+        if len(row) > MAX_COLUMNS and any(str(c).strip() for c in row[MAX_COLUMNS:] if c):
+            raise ValidationError(
+                _("Row %(row)s has more than %(n)s columns.") % {"row": number, "n": MAX_COLUMNS}
+            )
+        row = [_cell(c) for c in row[:MAX_COLUMNS]]
+        if any(row):
+            filled += 1
+            if filled > MAX_ROWS + 1:  # the heading and MAX_ROWS people or departments
+                raise ValidationError(
+                    _("The file has more than %(n)s rows.") % {"n": f"{MAX_ROWS:,}"}
+                )
+        table.append(row)
+    return table
+
+
 def _csv_rows(data: bytes) -> list[list[str]]:
     from .csvfiles import decode
 
-    return list(csv.reader(io.StringIO(decode(data))))
+    return _bounded(csv.reader(io.StringIO(decode(data))))
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
@@ -174,7 +207,11 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
     except Exception as exc:  # not a workbook, encrypted, broken
         raise ValidationError(_("The file is not an Excel workbook (.xlsx).")) from exc
     sheet = book.worksheets[0]
-    return [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    sheet.reset_dimensions()  # the declared size is not taken: rows are read as they come
+    try:
+        return _bounded(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1))
+    finally:
+        book.close()
 
 
 # --- the plan ------------------------------------------------------------------------------------
