@@ -67,6 +67,25 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
+# The file's size bounds neither its rows nor its columns: 5 MB are 2.6 million rows of one
+# answer or 5 million blank lines (every one a list in memory: 2-5 s and 270-380 MB before
+# anything was counted), or a header of 2.6 million columns, each of which the mapping page
+# offers for every question (30,000 columns: 6.7 s and 6.7 MB of HTML). Both are refused
+# while reading, before the file is kept or drawn.
+# Columns: a survey has at most QUESTIONS_MAX (100) questions, one column each in a form
+# tool's export, next to the tool's own few (Google Forms: timestamp, e-mail address, score;
+# Microsoft Forms: ID, start and completion time, e-mail, name, last modified; Kyokan's own
+# export: response id, submitted at, bureau, role, name): about 110 for the largest survey.
+# 250 is more than twice that (room for a tool's extra "other" or note columns); columns
+# beyond it are allowed only if they are empty in every row (Excel saves a row as wide as
+# the sheet's used range), and are dropped.
+MAX_COLUMNS = 250
+# Rows: one per response. A survey goes to the city's staff (the largest Japanese city,
+# Yokohama, has under 50,000 including its teachers) or through its public link; the
+# background import is built for 200,000 rows (the module's docstring), four times the
+# largest staff.
+# Blank rows count too: they keep their spreadsheet number.
+MAX_ROWS = 200_000
 WRITE_CHUNK = 500  # responses per write transaction (with their answers): about 0.1 s
 WRITE_PAUSE = 0.05  # seconds at least between two chunks (as long as the write, up to 0.1)
 UPLOAD_LIFETIME = dt.timedelta(hours=2)
@@ -168,9 +187,33 @@ def _blank(row: list[str]) -> bool:
 def parse(text: str) -> Table:
     """A header row and the data rows (blank rows keep their number but are skipped on
     import). ValidationError if it is not a CSV with a header and at least one row."""
+    records: list[list[str]] = []
     try:
         # Strict: a quote left open would swallow every row after it into one answer.
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        for record in csv.reader(io.StringIO(text, newline=""), strict=True):
+            if len(records) > MAX_ROWS:  # the header and MAX_ROWS rows are read already
+                raise ValidationError(
+                    _(
+                        "The file has more than %(n)s rows below its header (blank rows "
+                        "count too); nothing was read. A survey's file has one row per "
+                        "response: import it in parts of at most %(n)s rows."
+                    )
+                    % {"n": f"{MAX_ROWS:,}"},
+                    code="rows",
+                )
+            if len(record) > MAX_COLUMNS:
+                if any(cell.strip() for cell in record[MAX_COLUMNS:]):
+                    raise ValidationError(
+                        _(
+                            "Row %(row)s has more than %(n)s columns; nothing was read. A "
+                            "survey's file has one column per question and a few more: "
+                            "delete the columns that are not answers."
+                        )
+                        % {"row": f"{len(records) + 1:,}", "n": MAX_COLUMNS},
+                        code="columns",
+                    )
+                del record[MAX_COLUMNS:]  # empty in this row (Excel's used range)
+            records.append(record)
     except csv.Error as exc:
         raise ValidationError(
             _("The file is not a readable CSV file (%(error)s).") % {"error": exc},
