@@ -77,7 +77,11 @@ def test_the_mayor_sees_the_open_poll_in_my_work_and_the_bell(page, live_server,
     sixth = Meeting.objects.get(series__name=HQ, number=6)
     mayor = demo.people["honbucho"]
     unread = Notification.objects.filter(recipient=mayor, read_at__isnull=True)
-    assert unread.filter(kind="meetings.poll_opened", target_id=str(sixth.pk)).exists()
+    # The poll opened three weeks ago: the demo counts that notification as read (old news,
+    # core.demo), while the poll itself waits in My work until it is answered.
+    told = Notification.objects.filter(recipient=mayor, kind="meetings.poll_opened")
+    assert told.filter(target_id=str(sixth.pk)).exists()
+    assert unread.exists()
     login(page, live_server, "honbucho")
     expect(_bell(page).locator(".badge--count")).to_contain_text(str(unread.count()))
     answer = reverse("meetings:poll_answer", args=[sixth.pk])

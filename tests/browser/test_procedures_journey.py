@@ -42,7 +42,21 @@ def _filter(page, **fields):
             field.set_checked(bool(value))
         else:
             field.fill(value)
-    with page.expect_response(lambda r: "/procedures/" in r.url and r.status == 200) as answer:
+    wanted = {k: v for k, v in fields.items() if isinstance(v, str)}
+
+    def is_the_answer(response) -> bool:
+        # The response to this submission, not one still arriving from the one before
+        # (under load that one was taken, and its address waited for in vain).
+        from urllib.parse import parse_qs, urlsplit
+
+        query = parse_qs(urlsplit(response.url).query, keep_blank_values=True)
+        return (
+            "/procedures/" in response.url
+            and response.status == 200
+            and all(query.get(k, [""])[0] == v for k, v in wanted.items())
+        )
+
+    with page.expect_response(is_the_answer) as answer:
         form.locator('button[type="submit"]').click()
     # htmx pushes the filtered address once the results are swapped in; wait for it, or a
     # link followed next may see that push as its navigation.
