@@ -158,14 +158,19 @@ def test_production_refuses_weak_or_shared_keys(tmp_path, secret, audit, message
 
 
 @pytest.mark.django_db
-def test_audit_verify_command_through_the_cli(capsys, sysadmin):
+def test_audit_verify_command_through_the_cli(capsys, monkeypatch, sysadmin):
     """`kyokan audit-verify` (with a hyphen) reaches the audit_verify command. In-process
     on the test database (a subprocess had to migrate a database of its own first, 30–40 s;
     .ci/production-stack runs the installed command on PostgreSQL)."""
+    from django.db import connections
+
     from kyokan import cli
     from kyokan.apps.core import services
 
     services.fiscal_year_create(actor=sysadmin, year=2024, note="監査の確認")
+    # A command run from the command line closes every connection when it ends, which on
+    # PostgreSQL would close the test's own transaction under it.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
     cli.main(["audit-verify"])
     out = capsys.readouterr().out
     newest = AuditEvent.objects.order_by("-id").first()
