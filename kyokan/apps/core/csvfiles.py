@@ -49,3 +49,47 @@ def decode(data: bytes) -> str:
     except AnalysisInputError as exc:
         raise ValidationError(decode_error_text(exc), code=exc.code) from exc
     return text
+
+
+def bounded_rows(
+    rows, *, filled_max: int, rows_max: int, columns_max: int, text, error=ValidationError
+) -> list[list]:
+    """The rows of an uploaded sheet (a CSV reader's, or a read-only workbook's with its
+    declared size reset), refused while reading — the file's size does not bound them: 5 MB
+    of line breaks are 5 million rows, a 5 KB workbook reaches XFD1048576. ``error`` (a
+    ValidationError class) is raised past ``filled_max`` filled rows (the heading and that
+    many more), ``rows_max`` rows blank ones included, or a row filling a column past
+    ``columns_max``; cells further right are dropped, trailing blank cells trimmed and a blank
+    row kept as ``[]`` (row numbers stay the file's). ``text(cell)`` is the cell's text."""
+    table: list[list] = []
+    filled = 0
+    for row in rows:
+        if len(table) >= rows_max:
+            raise error(
+                _(
+                    "The sheet has more than %(n)s rows, blank rows included: delete the rows "
+                    "below the table."
+                )
+                % {"n": f"{rows_max:,}"}
+            )
+        if len(row) > columns_max:
+            if any(text(c) for c in row[columns_max:]):
+                raise error(
+                    _(
+                        "Row %(row)s has more than %(n)s columns: delete the columns to the "
+                        "right of the table."
+                    )
+                    % {"row": f"{len(table) + 1:,}", "n": columns_max}
+                )
+            row = row[:columns_max]
+        if any(text(c) for c in row):
+            row = list(row)
+            while row[-1] is None or row[-1] == "":  # a read-only sheet pads every row
+                row.pop()
+            filled += 1
+            if filled > filled_max + 1:
+                raise error(_("The file has more than %(n)s rows.") % {"n": f"{filled_max:,}"})
+            table.append(row)
+        else:
+            table.append([])
+    return table

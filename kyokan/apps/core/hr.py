@@ -164,26 +164,16 @@ MAX_COLUMNS = 60
 
 
 def _bounded(rows) -> list[list[str]]:
-    table, filled = [], 0
-    for number, row in enumerate(rows, start=1):
-        if number > MAX_READ_ROWS:
-            raise ValidationError(
-                _("The file has more than %(n)s rows, blank rows included.")
-                % {"n": f"{MAX_READ_ROWS:,}"}
-            )
-        if len(row) > MAX_COLUMNS and any(str(c).strip() for c in row[MAX_COLUMNS:] if c):
-            raise ValidationError(
-                _("Row %(row)s has more than %(n)s columns.") % {"row": number, "n": MAX_COLUMNS}
-            )
-        row = [_cell(c) for c in row[:MAX_COLUMNS]]
-        if any(row):
-            filled += 1
-            if filled > MAX_ROWS + 1:  # the heading and MAX_ROWS people or departments
-                raise ValidationError(
-                    _("The file has more than %(n)s rows.") % {"n": f"{MAX_ROWS:,}"}
-                )
-        table.append(row)
-    return table
+    from .csvfiles import bounded_rows
+
+    table = bounded_rows(
+        rows,
+        filled_max=MAX_ROWS,
+        rows_max=MAX_READ_ROWS,
+        columns_max=MAX_COLUMNS,
+        text=_cell,
+    )
+    return [[_cell(c) for c in row] for row in table]
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:

@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kyokan.apps.core.csvfiles import bounded_rows
 from kyokan.apps.core.exports import FORMULA_STARTS, clean_text
 from kyokan.apps.core.models import Department
 
@@ -258,40 +259,14 @@ def _csv_sheet(data: bytes, filename: str) -> Sheet:
 
 
 def _bounded(rows) -> list[list]:
-    """The rows of a sheet, refused while reading when they are more than MAX_ROWS filled
-    rows or MAX_SHEET_ROWS in all, or a row fills a column beyond MAX_COLUMNS."""
-    table: list[list] = []
-    filled = 0
-    for row in rows:
-        if len(table) >= MAX_SHEET_ROWS:
-            raise BadFile(
-                _(
-                    "The sheet has more than %(n)s rows, blank rows included: delete the rows "
-                    "below the table."
-                )
-                % {"n": f"{MAX_SHEET_ROWS:,}"}
-            )
-        if len(row) > MAX_COLUMNS:
-            if any(_cell_text(c) for c in row[MAX_COLUMNS:]):
-                raise BadFile(
-                    _(
-                        "Row %(row)s has more than %(n)s columns: delete the columns to the "
-                        "right of the table."
-                    )
-                    % {"row": f"{len(table) + 1:,}", "n": MAX_COLUMNS}
-                )
-            row = row[:MAX_COLUMNS]
-        if any(_cell_text(c) for c in row):
-            row = list(row)
-            while row[-1] is None or row[-1] == "":  # a read-only sheet pads every row
-                row.pop()
-            filled += 1
-            if filled > MAX_ROWS + 1:  # the header and MAX_ROWS rows
-                raise BadFile(_("The file has more than %(n)s rows.") % {"n": f"{MAX_ROWS:,}"})
-            table.append(row)
-        else:
-            table.append([])
-    return table
+    return bounded_rows(
+        rows,
+        filled_max=MAX_ROWS,
+        rows_max=MAX_SHEET_ROWS,
+        columns_max=MAX_COLUMNS,
+        text=_cell_text,
+        error=BadFile,
+    )
 
 
 def _sheet(name: str, table: list[list]) -> Sheet:
